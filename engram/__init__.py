@@ -1,0 +1,45 @@
+"""engram: an embedded graph database for Python.
+
+A Cypher-like query language (tested against the openCypher TCK) over RocksDB, with
+vector similarity search, an interactive shell and a GraphQL server.
+
+>>> import engram
+>>> issubclass(engram.QueryError, engram.EngramError)
+True
+"""
+
+from __future__ import annotations
+
+from engram.errors import (
+    CorruptionError,
+    CypherSyntaxError,
+    DatabaseLocked,
+    EngramError,
+    InternalError,
+    ParameterError,
+    QueryError,
+    QueryRuntimeError,
+    QueryTimeout,
+    SemanticError,
+    StorageError,
+    TransactionError,
+)
+from engram.values import Node, Path, Relationship
+
+__all__ = [
+    "CorruptionError",
+    "CypherSyntaxError",
+    "DatabaseLocked",
+    "EngramError",
+    "InternalError",
+    "Node",
+    "ParameterError",
+    "Path",
+    "QueryError",
+    "QueryRuntimeError",
+    "QueryTimeout",
+    "Relationship",
+    "SemanticError",
+    "StorageError",
+    "TransactionError",
+]

@@ -1,0 +1,135 @@
+"""The `engram` command line: argument parsing and dispatch to the owning package.
+
+Each subcommand's work lives with the code it belongs to (the shell in `engram.repl`,
+the server in `engram.server`, backups in `engram.storage`); this module only declares
+the arguments and imports the implementation when the subcommand runs, so `engram --help`
+stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+__all__ = ["build_parser", "main"]
+
+# subcommand -> "module:function"; the function takes the parsed namespace and returns
+# the process exit code
+_COMMANDS: dict[str, str] = {
+    "shell": "engram.repl.cli:run_shell",
+    "query": "engram.repl.cli:run_query",
+    "serve": "engram.server.cli:run_serve",
+    "import": "engram.importer.cli:run_import",
+    "backup": "engram.storage.backup:run_backup",
+    "restore": "engram.storage.backup:run_restore",
+    "bench": "engram.bench:run_bench",
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="engram",
+        description="engram: an embedded graph database with a Cypher-like language.",
+    )
+    parser.add_argument("--version", action="version", version=f"engram {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    shell = sub.add_parser("shell", help="interactive shell (reads a script from stdin if piped)")
+    shell.add_argument("path", nargs="?", help="database directory (default: a temporary one)")
+    shell.add_argument("--demo", action="store_true", help="load the bundled demo graph")
+    shell.add_argument("--read-only", action="store_true", help="open the database read-only")
+    shell.add_argument(
+        "--format",
+        choices=["table", "csv", "json", "jsonl", "markdown"],
+        default=None,
+        help="output format",
+    )
+    shell.add_argument(
+        "--continue",
+        dest="keep_going",
+        action="store_true",
+        help="in a script, continue after a failing statement",
+    )
+    shell.add_argument("--no-color", action="store_true", help="never colour the output")
+
+    query = sub.add_parser("query", help="run one query and print its result")
+    query.add_argument("path", help="database directory")
+    query.add_argument("query", help="the query text")
+    query.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a query parameter; VALUE is a literal of the language (repeatable)",
+    )
+    query.add_argument(
+        "--format", choices=["table", "csv", "json", "jsonl", "markdown"], default="table"
+    )
+    query.add_argument("--read-only", action="store_true", help="open the database read-only")
+
+    serve = sub.add_parser("serve", help="serve the database over GraphQL")
+    serve.add_argument("path", help="database directory")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--no-auth", action="store_true", help="disable API keys (loopback only; loud warning)"
+    )
+
+    importer = sub.add_parser("import", help="bulk-load CSV files")
+    importer.add_argument("path", help="database directory")
+    importer.add_argument("--nodes", action="append", default=[], metavar="LABEL=FILE")
+    importer.add_argument("--relationships", action="append", default=[], metavar="TYPE=FILE")
+    importer.add_argument("--skip-bad-rows", action="store_true")
+    importer.add_argument("--delimiter", default=",")
+
+    backup = sub.add_parser("backup", help="online, consistent copy of a database")
+    backup.add_argument("path", help="database directory")
+    backup.add_argument("dest", help="backup directory (must not exist)")
+
+    restore = sub.add_parser("restore", help="restore a backup into a new database directory")
+    restore.add_argument("src", help="backup directory")
+    restore.add_argument("path", help="database directory (must not exist)")
+
+    bench = sub.add_parser("bench", help="run the benchmark harness (needs the bench extra)")
+    bench.add_argument("args", nargs=argparse.REMAINDER)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `engram` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    handler = _load(_COMMANDS[args.command])
+    return handler(args)
+
+
+def _load(target: str) -> Callable[[argparse.Namespace], int]:
+    module_name, _, function_name = target.partition(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name is not None and error.name.startswith("engram"):
+            print(f"engram: this command is not available in this build ({error})", file=sys.stderr)
+            raise SystemExit(2) from error
+        raise
+    handler: Callable[[argparse.Namespace], int] = getattr(module, function_name)
+    return handler
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("engram")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

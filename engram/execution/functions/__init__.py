@@ -1,0 +1,3 @@
+"""Scalar and aggregate function implementations."""
+
+from __future__ import annotations

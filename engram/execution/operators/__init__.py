@@ -1,0 +1,3 @@
+"""Physical operators, one family per module."""
+
+from __future__ import annotations

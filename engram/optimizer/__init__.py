@@ -1,0 +1,3 @@
+"""Optimize stage: rewrite rules and cost-based choices over logical plans."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Temporal values: Date, LocalTime, Time, LocalDateTime, DateTime and Duration."""
+
+from __future__ import annotations
