@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, ClassVar, TypeAlias
 
 from engram.errors import Span
 from engram.parser.ast import (
@@ -330,6 +330,9 @@ class BExists(BExpr):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BPatternComprehension(BExpr):
     """`[p = pattern WHERE where | projection]`, correlated on `outer` symbols."""
+
+    #: fields evaluated in the comprehension's own rows, not the outer row
+    scoped_fields: ClassVar[frozenset[str]] = frozenset({"where", "projection"})
 
     pattern: BPathPattern
     where: BExpr | None

@@ -1,0 +1,652 @@
+"""Logical operator dataclasses, in the order they appear bottom-up in typical plans.
+
+Plans are chains: every operator except `Start` extends or reshapes the rows of its
+`child`, and nested plans (OPTIONAL MATCH, MERGE, FOREACH, subquery expressions) start
+from a `Start` leaf that receives the outer row. Operators are frozen and compare by
+structure, so the optimizer detects a fixpoint with `==`. Each operator knows its
+output `fields` (the symbols of its rows, in slot order) and its EXPLAIN parameters.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, replace
+from dataclasses import fields as dataclass_fields
+from typing import ClassVar, Self
+
+from engram.binder.bound import (
+    BAggregate,
+    BExpr,
+    BPathPattern,
+    BSetItem,
+    Direction,
+    Symbol,
+)
+from engram.execution.procedures import ProcedureSpec
+
+__all__ = [
+    "Aggregate",
+    "AllNodesScan",
+    "Create",
+    "CreateNode",
+    "CreateRel",
+    "Delete",
+    "Distinct",
+    "Eager",
+    "Expand",
+    "Filter",
+    "Foreach",
+    "IndexSeek",
+    "LabelScan",
+    "Limit",
+    "LogicalOp",
+    "MatchPattern",
+    "Merge",
+    "NodeByIdSeek",
+    "Optional",
+    "PlanCollect",
+    "PlanExists",
+    "ProcedureCall",
+    "ProduceResults",
+    "Project",
+    "RemoveEntry",
+    "RemoveItems",
+    "SchemaOp",
+    "SeekKind",
+    "Select",
+    "SetItems",
+    "ShortestPath",
+    "Skip",
+    "Sort",
+    "Start",
+    "Top",
+    "Union",
+    "Unwind",
+    "VarExpand",
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LogicalOp:
+    """Base of all logical operators."""
+
+    @property
+    def children(self) -> tuple[LogicalOp, ...]:
+        """Direct inputs (nested plans such as an Optional's `inner` are not children)."""
+        return tuple(
+            getattr(self, f.name)
+            for f in dataclass_fields(self)
+            if f.name in ("child", "left", "right") and getattr(self, f.name) is not None
+        )
+
+    def with_children(self, *children: LogicalOp) -> Self:
+        """A copy with the direct inputs replaced, in `children` order."""
+        names = [f.name for f in dataclass_fields(self) if f.name in ("child", "left", "right")]
+        names = [name for name in names if getattr(self, name) is not None]
+        return replace(self, **dict(zip(names, children, strict=True)))
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        """Output symbols in slot order."""
+        raise NotImplementedError
+
+    @property
+    def name(self) -> str:
+        """Operator name for EXPLAIN."""
+        return type(self).__name__
+
+
+# ---------------------------------------------------------------------------------------
+# leaves and scans
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Start(LogicalOp):
+    """One row holding `arguments`: the outer row of a nested plan, or nothing at the top."""
+
+    arguments: tuple[Symbol, ...] = ()
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return self.arguments
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MatchPattern(LogicalOp):
+    """Match `patterns` with `predicates` for each input row (planned by the optimizer).
+
+    Until the optimizer's `plan_patterns` rule turns it into scans and expands (or
+    lowering does so naively when rules are off), it is one opaque step. Symbols of the
+    child are already bound. Relationship uniqueness holds across all patterns.
+    """
+
+    child: LogicalOp
+    patterns: tuple[BPathPattern, ...]
+    predicates: tuple[BExpr, ...] = ()
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        out = list(self.child.fields)
+        seen = set(out)
+        for pattern in self.patterns:
+            for element in pattern.elements:
+                if element.symbol not in seen:
+                    seen.add(element.symbol)
+                    out.append(element.symbol)
+            if pattern.path_symbol is not None and pattern.path_symbol not in seen:
+                seen.add(pattern.path_symbol)
+                out.append(pattern.path_symbol)
+        return tuple(out)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AllNodesScan(LogicalOp):
+    """Every node, for each input row."""
+
+    child: LogicalOp
+    symbol: Symbol
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return (*self.child.fields, self.symbol)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LabelScan(LogicalOp):
+    """Every node with `label`, in id order, for each input row."""
+
+    child: LogicalOp
+    symbol: Symbol
+    label: str
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return (*self.child.fields, self.symbol)
+
+
+class SeekKind(enum.StrEnum):
+    """How an index seek finds its keys."""
+
+    EQUAL = "="
+    IN = "IN"
+    RANGE = "range"
+    PREFIX = "STARTS WITH"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class IndexSeek(LogicalOp):
+    """Nodes of `label` found through the property index `index` on `keys`.
+
+    EQUAL / IN: `values` holds one expression per key (IN: one list expression).
+    RANGE: `lower` / `upper` bounds with inclusiveness flags on a single key.
+    PREFIX: `values` holds the prefix expression.
+    """
+
+    child: LogicalOp
+    symbol: Symbol
+    label: str
+    index: str
+    keys: tuple[str, ...]
+    kind: SeekKind
+    values: tuple[BExpr, ...] = ()
+    lower: BExpr | None = None
+    lower_inclusive: bool = True
+    upper: BExpr | None = None
+    upper_inclusive: bool = True
+    unique: bool = False
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return (*self.child.fields, self.symbol)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NodeByIdSeek(LogicalOp):
+    """Nodes whose id is `ids` (an expression giving one id or a list of ids)."""
+
+    child: LogicalOp
+    symbol: Symbol
+    ids: BExpr
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return (*self.child.fields, self.symbol)
+
+
+# ---------------------------------------------------------------------------------------
+# graph operators
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Expand(LogicalOp):
+    """Follow relationships of `types` from bound `source` to `target`.
+
+    `direction` is relative to `source`. When `into` the target is already bound and
+    only relationships between the two are produced (ExpandInto).
+    """
+
+    child: LogicalOp
+    source: Symbol
+    rel: Symbol
+    target: Symbol
+    types: tuple[str, ...]
+    direction: Direction
+    into: bool = False
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        if self.into:
+            return (*self.child.fields, self.rel)
+        return (*self.child.fields, self.rel, self.target)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VarExpand(LogicalOp):
+    """Variable-length expansion: every trail of `min`..`max` relationships.
+
+    Relationships are unique within each path; `max` None is unbounded. `rel` binds the
+    list of relationships of each path. `predicates` are checked on every relationship
+    (`rel_symbol` and `node_symbol` stand for the relationship and its far node inside
+    them), e.g. the pattern's relationship property map.
+    """
+
+    child: LogicalOp
+    source: Symbol
+    rel: Symbol
+    target: Symbol
+    types: tuple[str, ...]
+    direction: Direction
+    min: int
+    max: int | None
+    into: bool = False
+    rel_predicate: BExpr | None = None
+    step_symbol: Symbol | None = None
+    #: the far node of each step, for predicates on intermediate nodes (unused for now)
+    node_symbol: Symbol | None = None
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        if self.into:
+            return (*self.child.fields, self.rel)
+        return (*self.child.fields, self.rel, self.target)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ShortestPath(LogicalOp):
+    """shortestPath / allShortestPaths between two bound nodes (bidirectional BFS)."""
+
+    child: LogicalOp
+    source: Symbol
+    target: Symbol
+    rel: Symbol
+    path: Symbol | None
+    types: tuple[str, ...]
+    direction: Direction
+    min: int
+    max: int | None
+    all: bool = False
+    rel_predicate: BExpr | None = None
+    step_symbol: Symbol | None = None
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        out = (*self.child.fields, self.rel)
+        return (*out, self.path) if self.path is not None else out
+
+
+# ---------------------------------------------------------------------------------------
+# relational operators
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Filter(LogicalOp):
+    """Keep rows for which every predicate is TRUE (null and false drop the row)."""
+
+    child: LogicalOp
+    predicates: tuple[BExpr, ...]
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return self.child.fields
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Project(LogicalOp):
+    """Append computed columns `symbol = expression` to each row."""
+
+    child: LogicalOp
+    items: tuple[tuple[Symbol, BExpr], ...]
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        new = [symbol for symbol, _ in self.items]
+        kept = [symbol for symbol in self.child.fields if symbol not in new]
+        return (*kept, *new)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Select(LogicalOp):
+    """Keep exactly `symbols`, in this order."""
+
+    child: LogicalOp
+    symbols: tuple[Symbol, ...]
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return self.symbols
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Aggregate(LogicalOp):
+    """Group by `keys` and compute `aggregates` per group; output keys then aggregates.
+
+    With no keys there is exactly one output row, even for empty input.
+    """
+
+    child: LogicalOp
+    keys: tuple[tuple[Symbol, BExpr], ...]
+    aggregates: tuple[tuple[Symbol, BAggregate], ...]
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return tuple(s for s, _ in self.keys) + tuple(s for s, _ in self.aggregates)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Distinct(LogicalOp):
+    """Drop rows equivalent (openCypher equivalence) to an earlier row on all fields."""
+
+    child: LogicalOp
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return self.child.fields
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sort(LogicalOp):
+    """Order rows by `items` (expression, descending) with Cypher's total order."""
+
+    child: LogicalOp
+    items: tuple[tuple[BExpr, bool], ...]
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return self.child.fields
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Top(LogicalOp):
+    """Sort + Limit fused: keep the first `limit` rows in `items` order (a heap)."""
+
+    child: LogicalOp
+    items: tuple[tuple[BExpr, bool], ...]
+    limit: BExpr
+    skip: BExpr | None = None
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return self.child.fields
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Skip(LogicalOp):
+    """Drop the first `count` rows."""
+
+    child: LogicalOp
+    count: BExpr
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return self.child.fields
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Limit(LogicalOp):
+    """Stop after `count` rows."""
+
+    child: LogicalOp
+    count: BExpr
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return self.child.fields
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unwind(LogicalOp):
+    """One row per element of `expression` (a list; null gives none; a scalar gives one)."""
+
+    child: LogicalOp
+    expression: BExpr
+    symbol: Symbol
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return (*self.child.fields, self.symbol)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Optional(LogicalOp):
+    """OPTIONAL MATCH: run `inner` per input row; no match gives one row of nulls.
+
+    `inner` starts from `Start(arguments=child.fields)`; `new_symbols` are the fields
+    it adds (set to null when nothing matched).
+    """
+
+    child: LogicalOp
+    inner: LogicalOp
+    new_symbols: tuple[Symbol, ...]
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return (*self.child.fields, *self.new_symbols)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Union(LogicalOp):
+    """Rows of every part, renamed to `symbols`; without `all`, distinct rows only."""
+
+    parts: tuple[LogicalOp, ...]
+    symbols: tuple[Symbol, ...]
+    all: bool = False
+
+    @property
+    def children(self) -> tuple[LogicalOp, ...]:
+        return self.parts
+
+    def with_children(self, *children: LogicalOp) -> Self:
+        return replace(self, parts=tuple(children))
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return self.symbols
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProcedureCall(LogicalOp):
+    """Call a procedure per input row and add its yielded fields."""
+
+    child: LogicalOp
+    procedure: ProcedureSpec
+    args: tuple[BExpr, ...]
+    yields: tuple[tuple[str, Symbol], ...]
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return (*self.child.fields, *(symbol for _, symbol in self.yields))
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Eager(LogicalOp):
+    """Materialise every input row before passing any on (clause-by-clause semantics)."""
+
+    child: LogicalOp
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return self.child.fields
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProduceResults(LogicalOp):
+    """The top of a query: the named result columns, in order."""
+
+    child: LogicalOp
+    columns: tuple[tuple[str, Symbol], ...]
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return tuple(symbol for _, symbol in self.columns)
+
+
+# ---------------------------------------------------------------------------------------
+# subquery expressions (bound expressions whose body has been planned)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanExists(BExpr):
+    """True when `plan` (starting from the current row) produces a row."""
+
+    plan: LogicalOp
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanCollect(BExpr):
+    """The list of `projection` over the rows of `plan` (pattern comprehensions)."""
+
+    scoped_fields: ClassVar[frozenset[str]] = frozenset({"projection"})
+
+    plan: LogicalOp
+    projection: BExpr
+
+
+# ---------------------------------------------------------------------------------------
+# writes
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateNode:
+    """A node to create: symbol, labels, property map expression (or None)."""
+
+    symbol: Symbol
+    labels: tuple[str, ...]
+    properties: BExpr | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateRel:
+    """A relationship to create from `start` to `end` (already oriented)."""
+
+    symbol: Symbol
+    type: str
+    start: Symbol
+    end: Symbol
+    properties: BExpr | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Create(LogicalOp):
+    """Create nodes, then relationships, for each input row; paths are projected after."""
+
+    child: LogicalOp
+    nodes: tuple[CreateNode, ...]
+    rels: tuple[CreateRel, ...]
+    paths: tuple[tuple[Symbol, tuple[Symbol, ...]], ...] = ()
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        new = [n.symbol for n in self.nodes] + [r.symbol for r in self.rels]
+        new += [path for path, _ in self.paths]
+        return (*self.child.fields, *new)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Merge(LogicalOp):
+    """MERGE: per input row, the rows of `match`, or the created pattern when none match.
+
+    ON MATCH items apply to matched rows, ON CREATE items to the created one.
+    """
+
+    child: LogicalOp
+    match: LogicalOp
+    create: Create
+    new_symbols: tuple[Symbol, ...]
+    on_match: tuple[BSetItem, ...] = ()
+    on_create: tuple[BSetItem, ...] = ()
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return (*self.child.fields, *self.new_symbols)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SetItems(LogicalOp):
+    """SET property, properties (`=` / `+=`) and labels, for each input row."""
+
+    child: LogicalOp
+    items: tuple[BSetItem, ...]
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return self.child.fields
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RemoveEntry:
+    """A REMOVE item: a property (`key`) or labels of `target`."""
+
+    target: BExpr
+    key: str | None = None
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RemoveItems(LogicalOp):
+    """REMOVE properties and labels, for each input row."""
+
+    child: LogicalOp
+    items: tuple[RemoveEntry, ...]
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return self.child.fields
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Delete(LogicalOp):
+    """[DETACH] DELETE the entities (or paths) the expressions give, for each input row."""
+
+    child: LogicalOp
+    expressions: tuple[BExpr, ...]
+    detach: bool = False
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return self.child.fields
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Foreach(LogicalOp):
+    """Run the updating plan `inner` once per element of `source`, per input row."""
+
+    child: LogicalOp
+    symbol: Symbol
+    source: BExpr
+    inner: LogicalOp
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return self.child.fields
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SchemaOp(LogicalOp):
+    """An index or constraint command (or SHOW), run once; `command` is the AST node."""
+
+    command: object
+    columns: tuple[tuple[str, Symbol], ...] = ()
+
+    @property
+    def fields(self) -> tuple[Symbol, ...]:
+        return tuple(symbol for _, symbol in self.columns)
