@@ -104,6 +104,9 @@ def free_symbols(expr: BExpr) -> frozenset[Symbol]:
             case BExists(outer=outer) | BPatternComprehension(outer=outer):
                 used.update(outer)
             case _:
+                referenced = getattr(node, "referenced_symbols", None)
+                if referenced is not None:
+                    used.update(referenced())
                 plan = getattr(node, "plan", None)
                 if plan is not None:
                     used.update(_plan_arguments(plan))

@@ -46,6 +46,9 @@ __all__ = [
     "Optional",
     "PlanCollect",
     "PlanExists",
+    "PlanMapMatch",
+    "PlanPath",
+    "PlanUnique",
     "ProcedureCall",
     "ProduceResults",
     "Project",
@@ -261,8 +264,9 @@ class VarExpand(LogicalOp):
     into: bool = False
     rel_predicate: BExpr | None = None
     step_symbol: Symbol | None = None
-    #: the far node of each step, for predicates on intermediate nodes (unused for now)
-    node_symbol: Symbol | None = None
+    #: the expansion runs from the pattern's right node: the relationship list is
+    #: reversed before it is bound, so it is always in the pattern's written order
+    reversed: bool = False
 
     @property
     def fields(self) -> tuple[Symbol, ...]:
@@ -519,6 +523,37 @@ class PlanCollect(BExpr):
 
     plan: LogicalOp
     projection: BExpr
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanPath(BExpr):
+    """Build a path value from pattern parts: ("node", n), ("rel", r) or ("rels", rs)."""
+
+    parts: tuple[tuple[str, Symbol], ...]
+
+    def referenced_symbols(self) -> tuple[Symbol, ...]:
+        """The symbols read from the row."""
+        return tuple(symbol for _, symbol in self.parts)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanUnique(BExpr):
+    """True when two relationship (or relationship-list) symbols share no relationship."""
+
+    left: Symbol
+    right: Symbol
+
+    def referenced_symbols(self) -> tuple[Symbol, ...]:
+        """The symbols read from the row."""
+        return (self.left, self.right)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanMapMatch(BExpr):
+    """True when the entity `subject` has every property of the map `properties` equal."""
+
+    subject: BExpr
+    properties: BExpr
 
 
 # ---------------------------------------------------------------------------------------
