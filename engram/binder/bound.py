@@ -35,7 +35,7 @@ from engram.parser.ast import SchemaCommand as AstSchemaCommand
 from engram.types import ANY, CypherType
 
 if TYPE_CHECKING:
-    from engram.execution.functions.registry import FunctionSpec
+    from engram.execution.functions.spec import FunctionSpec
     from engram.execution.procedures import ProcedureSpec
 
 __all__ = [

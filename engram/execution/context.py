@@ -1,0 +1,235 @@
+"""ExecContext: what every operator and compiled expression may reach while a query runs.
+
+It carries the graph access of the transaction, the parameters, the statement clock,
+the update counters behind `Result.stats`, the deadline and cancellation flag checked
+once per batch, and the profiler when PROFILE is on.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+import numpy as np
+
+from engram.errors import QueryTimeout
+from engram.execution.entities import RelRef
+
+if TYPE_CHECKING:
+    from engram.execution.procedures import ProcedureRegistry
+
+__all__ = ["ExecContext", "Expansion", "GraphAccess", "UpdateCounters"]
+
+#: (index into the source id array, neighbour id, relationship id, type id, outgoing)
+Expansion = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+class GraphAccess(Protocol):
+    """The graph as one transaction sees it, by names; what operators may call."""
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def all_node_ids(self) -> Iterator[np.ndarray]:
+        """Every node id, ascending, in batches."""
+        ...
+
+    def label_node_ids(self, label: str) -> Iterator[np.ndarray]:
+        """Ids of the nodes with `label`, ascending, in batches."""
+        ...
+
+    def index_seek(
+        self,
+        index: str,
+        kind: str,
+        values: Sequence[Any] = (),
+        lower: Any = None,
+        lower_inclusive: bool = True,
+        upper: Any = None,
+        upper_inclusive: bool = True,
+    ) -> np.ndarray:
+        """Node ids found through a property index (kinds: '=', 'IN', 'range', 'STARTS WITH')."""
+        ...
+
+    def node_exists(self, node_id: int) -> bool:
+        """Whether the node exists (and was not deleted by this transaction)."""
+        ...
+
+    def node_labels(self, node_id: int) -> frozenset[str]:
+        """Label names of a node."""
+        ...
+
+    def has_label(self, node_id: int, label: str) -> bool:
+        """Whether the node has `label`."""
+        ...
+
+    def node_property(self, node_id: int, key: str) -> Any:
+        """One property (None when absent)."""
+        ...
+
+    def node_properties(self, node_id: int) -> dict[str, Any]:
+        """All properties by name."""
+        ...
+
+    def relationship(self, rel_id: int) -> RelRef | None:
+        """The relationship, or None when it does not exist."""
+        ...
+
+    def rel_property(self, rel_id: int, key: str) -> Any:
+        """One relationship property (None when absent)."""
+        ...
+
+    def rel_properties(self, rel_id: int) -> dict[str, Any]:
+        """All relationship properties by name."""
+        ...
+
+    def rel_type_name(self, type_id: int) -> str:
+        """The name of a relationship type id."""
+        ...
+
+    def expand(self, node_ids: np.ndarray, direction: str, types: tuple[str, ...]) -> Expansion:
+        """Relationships of many nodes (direction '->', '<-' or '--'; no types: all)."""
+        ...
+
+    def degree(self, node_id: int, direction: str, types: tuple[str, ...]) -> int:
+        """Number of relationships of one node."""
+        ...
+
+    def labels_in_use(self) -> list[str]:
+        """Labels that at least one node has."""
+        ...
+
+    def relationship_types_in_use(self) -> list[str]:
+        """Relationship types that at least one relationship has."""
+        ...
+
+    def property_keys(self) -> list[str]:
+        """Every property key name known to the database."""
+        ...
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def create_node(self, labels: Sequence[str], properties: Mapping[str, Any]) -> int:
+        """Create a node; returns its id."""
+        ...
+
+    def create_relationship(
+        self, rel_type: str, start: int, end: int, properties: Mapping[str, Any]
+    ) -> RelRef:
+        """Create a relationship; returns it."""
+        ...
+
+    def set_node_property(self, node_id: int, key: str, value: Any) -> None:
+        """Set (or, with None, remove) a node property."""
+        ...
+
+    def set_rel_property(self, rel_id: int, key: str, value: Any) -> None:
+        """Set (or, with None, remove) a relationship property."""
+        ...
+
+    def replace_node_properties(self, node_id: int, properties: Mapping[str, Any]) -> None:
+        """Replace all properties of a node."""
+        ...
+
+    def replace_rel_properties(self, rel_id: int, properties: Mapping[str, Any]) -> None:
+        """Replace all properties of a relationship."""
+        ...
+
+    def add_labels(self, node_id: int, labels: Sequence[str]) -> int:
+        """Add labels; returns how many were new."""
+        ...
+
+    def remove_labels(self, node_id: int, labels: Sequence[str]) -> int:
+        """Remove labels; returns how many the node had."""
+        ...
+
+    def delete_node(self, node_id: int) -> bool:
+        """Delete a node (relationships checked at the end of the statement)."""
+        ...
+
+    def detach_delete_node(self, node_id: int) -> int:
+        """Delete a node and its relationships; returns the relationships deleted."""
+        ...
+
+    def delete_relationship(self, rel_id: int) -> bool:
+        """Delete a relationship; False when it was already gone."""
+        ...
+
+    def is_deleted_node(self, node_id: int) -> bool:
+        """Whether this transaction deleted the node."""
+        ...
+
+    def is_deleted_relationship(self, rel_id: int) -> bool:
+        """Whether this transaction deleted the relationship."""
+        ...
+
+    def check_deleted_nodes_detached(self) -> None:
+        """Raise when a node deleted in this statement still has relationships."""
+        ...
+
+
+@dataclass
+class UpdateCounters:
+    """What the statement changed (`Result.stats`)."""
+
+    nodes_created: int = 0
+    nodes_deleted: int = 0
+    relationships_created: int = 0
+    relationships_deleted: int = 0
+    labels_added: int = 0
+    labels_removed: int = 0
+    properties_set: int = 0
+    indexes_added: int = 0
+    indexes_removed: int = 0
+    constraints_added: int = 0
+    constraints_removed: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        """The counters by name."""
+        return dict(self.__dict__)
+
+    @property
+    def contains_updates(self) -> bool:
+        """Whether anything changed."""
+        return any(self.__dict__.values())
+
+
+class Profiler(Protocol):
+    """Collects actual rows, time and storage reads per physical operator."""
+
+    def wrap(
+        self, op: object, batches: Iterator[list[tuple[Any, ...]]]
+    ) -> Iterator[list[tuple[Any, ...]]]:
+        """Count what passes through `batches` for `op`."""
+        ...
+
+
+@dataclass
+class ExecContext:
+    """Everything a running query may use besides its input rows."""
+
+    graph: GraphAccess
+    params: Mapping[str, Any]
+    procedures: ProcedureRegistry | None = None
+    deadline: float | None = None
+    cancelled: threading.Event = field(default_factory=threading.Event)
+    counters: UpdateCounters = field(default_factory=UpdateCounters)
+    profiler: Profiler | None = None
+    #: statement time (for date() and friends): wall clock in ns and monotonic at start
+    started_ns: int = field(default_factory=time.time_ns)
+    transaction_started_ns: int = 0
+    #: per-query cache for things operators compute once (compiled regexes, ...)
+    cache: dict[object, Any] = field(default_factory=dict)
+    #: hook the engine sets to run nested plans (used by subquery expressions)
+    run_nested: Callable[..., Any] | None = None
+
+    def check(self) -> None:
+        """Raise QueryTimeout when the deadline has passed or the query was cancelled."""
+        if self.cancelled.is_set():
+            raise QueryTimeout("the query was cancelled; nothing was changed")
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise QueryTimeout(
+                "the query ran past its timeout and was stopped; nothing was changed"
+            )

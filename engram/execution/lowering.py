@@ -1,0 +1,443 @@
+"""LogicalPlan to PhysicalPlan: one `lower` function per logical operator.
+
+This is the only place that knows how a logical operator maps to a physical one: it
+computes row slots from the operators' fields, compiles every expression, and plans a
+`MatchPattern` left to right when the optimizer did not.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from engram.binder.bound import (
+    BExpr,
+    BSetItem,
+    BSetLabels,
+    BSetProperties,
+    BSetProperty,
+    Symbol,
+)
+from engram.errors import InternalError, Span
+from engram.execution.context import ExecContext
+from engram.execution.expressions import CompiledExpr, Layout, compile_expr, layout_of
+from engram.execution.operators.aggregate import AggregateCall, AggregateExec, CountStar
+from engram.execution.operators.apply import ForeachExec, OptionalExec, ProcedureCallExec
+from engram.execution.operators.expand import ExpandExec, VarExpandExec
+from engram.execution.operators.mutate import (
+    CreateExec,
+    DeleteExec,
+    MergeExec,
+    NodeSpec,
+    RelSpec,
+    SetExec,
+    SetOp,
+)
+from engram.execution.operators.paths import ShortestPathExec
+from engram.execution.operators.relational import (
+    DistinctExec,
+    EagerExec,
+    FilterExec,
+    LimitExec,
+    ProduceResultsExec,
+    ProjectExec,
+    SelectExec,
+    SkipExec,
+    UnionExec,
+    UnwindExec,
+)
+from engram.execution.operators.scan import (
+    AllNodesScanExec,
+    IndexSeekExec,
+    LabelScanExec,
+    NodeByIdSeekExec,
+    StartExec,
+)
+from engram.execution.operators.schema import SchemaExec
+from engram.execution.operators.sort import SortExec, TopExec
+from engram.execution.physical import Batch, PhysicalOp, Row
+from engram.planner import operators as lp
+from engram.planner.patterns import plan_naively
+
+__all__ = ["lower", "lower_nested", "output_layout"]
+
+_NO_SPAN = Span(0, 0)
+
+
+def output_layout(op: lp.LogicalOp) -> dict[Symbol, int]:
+    """Slots of the rows `op` produces."""
+    return layout_of(op.fields)
+
+
+def lower_nested(
+    plan: lp.LogicalOp, outer: Layout
+) -> Callable[[Row, ExecContext], Iterator[Batch]]:
+    """A nested plan as a function of the outer row (for subquery expressions)."""
+    physical = lower(plan)
+    arguments = _start(plan).arguments
+    slots = tuple(outer[symbol] for symbol in arguments)
+
+    def run(row: Row, ctx: ExecContext) -> Iterator[Batch]:
+        return physical.run(ctx, tuple([row[i] for i in slots]))
+
+    return run
+
+
+def _start(plan: lp.LogicalOp) -> lp.Start:
+    current = plan
+    while current.children:
+        current = current.children[0]
+    if not isinstance(current, lp.Start):
+        raise InternalError("lowering: a nested plan must start from Start")
+    return current
+
+
+def _remap(produced: tuple[Symbol, ...], wanted: tuple[Symbol, ...]) -> tuple[int, ...] | None:
+    layout = layout_of(produced)
+    slots = tuple(layout[symbol] for symbol in wanted)
+    return None if slots == tuple(range(len(produced))) else slots
+
+
+@functools.singledispatch
+def lower(op: lp.LogicalOp) -> PhysicalOp:
+    """The physical operator tree for a logical plan."""
+    raise InternalError(f"lowering: no physical operator for {op.name}")
+
+
+def _compile(expr: BExpr, op: lp.LogicalOp) -> CompiledExpr:
+    return compile_expr(expr, output_layout(op))
+
+
+@lower.register
+def _start_op(op: lp.Start) -> PhysicalOp:
+    return StartExec(logical=op)
+
+
+@lower.register
+def _match(op: lp.MatchPattern) -> PhysicalOp:
+    return lower(plan_naively(op))
+
+
+@lower.register
+def _all(op: lp.AllNodesScan) -> PhysicalOp:
+    return AllNodesScanExec(logical=op, child=lower(op.child))
+
+
+@lower.register
+def _label(op: lp.LabelScan) -> PhysicalOp:
+    return LabelScanExec(logical=op, child=lower(op.child), label=op.label)
+
+
+@lower.register
+def _seek(op: lp.IndexSeek) -> PhysicalOp:
+    return IndexSeekExec(
+        logical=op,
+        child=lower(op.child),
+        seek=op,
+        values=tuple(_compile(v, op.child) for v in op.values),
+        lower=None if op.lower is None else _compile(op.lower, op.child),
+        upper=None if op.upper is None else _compile(op.upper, op.child),
+    )
+
+
+@lower.register
+def _by_id(op: lp.NodeByIdSeek) -> PhysicalOp:
+    return NodeByIdSeekExec(logical=op, child=lower(op.child), ids=_compile(op.ids, op.child))
+
+
+@lower.register
+def _expand(op: lp.Expand) -> PhysicalOp:
+    layout = output_layout(op.child)
+    return ExpandExec(
+        logical=op,
+        child=lower(op.child),
+        source=layout[op.source],
+        target=layout[op.target] if op.into else -1,
+        direction=op.direction.value,
+        types=op.types,
+        into=op.into,
+    )
+
+
+def _step_predicate(predicate: BExpr | None, step: Symbol | None) -> CompiledExpr | None:
+    if predicate is None or step is None:
+        return None
+    return compile_expr(predicate, {step: 0})
+
+
+@lower.register
+def _var_expand(op: lp.VarExpand) -> PhysicalOp:
+    layout = output_layout(op.child)
+    return VarExpandExec(
+        logical=op,
+        child=lower(op.child),
+        source=layout[op.source],
+        target=layout[op.target] if op.into else -1,
+        direction=op.direction.value,
+        types=op.types,
+        min=op.min,
+        max=op.max,
+        into=op.into,
+        predicate=_step_predicate(op.rel_predicate, op.step_symbol),
+        reversed=op.reversed,
+    )
+
+
+@lower.register
+def _shortest(op: lp.ShortestPath) -> PhysicalOp:
+    layout = output_layout(op.child)
+    return ShortestPathExec(
+        logical=op,
+        child=lower(op.child),
+        source=layout[op.source],
+        target=layout[op.target],
+        direction=op.direction.value,
+        types=op.types,
+        min=op.min,
+        max=op.max,
+        all=op.all,
+        predicate=_step_predicate(op.rel_predicate, op.step_symbol),
+        with_path=op.path is not None,
+    )
+
+
+@lower.register
+def _filter(op: lp.Filter) -> PhysicalOp:
+    return FilterExec(
+        logical=op,
+        child=lower(op.child),
+        predicates=tuple(_compile(p, op.child) for p in op.predicates),
+    )
+
+
+@lower.register
+def _project(op: lp.Project) -> PhysicalOp:
+    layout = output_layout(op.child)
+    new = {symbol for symbol, _ in op.items}
+    keep = tuple(layout[s] for s in op.child.fields if s not in new)
+    values = tuple(compile_expr(e, layout) for _, e in op.items)
+    return ProjectExec(logical=op, child=lower(op.child), keep=keep, values=values)
+
+
+@lower.register
+def _select(op: lp.Select) -> PhysicalOp:
+    layout = output_layout(op.child)
+    slots = tuple(layout[s] for s in op.symbols)
+    child = lower(op.child)
+    if slots == tuple(range(len(op.child.fields))):
+        return child
+    return SelectExec(logical=op, child=child, slots=slots)
+
+
+@lower.register
+def _aggregate(op: lp.Aggregate) -> PhysicalOp:
+    layout = output_layout(op.child)
+    calls = []
+    for _, aggregate in op.aggregates:
+        args = tuple(compile_expr(a, layout) for a in aggregate.args)
+        if aggregate.star:
+            make: Callable[[], Any] = CountStar
+        else:
+            factory, distinct = aggregate.spec.bind(len(args)), aggregate.distinct
+            make = functools.partial(factory, distinct)
+        calls.append(AggregateCall(make=make, args=args, origin=aggregate.origin))
+    return AggregateExec(
+        logical=op,
+        child=lower(op.child),
+        keys=tuple(compile_expr(e, layout) for _, e in op.keys),
+        aggregates=tuple(calls),
+    )
+
+
+@lower.register
+def _distinct(op: lp.Distinct) -> PhysicalOp:
+    return DistinctExec(logical=op, child=lower(op.child))
+
+
+@lower.register
+def _sort(op: lp.Sort) -> PhysicalOp:
+    items = tuple((_compile(e, op.child), desc) for e, desc in op.items)
+    return SortExec(logical=op, child=lower(op.child), items=items)
+
+
+@lower.register
+def _top(op: lp.Top) -> PhysicalOp:
+    items = tuple((_compile(e, op.child), desc) for e, desc in op.items)
+    return TopExec(
+        logical=op,
+        child=lower(op.child),
+        items=items,
+        limit=compile_expr(op.limit, {}),
+        skip=None if op.skip is None else compile_expr(op.skip, {}),
+        origin=op.limit.origin,
+    )
+
+
+@lower.register
+def _skip(op: lp.Skip) -> PhysicalOp:
+    return SkipExec(
+        logical=op, child=lower(op.child), count=compile_expr(op.count, {}), origin=op.count.origin
+    )
+
+
+@lower.register
+def _limit(op: lp.Limit) -> PhysicalOp:
+    return LimitExec(
+        logical=op, child=lower(op.child), count=compile_expr(op.count, {}), origin=op.count.origin
+    )
+
+
+@lower.register
+def _unwind(op: lp.Unwind) -> PhysicalOp:
+    return UnwindExec(
+        logical=op, child=lower(op.child), expression=_compile(op.expression, op.child)
+    )
+
+
+@lower.register
+def _optional(op: lp.Optional) -> PhysicalOp:
+    return OptionalExec(
+        logical=op,
+        child=lower(op.child),
+        inner=lower(op.inner),
+        remap=_remap(op.inner.fields, op.fields),
+        width=len(op.new_symbols),
+    )
+
+
+@lower.register
+def _union(op: lp.Union) -> PhysicalOp:
+    return UnionExec(logical=op, parts=tuple(lower(p) for p in op.parts), distinct=not op.all)
+
+
+@lower.register
+def _call(op: lp.ProcedureCall) -> PhysicalOp:
+    outputs = [f.name for f in op.procedure.outputs]
+    lowered = {name.lower(): index for index, name in enumerate(outputs)}
+    yields = tuple(lowered[name.lower()] for name, _ in op.yields)
+    origin = op.args[0].origin if op.args else _NO_SPAN
+    return ProcedureCallExec(
+        logical=op,
+        child=lower(op.child),
+        procedure=op.procedure,
+        args=tuple(_compile(a, op.child) for a in op.args),
+        yields=yields,
+        origin=origin,
+    )
+
+
+@lower.register
+def _eager(op: lp.Eager) -> PhysicalOp:
+    return EagerExec(logical=op, child=lower(op.child))
+
+
+@lower.register
+def _produce(op: lp.ProduceResults) -> PhysicalOp:
+    layout = output_layout(op.child)
+    slots = tuple(layout[symbol] for _, symbol in op.columns)
+    return ProduceResultsExec(logical=op, child=lower(op.child), slots=slots)
+
+
+def _create_exec(op: lp.Create) -> CreateExec:
+    layout = output_layout(op)
+    nodes = tuple(
+        NodeSpec(
+            labels=n.labels,
+            properties=None if n.properties is None else compile_expr(n.properties, layout),
+            origin=n.properties.origin if n.properties is not None else _NO_SPAN,
+        )
+        for n in op.nodes
+    )
+    rels = tuple(
+        RelSpec(
+            type=r.type,
+            start=layout[r.start],
+            end=layout[r.end],
+            properties=None if r.properties is None else compile_expr(r.properties, layout),
+            origin=r.properties.origin if r.properties is not None else _NO_SPAN,
+        )
+        for r in op.rels
+    )
+    paths = tuple(tuple(layout[s] for s in parts) for _, parts in op.paths)
+    return CreateExec(
+        logical=op, child=lower(op.child), nodes=nodes, rels=rels, paths=paths, width=len(op.fields)
+    )
+
+
+@lower.register
+def _create(op: lp.Create) -> PhysicalOp:
+    return _create_exec(op)
+
+
+def _set_op(item: BSetItem, layout: Layout) -> SetOp:
+    target = compile_expr(item.target, layout)
+    match item:
+        case BSetProperty():
+            value = compile_expr(item.value, layout)
+            return SetOp("property", target, item.value.origin, key=item.key, value=value)
+        case BSetProperties():
+            value = compile_expr(item.value, layout)
+            kind = "merge" if item.merge else "replace"
+            return SetOp(kind, target, item.value.origin, value=value)
+        case BSetLabels():
+            return SetOp("labels", target, item.target.origin, labels=item.labels)
+    raise InternalError(f"lowering: unknown SET item {type(item).__name__}")
+
+
+@lower.register
+def _merge(op: lp.Merge) -> PhysicalOp:
+    layout = output_layout(op)
+    return MergeExec(
+        logical=op,
+        child=lower(op.child),
+        match=lower(op.match),
+        create=_create_exec(op.create),
+        remap=_remap(op.match.fields, op.fields),
+        create_remap=_remap(op.create.fields, op.fields),
+        on_match=tuple(_set_op(item, layout) for item in op.on_match),
+        on_create=tuple(_set_op(item, layout) for item in op.on_create),
+    )
+
+
+@lower.register
+def _set(op: lp.SetItems) -> PhysicalOp:
+    layout = output_layout(op.child)
+    ops = tuple(_set_op(item, layout) for item in op.items)
+    return SetExec(logical=op, child=lower(op.child), ops=ops)
+
+
+@lower.register
+def _remove(op: lp.RemoveItems) -> PhysicalOp:
+    layout = output_layout(op.child)
+    ops = []
+    for entry in op.items:
+        target = compile_expr(entry.target, layout)
+        if entry.key is not None:
+            ops.append(SetOp("remove_property", target, entry.target.origin, key=entry.key))
+        else:
+            ops.append(SetOp("remove_labels", target, entry.target.origin, labels=entry.labels))
+    return SetExec(logical=op, child=lower(op.child), ops=tuple(ops))
+
+
+@lower.register
+def _delete(op: lp.Delete) -> PhysicalOp:
+    layout = output_layout(op.child)
+    exprs = tuple((compile_expr(e, layout), e.origin) for e in op.expressions)
+    return DeleteExec(logical=op, child=lower(op.child), expressions=exprs, detach=op.detach)
+
+
+@lower.register
+def _foreach(op: lp.Foreach) -> PhysicalOp:
+    return ForeachExec(
+        logical=op,
+        child=lower(op.child),
+        source=_compile(op.source, op.child),
+        inner=lower(op.inner),
+        origin=op.source.origin,
+    )
+
+
+@lower.register
+def _schema(op: lp.SchemaOp) -> PhysicalOp:
+    return SchemaExec(logical=op, command=op.command)

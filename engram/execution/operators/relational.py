@@ -1,0 +1,239 @@
+"""Relational operators: Filter, Project, Select, Unwind, Skip, Limit, Distinct, Eager.
+
+Also Union and ProduceResults; all of them work row by row within each batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from engram.errors import ErrorDetail, ErrorKind, Phase, QueryRuntimeError, Span
+from engram.execution.context import ExecContext
+from engram.execution.expressions import CompiledExpr
+from engram.execution.ordering import group_key
+from engram.execution.physical import Batch, PhysicalOp, Row, batched
+
+__all__ = [
+    "DistinctExec",
+    "EagerExec",
+    "FilterExec",
+    "LimitExec",
+    "ProduceResultsExec",
+    "ProjectExec",
+    "SelectExec",
+    "SkipExec",
+    "UnionExec",
+    "UnwindExec",
+    "count_argument",
+]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FilterExec(PhysicalOp):
+    """Keep rows for which every predicate is TRUE."""
+
+    child: PhysicalOp
+    predicates: tuple[CompiledExpr, ...]
+
+    def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
+        predicates = self.predicates
+        if len(predicates) == 1:
+            (only,) = predicates
+            for batch in self.child.run(ctx, arg):
+                kept = [row for row in batch if only(row, ctx) is True]
+                if kept:
+                    yield kept
+            return
+        for batch in self.child.run(ctx, arg):
+            kept = [row for row in batch if all(p(row, ctx) is True for p in predicates)]
+            if kept:
+                yield kept
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProjectExec(PhysicalOp):
+    """Rebuild each row: `keep` slots of the input, then the computed `values`."""
+
+    child: PhysicalOp
+    keep: tuple[int, ...]
+    values: tuple[CompiledExpr, ...]
+
+    def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
+        keep, values = self.keep, self.values
+        for batch in self.child.run(ctx, arg):
+            yield [
+                (*[row[i] for i in keep], *[value(row, ctx) for value in values]) for row in batch
+            ]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SelectExec(PhysicalOp):
+    """Keep the listed slots, in order."""
+
+    child: PhysicalOp
+    slots: tuple[int, ...]
+
+    def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
+        slots = self.slots
+        for batch in self.child.run(ctx, arg):
+            yield [tuple([row[i] for i in slots]) for row in batch]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnwindExec(PhysicalOp):
+    """One row per list element (null: none; a non-list value: itself)."""
+
+    child: PhysicalOp
+    expression: CompiledExpr
+
+    def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
+        expression = self.expression
+
+        def rows() -> Iterator[Row]:
+            for batch in self.child.run(ctx, arg):
+                ctx.check()
+                for row in batch:
+                    value = expression(row, ctx)
+                    if value is None:
+                        continue
+                    if isinstance(value, list | tuple):
+                        for item in value:
+                            yield (*row, item)
+                    else:
+                        yield (*row, value)
+
+        yield from batched(rows())
+
+
+def count_argument(value: Any, origin: Span, clause: str) -> int:
+    """Check a SKIP / LIMIT value at runtime (it may come from a parameter)."""
+    if type(value) is not int:
+        raise QueryRuntimeError(
+            f"{clause} needs an INTEGER, got {type(value).__name__.upper()}",
+            detail=ErrorDetail.INVALID_ARGUMENT_TYPE,
+            kind=ErrorKind.SYNTAX_ERROR,
+            phase=Phase.RUNTIME,
+            span=origin,
+        )
+    if value < 0:
+        raise QueryRuntimeError(
+            f"{clause} needs a non-negative INTEGER, got {value}",
+            detail=ErrorDetail.NEGATIVE_INTEGER_ARGUMENT,
+            kind=ErrorKind.SYNTAX_ERROR,
+            phase=Phase.RUNTIME,
+            span=origin,
+        )
+    return value
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SkipExec(PhysicalOp):
+    """Drop the first `count` rows."""
+
+    child: PhysicalOp
+    count: CompiledExpr
+    origin: Span
+
+    def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
+        remaining = count_argument(self.count((), ctx), self.origin, "SKIP")
+        for batch in self.child.run(ctx, arg):
+            if remaining >= len(batch):
+                remaining -= len(batch)
+                continue
+            yield batch[remaining:]
+            remaining = 0
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LimitExec(PhysicalOp):
+    """Stop after `count` rows (the input is not pulled further)."""
+
+    child: PhysicalOp
+    count: CompiledExpr
+    origin: Span
+
+    def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
+        remaining = count_argument(self.count((), ctx), self.origin, "LIMIT")
+        if remaining == 0:
+            return
+        for batch in self.child.run(ctx, arg):
+            if len(batch) >= remaining:
+                yield batch[:remaining]
+                return
+            remaining -= len(batch)
+            yield batch
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DistinctExec(PhysicalOp):
+    """Drop rows equivalent to an earlier one."""
+
+    child: PhysicalOp
+
+    def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
+        seen: set[Any] = set()
+        for batch in self.child.run(ctx, arg):
+            kept = []
+            for row in batch:
+                key = tuple(group_key(value) for value in row)
+                if key not in seen:
+                    seen.add(key)
+                    kept.append(row)
+            if kept:
+                yield kept
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EagerExec(PhysicalOp):
+    """Read every input row before passing any on."""
+
+    child: PhysicalOp
+
+    def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
+        batches = list(self.child.run(ctx, arg))
+        ctx.check()
+        yield from batches
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UnionExec(PhysicalOp):
+    """Rows of each part in turn (their slots already in column order); distinct unless ALL."""
+
+    parts: tuple[PhysicalOp, ...]
+    distinct: bool
+
+    @property
+    def children(self) -> tuple[PhysicalOp, ...]:
+        return self.parts
+
+    def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
+        seen: set[Any] = set()
+        for part in self.parts:
+            for batch in part.run(ctx, arg):
+                if not self.distinct:
+                    yield batch
+                    continue
+                kept = []
+                for row in batch:
+                    key = tuple(group_key(value) for value in row)
+                    if key not in seen:
+                        seen.add(key)
+                        kept.append(row)
+                if kept:
+                    yield kept
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProduceResultsExec(PhysicalOp):
+    """The result columns of each row, in order."""
+
+    child: PhysicalOp
+    slots: tuple[int, ...]
+
+    def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
+        slots = self.slots
+        for batch in self.child.run(ctx, arg):
+            ctx.check()
+            yield [tuple([row[i] for i in slots]) for row in batch]

@@ -1,0 +1,91 @@
+"""ORDER BY: a full stable sort, and Top (ORDER BY ... LIMIT) with a bounded heap."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from engram.errors import Span
+from engram.execution.context import ExecContext
+from engram.execution.expressions import CompiledExpr
+from engram.execution.operators.relational import count_argument
+from engram.execution.ordering import order_key, sort_key
+from engram.execution.physical import Batch, PhysicalOp, Row, batched
+
+__all__ = ["SortExec", "TopExec"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SortExec(PhysicalOp):
+    """Materialise and sort by each (expression, descending) item; stable."""
+
+    child: PhysicalOp
+    items: tuple[tuple[CompiledExpr, bool], ...]
+
+    def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
+        keyed: list[tuple[list[Any], Row]] = []
+        for batch in self.child.run(ctx, arg):
+            ctx.check()
+            for row in batch:
+                keyed.append(([order_key(e(row, ctx)) for e, _ in self.items], row))
+        # one stable pass per item, last item first
+        for position in range(len(self.items) - 1, -1, -1):
+            descending = self.items[position][1]
+            keyed.sort(key=lambda entry: entry[0][position], reverse=descending)
+        yield from batched(row for _, row in keyed)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TopExec(PhysicalOp):
+    """The first `skip + limit` rows in sort order through a heap, then skip."""
+
+    child: PhysicalOp
+    items: tuple[tuple[CompiledExpr, bool], ...]
+    limit: CompiledExpr
+    skip: CompiledExpr | None
+    origin: Span
+
+    def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
+        limit = count_argument(self.limit((), ctx), self.origin, "LIMIT")
+        skip = 0 if self.skip is None else count_argument(self.skip((), ctx), self.origin, "SKIP")
+        if limit == 0:
+            return
+        descending = [desc for _, desc in self.items]
+        heap: list[tuple[Any, int, Row]] = []
+        wanted = limit + skip
+        counter = 0
+        for batch in self.child.run(ctx, arg):
+            ctx.check()
+            for row in batch:
+                key = sort_key([e(row, ctx) for e, _ in self.items], descending)
+                counter += 1
+                entry = (_Reversed(key), -counter, row)
+                if len(heap) < wanted:
+                    heapq.heappush(heap, entry)
+                elif entry[0] > heap[0][0]:
+                    heapq.heapreplace(heap, entry)
+        ordered = sorted(heap, key=lambda entry: (entry[0].key, -entry[1]))
+        yield from batched(row for _, _, row in ordered[skip:])
+
+
+class _Reversed:
+    """Max-heap adapter: the heap keeps the `wanted` smallest keys by evicting the largest."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: Any) -> None:
+        self.key = key
+
+    def __lt__(self, other: _Reversed) -> bool:
+        return bool(other.key < self.key)
+
+    def __gt__(self, other: _Reversed) -> bool:
+        return bool(other.key > self.key)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Reversed) and bool(self.key == other.key)
+
+    def __hash__(self) -> int:
+        return hash(self.key)

@@ -1,0 +1,107 @@
+"""The cost-based pattern strategy: greedy choice of the cheapest next step.
+
+Each candidate step (scan or seek for an unbound node, expansion from a bound one) is
+scored by the estimated rows after it and after the filters it makes possible; the
+cheapest wins, so selective seeks and label scans start a pattern and expansions go
+towards the side with the fewer relationships.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from engram.binder.bound import Symbol
+from engram.optimizer.cost.cardinality import (
+    EQUALITY_SELECTIVITY,
+    GraphStatistics,
+    predicate_selectivity,
+)
+from engram.planner.expressions import free_symbols
+from engram.planner.operators import SeekKind
+from engram.planner.patterns import EdgeStep, PatternBuilder, ScanStep, Step
+
+__all__ = ["CostStrategy"]
+
+
+class CostStrategy:
+    """Greedy, estimate-driven step choice; keeps the running row estimate."""
+
+    def __init__(self, statistics: GraphStatistics) -> None:
+        self.statistics = statistics
+        self.rows = 1.0
+        self.choices: list[tuple[Step, float]] = []
+
+    def pick(self, candidates: Sequence[Step], builder: PatternBuilder) -> Step:
+        """The candidate with the fewest estimated rows (ties: pattern order)."""
+        scored = [(self._rows_after(step, builder), _tie(step), step) for step in candidates]
+        best_rows, _, best = min(scored, key=lambda item: (item[0], item[1]))
+        self.rows = max(best_rows, 1e-9)
+        self.choices.append((best, best_rows))
+        return best
+
+    def _rows_after(self, step: Step, builder: PatternBuilder) -> float:
+        rows = self.rows * self._step_factor(step, builder)
+        bound = set(builder.bound)
+        bound.update(_binds(step))
+        consumed = step.consumed if isinstance(step, ScanStep) else ()
+        for predicate in builder.predicates:
+            if any(predicate is c for c in consumed):
+                continue
+            symbols = free_symbols(predicate)
+            if symbols <= bound and not symbols <= builder.bound:
+                rows *= predicate_selectivity(predicate, self.statistics)
+        return rows
+
+    def _step_factor(self, step: Step, builder: PatternBuilder) -> float:
+        stats = self.statistics
+        if isinstance(step, ScanStep):
+            match step.operator:
+                case "all":
+                    return stats.node_count(None)
+                case "label":
+                    return stats.node_count(step.label)
+                case "id":
+                    return 1.0
+            seek = step.seek
+            assert seek is not None
+            count = stats.node_count(seek.label)
+            if seek.kind is SeekKind.EQUAL:
+                if seek.unique:
+                    return min(1.0, count)
+                distinct = stats.distinct_values(seek.label, seek.keys[0])
+                return count / distinct if distinct else max(1.0, count * EQUALITY_SELECTIVITY**2)
+            if seek.kind is SeekKind.IN:
+                return max(1.0, count * 0.05)
+            return max(1.0, count * (0.1 if seek.kind is SeekKind.PREFIX else 0.3))
+        edge = step.edge
+        direction = edge.rel.direction.value
+        if step.source != edge.left and direction != "--":
+            direction = "<-" if direction == "->" else "->"
+        label = _first_label(builder, step.source)
+        degree = stats.average_degree(edge.rel.types, direction, label)
+        if edge.rel.length is not None:
+            low, high = edge.rel.length
+            top = min(high if high is not None else 5, 5)
+            degree = sum(max(degree, 1.0) ** k for k in range(low, top + 1)) or 1.0
+        if step.into:
+            target_count = max(stats.node_count(_first_label(builder, step.target)), 1.0)
+            return min(1.0, degree / target_count) if edge.rel.length is None else degree
+        return degree
+
+
+def _binds(step: Step) -> tuple[Symbol, ...]:
+    if isinstance(step, ScanStep):
+        return (step.node,)
+    assert isinstance(step, EdgeStep)
+    return (step.edge.rel.symbol, step.target)
+
+
+def _first_label(builder: PatternBuilder, symbol: Symbol) -> str | None:
+    labels = builder.labels.get(symbol)
+    return labels[0] if labels else None
+
+
+def _tie(step: Step) -> tuple[int, int]:
+    if isinstance(step, EdgeStep):
+        return (0, step.edge.order)
+    return (1, step.order)
