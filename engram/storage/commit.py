@@ -161,7 +161,7 @@ class _Builder:
                 self.delete(key, old=state.base_raw)
                 for label in state.base_labels:
                     self.delete(layout.label_key(label, node_id))
-            elif state.labels != state.base_labels or state.props != state.base_props:
+            elif state.dirty:
                 self.put(key, encode_node(state.labels, state.props), old=state.base_raw)
                 for label in state.labels - state.base_labels:
                     self.put(layout.label_key(label, node_id), b"", fresh=True)
@@ -185,7 +185,7 @@ class _Builder:
             elif state.deleted:
                 self.delete(key, old=state.base_raw)
                 self.delete(layout.type_key(state.type_id, rel_id))
-            elif state.props != state.base_props:
+            elif state.dirty:
                 payload = encode_rel(state.type_id, state.start, state.end, state.props)
                 self.put(key, payload, old=state.base_raw)
             else:
@@ -243,6 +243,15 @@ class _Builder:
         return history
 
 
+def _same(left: Any, right: Any) -> bool:
+    # exact: Python's == says True == 1 == 1.0, which are different property values
+    if type(left) is not type(right):
+        return False
+    if type(left) is list:
+        return len(left) == len(right) and all(map(_same, left, right))
+    return bool(left == right)
+
+
 def _changes(overlay: TxState, version: int, nodes: set[int], rels: set[int]) -> ChangeSet:
     labels = {label for label, ids in overlay.label_added.items() if ids}
     labels |= {label for label, ids in overlay.label_removed.items() if ids}
@@ -252,7 +261,9 @@ def _changes(overlay: TxState, version: int, nodes: set[int], rels: set[int]) ->
     for node_id in nodes:
         state = overlay.nodes[node_id]
         before, after = state.base_props, ({} if state.deleted else state.props)
-        keys.update(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+        keys.update(
+            k for k in before.keys() | after.keys() if not _same(before.get(k), after.get(k))
+        )
     indexes = set(overlay.indexes) | overlay.created_indexes | overlay.dropped_indexes
     return ChangeSet(
         version=version,

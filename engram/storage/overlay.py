@@ -24,7 +24,7 @@ __all__ = ["IndexDelta", "NodeState", "RelState", "TxState"]
 class NodeState:
     """A node touched by the transaction: its committed form and its current form."""
 
-    __slots__ = ("base_labels", "base_props", "base_raw", "deleted", "labels", "props")
+    __slots__ = ("base_labels", "base_props", "base_raw", "deleted", "dirty", "labels", "props")
 
     def __init__(
         self,
@@ -38,6 +38,8 @@ class NodeState:
         self.labels: set[int] = set(base_labels)
         self.props: dict[int, Any] = dict(base_props)
         self.deleted = False
+        # set by every write; equality cannot detect changes (True == 1 == 1.0 in Python)
+        self.dirty = False
 
     @property
     def created(self) -> bool:
@@ -48,7 +50,7 @@ class NodeState:
 class RelState:
     """A relationship touched by the transaction."""
 
-    __slots__ = ("base_props", "base_raw", "deleted", "end", "props", "start", "type_id")
+    __slots__ = ("base_props", "base_raw", "deleted", "dirty", "end", "props", "start", "type_id")
 
     def __init__(
         self,
@@ -65,6 +67,7 @@ class RelState:
         self.base_props = base_props
         self.props: dict[int, Any] = dict(base_props)
         self.deleted = False
+        self.dirty = False
 
     @property
     def created(self) -> bool:

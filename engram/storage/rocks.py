@@ -14,13 +14,14 @@ Notes on rocksdict 0.3.29 that shaped this module:
   `engram.storage.commit` and docs/storage.md, "Durability and group commit").
 - `Rdict.delete_range` on the default column family deletes key by key; a
   `WriteBatch.delete_range` writes a real range tombstone.
+- An iterator does not keep its upper-bound bytes alive: scans pin them (`_pinned`).
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from rocksdict import (
     AccessType,
@@ -173,6 +174,20 @@ def translate_open_error(error: Exception, path: str) -> Exception:
     return StorageError(f"cannot open the database at '{path}': {text}")
 
 
+T = TypeVar("T")
+
+
+def _pinned(iterator: Iterator[T], *keep: object) -> Iterator[T]:
+    """`iterator`, keeping `keep` alive until it is exhausted or dropped.
+
+    rocksdict's iterators borrow the upper-bound bytes of their `ReadOptions` without
+    owning them: if the bound object is freed, the scan stops early (or reads garbage).
+    The generator frame holds the bound for as long as the iterator lives.
+    """
+    yield from iterator
+    del keep
+
+
 class RocksBackend:
     """`KeyValueBackend` over one rocksdict `Rdict` in raw mode.
 
@@ -208,13 +223,15 @@ class RocksBackend:
         """(key, value) pairs with low <= key < high, in key order."""
         options = ReadOptions()
         options.set_iterate_upper_bound(high)
-        return cast(Iterator[tuple[bytes, bytes]], self._db.items(from_key=low, read_opt=options))
+        items = self._db.items(from_key=low, read_opt=options)
+        return _pinned(cast(Iterator[tuple[bytes, bytes]], items), high, options)
 
     def scan_keys(self, low: bytes, high: bytes) -> Iterator[bytes]:
         """Keys with low <= key < high, in key order."""
         options = ReadOptions()
         options.set_iterate_upper_bound(high)
-        return cast(Iterator[bytes], self._db.keys(from_key=low, read_opt=options))
+        keys = self._db.keys(from_key=low, read_opt=options)
+        return _pinned(cast(Iterator[bytes], keys), high, options)
 
     def scan_reverse(self, low: bytes, high: bytes) -> Iterator[tuple[bytes, bytes]]:
         """(key, value) pairs with low <= key < high, in descending key order."""

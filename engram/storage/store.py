@@ -421,6 +421,37 @@ class Store:
         self._kv.checkpoint(destination)
         return self._head.version
 
+    def analyze(self) -> Statistics:
+        """Recompute every statistic from the data and persist it (takes the writer lock).
+
+        Incremental maintenance keeps counts exact, but estimates drift (maximum degrees
+        after deletions, distinct values after deletions, pattern counts after label
+        changes on connected nodes); this resets them.
+        """
+        from engram.storage.statistics import encode_statistics
+        from engram.storage.verify import recompute_statistics
+
+        transaction = self.begin_write()
+        try:
+            statistics = recompute_statistics(transaction)
+            batch = self._kv.new_batch()
+            low, high = layout.family_range(layout.STATS)
+            batch.delete_range(low, high)
+            for key, value in encode_statistics(statistics).items():
+                batch.put(key, value)
+            self._kv.write(batch, sync=self.sync)
+            state = VersionState(
+                self._head.version, self._head.catalog, statistics, self._head.caches
+            )
+            self._head = state
+            self._make_durable(state.version)
+            with self._publish_lock:
+                if state.version >= self._published.version:
+                    self._published = state
+        finally:
+            transaction.rollback()
+        return statistics
+
     def flush(self) -> None:
         """Flush memtables to table files (makes the next open replay less WAL)."""
         self._kv.flush()

@@ -358,6 +358,7 @@ class GraphWriter(GraphView):
             self._swap_entries(before, after)
         else:
             state.props = new_props
+        state.dirty = True
 
     def add_labels(self, node_id: int, label_ids: Iterable[int]) -> int:
         """Add labels to a node; returns how many it did not have."""
@@ -370,6 +371,7 @@ class GraphWriter(GraphView):
         after = self._entries(node_id, new, state.props, None)
         self._check_unique(node_id, {}, after)
         state.labels = state.labels | new
+        state.dirty = True
         for label in new:
             self._set_membership(state, node_id, label, True)
             self._overlay.stats.label(label, +1)
@@ -385,6 +387,7 @@ class GraphWriter(GraphView):
             return 0
         before = self._entries(node_id, gone, state.props, None)
         state.labels = state.labels - gone
+        state.dirty = True
         for label in gone:
             self._set_membership(state, node_id, label, False)
             self._overlay.stats.label(label, -1)
@@ -462,10 +465,12 @@ class GraphWriter(GraphView):
         if state is None:
             raise _not_found("relationship", rel_id, rel_id in self._overlay.deleted_rels)
         if value is None:
-            state.props.pop(key_id, None)
+            if state.props.pop(key_id, None) is not None:
+                state.dirty = True
             return
         self._check_ids(len(self._overlay.catalog.property_keys), (key_id,), "property key")
         state.props[key_id] = check_property_value(value)
+        state.dirty = True
 
     def remove_relationship_property(self, rel_id: int, key_id: int) -> None:
         """Remove one relationship property (no-op if absent)."""
@@ -480,6 +485,7 @@ class GraphWriter(GraphView):
         props = _checked(properties)
         self._check_ids(len(self._overlay.catalog.property_keys), props, "property key")
         state.props = props
+        state.dirty = True
 
     # schema --------------------------------------------------------------------------
 
@@ -509,6 +515,8 @@ class GraphWriter(GraphView):
         self._check_ids(len(overlay.catalog.labels), (label_id,), "label")
         self._check_ids(len(overlay.catalog.property_keys), keys, "property key")
         existing = overlay.catalog.find_index(label_id, keys, kind=kind)
+        if existing is not None and existing.unique != unique:
+            raise self._conflict(existing)
         chosen = name or self._default_index_name(label_id, keys, unique, kind)
         clash = overlay.catalog.index(chosen)
         if existing is not None or clash is not None:
@@ -530,6 +538,16 @@ class GraphWriter(GraphView):
         overlay.catalog = overlay.catalog.with_index(index)
         overlay.created_indexes.add(index.id)
         return index
+
+    def _conflict(self, existing: IndexDef) -> QueryRuntimeError:
+        catalog = self._overlay.catalog
+        keys = ", ".join(catalog.property_key_name(key) for key in existing.property_key_ids)
+        schema = f":{catalog.label_name(existing.label_id)}({keys})"
+        what = "constraint" if existing.unique else "index"
+        return _schema_error(
+            f"the {what} '{existing.name}' already covers {schema}",
+            hint=f"drop '{existing.name}' first",
+        )
 
     def _reject_duplicate(
         self, existing: IndexDef | None, clash: IndexDef | None, chosen: str
