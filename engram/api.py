@@ -16,6 +16,7 @@ from types import TracebackType
 
 from engram.errors import TransactionError
 from engram.storage import DEFAULT_WRITE_TIMEOUT, ReadTransaction, Store, WriteTransaction
+from engram.storage.backup import BackupInfo, backup_store
 
 __all__ = ["Database", "Transaction", "open"]
 
@@ -117,6 +118,14 @@ class Database:
     def begin_write(self, timeout: float | None = None) -> WriteTransaction:
         """The storage write transaction (waits up to `timeout` for another writer)."""
         return self._store.begin_write(timeout)
+
+    def backup(self, destination: str | os.PathLike[str]) -> BackupInfo:
+        """An online, consistent backup into `destination` (a new directory).
+
+        Writes from other threads may continue; the backup holds every commit that
+        finished before it started. Restore with `engram restore`.
+        """
+        return backup_store(self._store, destination)
 
     def close(self) -> None:
         """Close the database (rolling back an open write transaction); idempotent."""

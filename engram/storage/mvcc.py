@@ -108,9 +108,9 @@ class VersionedReader:
         current = self._kv.scan(low, high)
         if self._clock.write_horizon <= self.version:
             return current
-        # the history iterator must be created after the current one (module docstring)
-        history = self._kv.scan(history_prefix(low), history_prefix(high))
-        return self._merge(current, self._live_history(history))
+        # the history cursor must be created after the current iterator (module docstring)
+        history = self._live_history(self._kv.cursor(), history_prefix(low), history_prefix(high))
+        return self._merge(current, history)
 
     def scan_keys(self, low: bytes, high: bytes) -> Iterator[bytes]:
         """Keys in [low, high) visible at the snapshot, in key order."""
@@ -124,18 +124,28 @@ class VersionedReader:
         return self.scan(prefix, prefix_end(prefix))
 
     def _live_history(
-        self, entries: Iterator[tuple[bytes, bytes]]
+        self, cursor: Cursor, low: bytes, high: bytes
     ) -> Iterator[tuple[bytes, bytes | None]]:
-        # per key, the first entry ending after the snapshot decides: its value if it
-        # began at or before the snapshot, else "no version live at the snapshot"
+        """Per key in the history range, the version live at the snapshot (None if none).
+
+        For each key the first entry ending after the snapshot decides; versions that ended
+        earlier and later ones are skipped with seeks, so a key with thousands of versions
+        (a hot adjacency chunk under a long-lived reader) costs two seeks, not a walk.
+        """
         limit = self._vbytes
-        decided: bytes | None = None
-        for history_key, value in entries:
+        after = version_bytes(self.version + 1)
+        cursor.seek(low)
+        while cursor.valid():
+            history_key = cursor.key()
+            if history_key >= high:
+                return
             key, end = history_key[1:-8], history_key[-8:]
-            if end <= limit or key == decided:
+            if end <= limit:
+                cursor.seek(history_key[:-8] + after)
                 continue
-            decided = key
+            value = cursor.value()
             yield key, (value if value[:8] <= limit else None)
+            cursor.seek(prefix_end(history_key[:-8]))
 
     def _merge(
         self,

@@ -37,8 +37,17 @@ def make_schema(tx: WriteTransaction) -> Schema:
 
 @pytest.fixture
 def db(tmp_path):
-    database = engram.open(tmp_path / "graph")
+    """An unsynced database: the tests that need durable commits open their own."""
+    database = engram.open(tmp_path / "graph", sync=False)
     yield database
+    database.close()
+
+
+@pytest.fixture
+def durable_store(tmp_path):
+    """A store that fsyncs every commit (the default of `engram.open`)."""
+    database = engram.open(tmp_path / "durable")
+    yield database._store
     database.close()
 
 

@@ -191,13 +191,16 @@ def test_unsynced_database_still_commits(tmp_path):
         assert db.begin_read().count_nodes() == 1
 
 
-def test_concurrent_committers_all_land(store, schema):
-    per_thread, threads = 50, 4
+def test_concurrent_committers_all_land(durable_store):
+    store = durable_store
+    with store.begin_write() as tx:
+        label = tx.intern_label("Person")
+    per_thread, threads = 25, 4
 
     def work():
         for _ in range(per_thread):
-            with store.begin_write(timeout=30) as tx:
-                tx.create_node([schema.person])
+            with store.begin_write(timeout=60) as tx:
+                tx.create_node([label])
 
     workers = [threading.Thread(target=work) for _ in range(threads)]
     for worker in workers:
@@ -205,5 +208,7 @@ def test_concurrent_committers_all_land(store, schema):
     for worker in workers:
         worker.join()
     with store.begin_read() as tx:
-        assert tx.count_nodes(schema.person) == per_thread * threads
+        assert tx.count_nodes(label) == per_thread * threads
         assert tx.version == store.published.version
+    assert store.sync
+    assert store._synced == store.published.version
