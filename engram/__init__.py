@@ -10,6 +10,7 @@ True
 
 from __future__ import annotations
 
+from engram.api import Database, Transaction, open
 from engram.errors import (
     CorruptionError,
     CypherSyntaxError,
@@ -29,6 +30,7 @@ from engram.values import Node, Path, Relationship
 __all__ = [
     "CorruptionError",
     "CypherSyntaxError",
+    "Database",
     "DatabaseLocked",
     "EngramError",
     "InternalError",
@@ -41,5 +43,7 @@ __all__ = [
     "Relationship",
     "SemanticError",
     "StorageError",
+    "Transaction",
     "TransactionError",
+    "open",
 ]

@@ -1,0 +1,197 @@
+"""The embedded API: `engram.open`, `Database` and `Transaction`.
+
+`Database` owns one open store; `Database.transaction()` is the unit of atomic work
+(commit on normal exit of a ``with`` block, rollback on an exception). Queries
+(`execute`, `explain`, `profile`) attach to these classes with the query engine; until
+then they expose the storage transaction as `Transaction.storage` and the store as
+`Database._store`, and `begin_read` / `begin_write` give storage transactions directly.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from types import TracebackType
+
+from engram.errors import TransactionError
+from engram.storage import DEFAULT_WRITE_TIMEOUT, ReadTransaction, Store, WriteTransaction
+from engram.storage.backup import BackupInfo, backup_store
+
+__all__ = ["Database", "Transaction", "open"]
+
+
+class Transaction:
+    """One transaction of a `Database`: commit or roll back, or use it as a context manager.
+
+    A database opened read-only gives read transactions: they cannot write, and
+    `commit` simply ends them.
+    """
+
+    def __init__(self, database: Database, storage: ReadTransaction | WriteTransaction):
+        self._database = database
+        self.storage = storage
+
+    @property
+    def database(self) -> Database:
+        """The database this transaction belongs to."""
+        return self._database
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the transaction has neither committed nor rolled back yet."""
+        return self.storage.is_open
+
+    @property
+    def read_only(self) -> bool:
+        """Whether this transaction can only read."""
+        return self.storage.read_only
+
+    def commit(self) -> None:
+        """Make every change durable and visible; ends the transaction.
+
+        Raises:
+            TransactionError: the transaction has already ended.
+        """
+        if not self.storage.is_open:
+            raise TransactionError("the transaction has already ended")
+        self.storage.commit()
+
+    def rollback(self) -> None:
+        """Discard every change; ends the transaction (a no-op if it has ended)."""
+        self.storage.rollback()
+
+    def __enter__(self) -> Transaction:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if not self.storage.is_open:
+            return
+        if exc_type is None:
+            self.storage.commit()
+        else:
+            self.storage.rollback()
+
+
+class Database:
+    """An open engram database (a directory), usable as a context manager."""
+
+    def __init__(self, store: Store, *, temporary_dir: str | None = None) -> None:
+        self._store = store
+        self._temporary_dir = temporary_dir
+
+    @property
+    def path(self) -> str:
+        """The database directory."""
+        return self._store.path
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the database was opened read-only."""
+        return self._store.read_only
+
+    @property
+    def closed(self) -> bool:
+        """Whether `close` has run."""
+        return self._store.closed
+
+    def transaction(self, *, timeout: float | None = None) -> Transaction:
+        """Begin a transaction (a write transaction unless the database is read-only).
+
+        Args:
+            timeout: seconds to wait for another write transaction to finish (default
+                `DEFAULT_WRITE_TIMEOUT`); then `TransactionError`.
+        """
+        if self._store.read_only:
+            return Transaction(self, self._store.begin_read())
+        return Transaction(self, self._store.begin_write(timeout))
+
+    def begin_read(self) -> ReadTransaction:
+        """A storage read transaction at the latest committed version."""
+        return self._store.begin_read()
+
+    def begin_write(self, timeout: float | None = None) -> WriteTransaction:
+        """The storage write transaction (waits up to `timeout` for another writer)."""
+        return self._store.begin_write(timeout)
+
+    def backup(self, destination: str | os.PathLike[str]) -> BackupInfo:
+        """An online, consistent backup into `destination` (a new directory).
+
+        Writes from other threads may continue; the backup holds every commit that
+        finished before it started. Restore with `engram restore`.
+        """
+        return backup_store(self._store, destination)
+
+    def close(self) -> None:
+        """Close the database (rolling back an open write transaction); idempotent."""
+        try:
+            self._store.close()
+        finally:
+            if self._temporary_dir is not None:
+                shutil.rmtree(self._temporary_dir, ignore_errors=True)
+                self._temporary_dir = None
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        mode = "read-only" if self.read_only else "read-write"
+        state = "closed" if self.closed else mode
+        return f"<engram.Database {self.path!r} ({state})>"
+
+
+def open(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
+    sync: bool = True,
+    write_timeout: float = DEFAULT_WRITE_TIMEOUT,
+) -> Database:
+    """Open (or create) the database in directory `path`.
+
+    >>> import engram
+    >>> with engram.open() as db:
+    ...     with db.transaction() as tx:
+    ...         person = tx.storage.intern_label("Person")
+    ...         node = tx.storage.create_node([person])
+    ...     db.begin_read().count_nodes(person)
+    1
+
+    Args:
+        path: the database directory, created if missing; None gives a private temporary
+            database that is removed on close.
+        read_only: open beside a running writer (in another process) without writing.
+        sync: fsync every commit; False is faster and loses only the last commits on a
+            power failure (never on a process crash).
+        write_timeout: default seconds a write transaction waits for another one.
+
+    Raises:
+        DatabaseLocked: another process has the directory open for writing.
+        CorruptionError: the directory is not an engram database or has a newer format.
+        StorageError: the directory cannot be opened.
+    """
+    if path is None:
+        if read_only:
+            raise TransactionError("a temporary database cannot be opened read-only")
+        directory = tempfile.mkdtemp(prefix="engram-")
+        try:
+            store = Store(directory, sync=sync, write_timeout=write_timeout)
+        except BaseException:
+            shutil.rmtree(directory, ignore_errors=True)
+            raise
+        return Database(store, temporary_dir=directory)
+    store = Store(os.fspath(path), read_only=read_only, sync=sync, write_timeout=write_timeout)
+    return Database(store)

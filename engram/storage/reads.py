@@ -1,0 +1,515 @@
+"""The batch read API the executor calls, at a snapshot, merged with a write overlay.
+
+`GraphView` answers every read at its transaction's snapshot. In a write transaction it
+also sees the transaction's own changes (read-your-own-writes), including in range
+reads: label scans, relationship scans, expansions and index seeks merge the overlay.
+Batch forms take numpy id arrays and return arrays or lists aligned with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, Final
+
+import numpy as np
+
+from engram.catalog import Catalog, IndexDef, Statistics
+from engram.errors import InternalError
+from engram.storage import keys as layout
+from engram.storage.adjacency import Direction, Expansion, degree_base, expand_base
+from engram.storage.codec import decode_node, decode_node_labels, decode_rel
+from engram.storage.codec import decode_rel_header as _rel_header
+from engram.storage.indexing import (
+    Bound,
+    KeyRange,
+    equality_ranges,
+    in_ranges,
+    node_of,
+    scan_ranges,
+    seek_ranges,
+)
+from engram.storage.mvcc import VersionedReader
+from engram.storage.ordered import composite_key
+from engram.storage.overlay import TxState
+from engram.storage.records import NodeRecord, RelRecord, VersionState
+
+__all__ = ["DEFAULT_BATCH", "GraphView", "as_ids"]
+
+#: ids per array yielded by scans
+DEFAULT_BATCH: Final = 4096
+_V: Final = 8
+_ID_DTYPE: Final = np.dtype([("tag", "u1"), ("id", ">u8")])
+_MEMBER_DTYPE: Final = np.dtype([("tag", "u1"), ("group", ">u4"), ("id", ">u8")])
+_MAX_ID: Final = 2**63 - 1
+
+
+def as_ids(ids: Sequence[int] | np.ndarray) -> np.ndarray:
+    """`ids` as a 1-D int64 array."""
+    return np.asarray(ids, dtype=np.int64).reshape(-1)
+
+
+def _ids_from_keys(keys: list[bytes], dtype: np.dtype) -> np.ndarray:
+    return np.frombuffer(b"".join(keys), dtype=dtype)["id"].astype(np.int64)
+
+
+def _batches(keys: Iterator[bytes], dtype: np.dtype, batch_size: int) -> Iterator[np.ndarray]:
+    chunk: list[bytes] = []
+    for key in keys:
+        chunk.append(key)
+        if len(chunk) >= batch_size:
+            yield _ids_from_keys(chunk, dtype)
+            chunk = []
+    if chunk:
+        yield _ids_from_keys(chunk, dtype)
+
+
+def _merge_sorted(
+    base: Iterator[np.ndarray], removed: set[int] | None, added: list[int], batch_size: int
+) -> Iterator[np.ndarray]:
+    """Merge sorted committed ids (minus `removed`) with sorted `added` ids."""
+    removed_array = np.fromiter(removed, dtype=np.int64) if removed else None
+    pending = np.asarray(added, dtype=np.int64)
+    for batch in base:
+        if removed_array is not None:
+            batch = batch[~np.isin(batch, removed_array)]
+        if len(pending) and len(batch):
+            cut = int(np.searchsorted(pending, batch[-1], side="right"))
+            if cut:
+                batch = np.union1d(batch, pending[:cut])
+                pending = pending[cut:]
+        if len(batch):
+            yield batch
+    for start in range(0, len(pending), batch_size):
+        yield pending[start : start + batch_size]
+
+
+class GraphView:
+    """Reads at one snapshot; in write transactions, merged with the transaction's changes."""
+
+    def __init__(self, reader: VersionedReader, state: VersionState, overlay: TxState | None):
+        self._reader = reader
+        self._state = state
+        self._overlay = overlay
+
+    # snapshot ------------------------------------------------------------------------
+
+    @property
+    def version(self) -> int:
+        """The commit version this transaction reads (its snapshot)."""
+        return self._reader.version
+
+    @property
+    def catalog(self) -> Catalog:
+        """The schema as this transaction sees it (including its own new names)."""
+        return self._overlay.catalog if self._overlay is not None else self._state.catalog
+
+    @property
+    def statistics(self) -> Statistics:
+        """Statistics of the snapshot (a write transaction's own changes not included)."""
+        return self._state.statistics
+
+    # nodes ---------------------------------------------------------------------------
+
+    def _node_raw(self, node_id: int) -> bytes | None:
+        if not 0 <= node_id <= _MAX_ID:
+            return None
+        return self._reader.get(layout.node_key(node_id))
+
+    def _node_raws(self, ids: np.ndarray) -> list[bytes | None]:
+        if len(ids) and (ids.min() < 0):
+            keys = [layout.node_key(i) if i >= 0 else b"" for i in ids.tolist()]
+        else:
+            keys = layout.node_keys(ids)
+        return self._reader.multi_get(keys)
+
+    def _touched(self, ids: np.ndarray, touched: dict[int, Any]) -> list[tuple[int, int]]:
+        """(position, id) of the ids the overlay has an entry for."""
+        if not touched:
+            return []
+        if len(touched) * 4 < len(ids):
+            known = np.fromiter(touched, dtype=np.int64, count=len(touched))
+            positions = np.flatnonzero(np.isin(ids, known))
+            return [(int(p), int(ids[p])) for p in positions]
+        return [(p, i) for p, i in enumerate(ids.tolist()) if i in touched]
+
+    def node(self, node_id: int) -> NodeRecord | None:
+        """The node's labels and properties, or None if it does not exist."""
+        overlay = self._overlay
+        if overlay is not None and node_id in overlay.nodes:
+            state = overlay.nodes[node_id]
+            if state.deleted:
+                return None
+            return NodeRecord(node_id, frozenset(state.labels), dict(state.props))
+        raw = self._node_raw(node_id)
+        if raw is None:
+            return None
+        labels, properties = decode_node(raw, _V)
+        return NodeRecord(node_id, labels, properties)
+
+    def nodes(self, node_ids: Sequence[int] | np.ndarray) -> list[NodeRecord | None]:
+        """`node` for many ids."""
+        ids = as_ids(node_ids)
+        result: list[NodeRecord | None] = []
+        for node_id, raw in zip(ids.tolist(), self._node_raws(ids), strict=True):
+            if raw is None:
+                result.append(None)
+            else:
+                labels, properties = decode_node(raw, _V)
+                result.append(NodeRecord(node_id, labels, properties))
+        if self._overlay is not None:
+            for position, node_id in self._touched(ids, self._overlay.nodes):
+                result[position] = self.node(node_id)
+        return result
+
+    def node_exists(self, node_id: int) -> bool:
+        """Whether the node exists."""
+        return self.node_labels(node_id) is not None
+
+    def nodes_exist(self, node_ids: Sequence[int] | np.ndarray) -> np.ndarray:
+        """Boolean mask: which of the ids are existing nodes."""
+        return np.array([labels is not None for labels in self.labels_of(node_ids)], dtype=bool)
+
+    def node_labels(self, node_id: int) -> frozenset[int] | None:
+        """Label ids of a node, or None if it does not exist."""
+        overlay = self._overlay
+        if overlay is not None and node_id in overlay.nodes:
+            state = overlay.nodes[node_id]
+            return None if state.deleted else frozenset(state.labels)
+        raw = self._node_raw(node_id)
+        return None if raw is None else decode_node_labels(raw, _V)
+
+    def labels_of(self, node_ids: Sequence[int] | np.ndarray) -> list[frozenset[int] | None]:
+        """`node_labels` for many ids."""
+        ids = as_ids(node_ids)
+        result = [
+            None if raw is None else decode_node_labels(raw, _V) for raw in self._node_raws(ids)
+        ]
+        if self._overlay is not None:
+            for position, node_id in self._touched(ids, self._overlay.nodes):
+                result[position] = self.node_labels(node_id)
+        return result
+
+    def has_label(self, node_ids: Sequence[int] | np.ndarray, label_id: int) -> np.ndarray:
+        """Boolean mask: which nodes exist and have `label_id`."""
+        return np.array(
+            [labels is not None and label_id in labels for labels in self.labels_of(node_ids)],
+            dtype=bool,
+        )
+
+    def node_properties(self, node_id: int) -> dict[int, Any] | None:
+        """All properties of a node by key id (a fresh dict), or None if it does not exist."""
+        record = self.node(node_id)
+        return None if record is None else dict(record.properties)
+
+    def properties_of(self, node_ids: Sequence[int] | np.ndarray) -> list[dict[int, Any] | None]:
+        """`node_properties` for many ids."""
+        return [None if r is None else dict(r.properties) for r in self.nodes(node_ids)]
+
+    def node_property(self, node_id: int, key_id: int) -> Any:
+        """One property of a node (None if the node or the property is missing)."""
+        overlay = self._overlay
+        if overlay is not None and node_id in overlay.nodes:
+            state = overlay.nodes[node_id]
+            return None if state.deleted else state.props.get(key_id)
+        raw = self._node_raw(node_id)
+        return None if raw is None else decode_node(raw, _V)[1].get(key_id)
+
+    def property_of(self, node_ids: Sequence[int] | np.ndarray, key_id: int) -> list[Any]:
+        """One property of many nodes (None where missing)."""
+        ids = as_ids(node_ids)
+        result = [
+            None if raw is None else decode_node(raw, _V)[1].get(key_id)
+            for raw in self._node_raws(ids)
+        ]
+        if self._overlay is not None:
+            for position, node_id in self._touched(ids, self._overlay.nodes):
+                result[position] = self.node_property(node_id, key_id)
+        return result
+
+    def scan_nodes(self, batch_size: int = DEFAULT_BATCH) -> Iterator[np.ndarray]:
+        """Every node id in id order, in arrays of up to `batch_size` ids."""
+        low, high = layout.family_range(layout.NODE)
+        base = _batches(self._reader.scan_keys(low, high), _ID_DTYPE, batch_size)
+        overlay = self._overlay
+        if overlay is None:
+            return base
+        created = [n for n in overlay.new_nodes if not overlay.nodes[n].deleted]
+        removed = {n for n in overlay.deleted_nodes if not overlay.nodes[n].created}
+        return _merge_sorted(base, removed, created, batch_size)
+
+    def scan_label(self, label_id: int, batch_size: int = DEFAULT_BATCH) -> Iterator[np.ndarray]:
+        """Ids of the nodes with `label_id`, in id order, in arrays."""
+        prefix = layout.label_prefix(label_id)
+        keys = self._reader.scan_keys(prefix, layout.prefix_end(prefix))
+        base = _batches(keys, _MEMBER_DTYPE, batch_size)
+        overlay = self._overlay
+        if overlay is None:
+            return base
+        added = sorted(overlay.label_added.get(label_id, ()))
+        return _merge_sorted(base, overlay.label_removed.get(label_id), added, batch_size)
+
+    def label_members(self, label_id: int) -> np.ndarray:
+        """All ids of nodes with `label_id`, sorted (one array)."""
+        parts = list(self.scan_label(label_id, 1 << 16))
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+
+    def count_nodes(self, label_id: int | None = None) -> int:
+        """Exact number of nodes (with `label_id`, if given)."""
+        count = self._state.statistics.label_count(label_id)
+        if self._overlay is not None:
+            delta = self._overlay.stats
+            count += delta.nodes if label_id is None else delta.labels.get(label_id, 0)
+        return count
+
+    # relationships -------------------------------------------------------------------
+
+    def _rel_raw(self, rel_id: int) -> bytes | None:
+        if not 0 <= rel_id <= _MAX_ID:
+            return None
+        return self._reader.get(layout.rel_key(rel_id))
+
+    def relationship(self, rel_id: int) -> RelRecord | None:
+        """Type and end points of a relationship, or None if it does not exist."""
+        overlay = self._overlay
+        if overlay is not None and rel_id in overlay.rels:
+            state = overlay.rels[rel_id]
+            if state.deleted:
+                return None
+            return RelRecord(rel_id, state.type_id, state.start, state.end)
+        raw = self._rel_raw(rel_id)
+        if raw is None:
+            return None
+        type_id, start, end = _rel_header(raw, _V)
+        return RelRecord(rel_id, type_id, start, end)
+
+    def relationships(self, rel_ids: Sequence[int] | np.ndarray) -> list[RelRecord | None]:
+        """`relationship` for many ids."""
+        ids = as_ids(rel_ids)
+        keys = [layout.rel_key(i) if i >= 0 else b"" for i in ids.tolist()]
+        result: list[RelRecord | None] = []
+        for rel_id, raw in zip(ids.tolist(), self._reader.multi_get(keys), strict=True):
+            if raw is None:
+                result.append(None)
+            else:
+                type_id, start, end = _rel_header(raw, _V)
+                result.append(RelRecord(rel_id, type_id, start, end))
+        if self._overlay is not None:
+            for position, rel_id in self._touched(ids, self._overlay.rels):
+                result[position] = self.relationship(rel_id)
+        return result
+
+    def relationship_properties(self, rel_id: int) -> dict[int, Any] | None:
+        """Properties of a relationship by key id, or None if it does not exist."""
+        overlay = self._overlay
+        if overlay is not None and rel_id in overlay.rels:
+            state = overlay.rels[rel_id]
+            return None if state.deleted else dict(state.props)
+        raw = self._rel_raw(rel_id)
+        return None if raw is None else decode_rel(raw, _V)[3]
+
+    def relationship_properties_of(
+        self, rel_ids: Sequence[int] | np.ndarray
+    ) -> list[dict[int, Any] | None]:
+        """`relationship_properties` for many ids."""
+        ids = as_ids(rel_ids)
+        keys = [layout.rel_key(i) if i >= 0 else b"" for i in ids.tolist()]
+        result = [
+            None if raw is None else decode_rel(raw, _V)[3] for raw in self._reader.multi_get(keys)
+        ]
+        if self._overlay is not None:
+            for position, rel_id in self._touched(ids, self._overlay.rels):
+                result[position] = self.relationship_properties(rel_id)
+        return result
+
+    def relationship_property(self, rel_id: int, key_id: int) -> Any:
+        """One property of a relationship (None if missing)."""
+        properties = self.relationship_properties(rel_id)
+        return None if properties is None else properties.get(key_id)
+
+    def relationship_property_of(
+        self, rel_ids: Sequence[int] | np.ndarray, key_id: int
+    ) -> list[Any]:
+        """One property of many relationships (None where missing)."""
+        return [
+            None if props is None else props.get(key_id)
+            for props in self.relationship_properties_of(rel_ids)
+        ]
+
+    def scan_relationships(
+        self, type_id: int | None = None, batch_size: int = DEFAULT_BATCH
+    ) -> Iterator[np.ndarray]:
+        """Relationship ids (of one type, if given) in id order, in arrays."""
+        if type_id is None:
+            low, high = layout.family_range(layout.REL)
+            base = _batches(self._reader.scan_keys(low, high), _ID_DTYPE, batch_size)
+        else:
+            prefix = layout.type_prefix(type_id)
+            keys = self._reader.scan_keys(prefix, layout.prefix_end(prefix))
+            base = _batches(keys, _MEMBER_DTYPE, batch_size)
+        overlay = self._overlay
+        if overlay is None:
+            return base
+        if type_id is None:
+            created = [r for r in overlay.new_rels if not overlay.rels[r].deleted]
+            return _merge_sorted(base, overlay.deleted_rels, created, batch_size)
+        added = sorted(overlay.type_added.get(type_id, ()))
+        return _merge_sorted(base, overlay.type_removed.get(type_id), added, batch_size)
+
+    def count_relationships(self, type_id: int | None = None) -> int:
+        """Exact number of relationships (of `type_id`, if given)."""
+        count = self._state.statistics.type_count(type_id)
+        if self._overlay is not None:
+            delta = self._overlay.stats
+            count += delta.rels if type_id is None else delta.types.get(type_id, 0)
+        return count
+
+    # adjacency -----------------------------------------------------------------------
+
+    def expand(
+        self,
+        node_ids: Sequence[int] | np.ndarray,
+        direction: Direction,
+        type_ids: Sequence[int] | None = None,
+    ) -> Expansion:
+        """Relationships of many nodes at once, as aligned arrays (see `Expansion`).
+
+        Rows are grouped by source position; BOTH returns a self-loop once.
+        """
+        ids = as_ids(node_ids)
+        base = expand_base(self._reader, ids, direction, type_ids)
+        overlay = self._overlay
+        if overlay is None or not overlay.adjacency:
+            return base
+        if overlay.deleted_rels and len(base):
+            removed = np.fromiter(overlay.deleted_rels, dtype=np.int64)
+            base = base.select(~np.isin(base.relationship, removed))
+        return Expansion.concat([base, self._added_adjacency(ids, direction, type_ids)])
+
+    def _added_adjacency(
+        self, ids: np.ndarray, direction: Direction, type_ids: Sequence[int] | None
+    ) -> Expansion:
+        overlay = self._overlay
+        assert overlay is not None
+        wanted = None if type_ids is None else set(type_ids)
+        stored = direction.stored
+        rows: list[tuple[int, int, int, int, bool]] = []
+        for position, node_id in self._touched(ids, overlay.adjacency_by_node):
+            for list_direction, type_id in sorted(overlay.adjacency_by_node[node_id]):
+                if list_direction not in stored or (wanted is not None and type_id not in wanted):
+                    continue
+                change = overlay.adjacency[(node_id, list_direction, type_id)]
+                outgoing = list_direction == layout.OUT
+                for rel_id, neighbour in change.added.items():
+                    if direction is Direction.BOTH and not outgoing and neighbour == node_id:
+                        continue
+                    rows.append((position, neighbour, rel_id, type_id, outgoing))
+        if not rows:
+            return Expansion()
+        columns = list(zip(*rows, strict=True))
+        return Expansion(
+            np.asarray(columns[0], dtype=np.int64),
+            np.asarray(columns[1], dtype=np.int64),
+            np.asarray(columns[2], dtype=np.int64),
+            np.asarray(columns[3], dtype=np.int64),
+            np.asarray(columns[4], dtype=bool),
+        )
+
+    def degree(
+        self,
+        node_ids: Sequence[int] | np.ndarray,
+        direction: Direction,
+        type_ids: Sequence[int] | None = None,
+    ) -> np.ndarray:
+        """Number of relationships of each node (self-loops once for BOTH)."""
+        ids = as_ids(node_ids)
+        overlay = self._overlay
+        if overlay is None or not self._touched(ids, overlay.adjacency_by_node):
+            return degree_base(self._reader, ids, direction, type_ids)
+        expansion = self.expand(ids, direction, type_ids)
+        return np.bincount(expansion.source, minlength=len(ids)).astype(np.int64)
+
+    # indexes -------------------------------------------------------------------------
+
+    def _seek(
+        self, index: IndexDef, ranges: list[KeyRange], value_prefix: bytes | None = None
+    ) -> np.ndarray:
+        delta = None if self._overlay is None else self._overlay.indexes.get(index.id)
+        if delta is None:
+            found = [node_of(index, key, raw) for key, raw in scan_ranges(self._reader, ranges)]
+            return np.asarray(found, dtype=np.int64)
+        entries = [
+            (key, node_of(index, key, raw))
+            for key, raw in scan_ranges(self._reader, ranges)
+            if not delta.hides(key)
+        ]
+        for low, high in ranges:
+            added = (
+                delta.added_for_value(value_prefix)
+                if value_prefix is not None
+                else list(delta.added_in(low, high))
+            )
+            entries.extend((key, node_of(index, key, payload, 0)) for key, payload in added)
+        entries.sort()
+        return np.asarray([node for _, node in entries], dtype=np.int64)
+
+    def index_seek(
+        self,
+        index: IndexDef,
+        equal: Sequence[Any] = (),
+        lower: Bound | None = None,
+        upper: Bound | None = None,
+        prefix: str | None = None,
+    ) -> np.ndarray:
+        """Node ids from an index, in index (value) order.
+
+        Args:
+            index: the index to read.
+            equal: values of the leading indexed keys (equality).
+            lower: optional lower bound on the next key.
+            upper: optional upper bound on the next key.
+            prefix: optional string prefix on the next key (STARTS WITH).
+        """
+        if len(equal) > len(index.property_key_ids):
+            raise InternalError(f"seek on index '{index.name}' has too many values")
+        ranges = seek_ranges(index, equal, lower, upper, prefix)
+        exact = (
+            lower is None
+            and upper is None
+            and prefix is None
+            and len(equal) == len(index.property_key_ids)
+        )
+        value_prefix = ranges[0][0] if exact and ranges else None
+        return self._seek(index, ranges, value_prefix)
+
+    def index_seek_in(self, index: IndexDef, values: Sequence[Any]) -> np.ndarray:
+        """Node ids whose (first) indexed value is in `values` (an IN list)."""
+        single = len(index.property_key_ids) == 1
+        parts = [
+            self._seek(index, [key_range], prefix if single else None)
+            for prefix, key_range in in_ranges(index, values)
+        ]
+        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+
+    def unique_lookup(self, index: IndexDef, values: Sequence[Any]) -> int | None:
+        """The node holding `values` in a unique index, or None."""
+        if not index.unique:
+            raise InternalError(f"index '{index.name}' is not unique")
+        prefix, ranges = equality_ranges(index, values)
+        if not ranges or len(values) != len(index.property_key_ids):
+            return None
+        return self.unique_owner(index, prefix)
+
+    def unique_owner(self, index: IndexDef, key: bytes) -> int | None:
+        """The node owning a unique index key in this transaction's view, or None."""
+        delta = None if self._overlay is None else self._overlay.indexes.get(index.id)
+        if delta is not None:
+            if key in delta.added:
+                return node_of(index, key, delta.added[key], 0)
+            if key in delta.removed:
+                return None
+        raw = self._reader.get(key)
+        return None if raw is None else node_of(index, key, raw)
+
+    def index_value_key(self, values: Sequence[Any]) -> bytes:
+        """The order-preserving key of index values (for plan caches and tests)."""
+        return composite_key(values)

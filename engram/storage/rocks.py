@@ -1,0 +1,298 @@
+"""The key-value backend: rocksdict behind a small interface (get, multi-get, scan, batch).
+
+Everything above this module sees only `KeyValueBackend`, so another ordered,
+transactional key-value engine could replace RocksDB. Hot read methods are bound
+straight to rocksdict's (no extra Python frame per call); failures surface as
+`StorageError` at transaction boundaries (see `engram.storage.errors`).
+
+Notes on rocksdict 0.3.29 that shaped this module:
+
+- `ReadOptions.set_iterate_lower_bound` behaves like an upper bound, so scans seek to
+  their low key and only set an upper bound.
+- `Rdict.write(..., sync=True)` holds the GIL through the fsync, while `flush_wal(True)`
+  releases it; commits therefore write without sync and then sync the WAL (see
+  `engram.storage.commit` and docs/storage.md, "Durability and group commit").
+- `Rdict.delete_range` on the default column family deletes key by key; a
+  `WriteBatch.delete_range` writes a real range tombstone.
+- An iterator does not keep its upper-bound bytes alive: scans pin them (`_pinned`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any, Protocol, TypeVar, cast
+
+from rocksdict import (
+    AccessType,
+    BlockBasedOptions,
+    Checkpoint,
+    DBRecoveryMode,
+    Options,
+    Rdict,
+    ReadOptions,
+    WriteBatch,
+    WriteOptions,
+)
+
+from engram.errors import CorruptionError, DatabaseLocked, StorageError
+
+__all__ = ["Batch", "Cursor", "KeyValueBackend", "RocksBackend"]
+
+
+class Cursor(Protocol):
+    """A positioned iterator over the ordered key space (a consistent view)."""
+
+    def seek(self, key: bytes) -> None:
+        """Position at the first key >= `key`."""
+        ...
+
+    def seek_for_prev(self, key: bytes) -> None:
+        """Position at the last key <= `key`."""
+        ...
+
+    def valid(self) -> bool:
+        """Whether the cursor is on an entry."""
+        ...
+
+    def key(self) -> bytes:
+        """The current key."""
+        ...
+
+    def value(self) -> bytes:
+        """The current value."""
+        ...
+
+    def next(self) -> None:
+        """Move to the next key."""
+        ...
+
+    def prev(self) -> None:
+        """Move to the previous key."""
+        ...
+
+
+class Batch(Protocol):
+    """An atomic group of writes."""
+
+    def put(self, key: bytes, value: bytes) -> None:
+        """Set `key` to `value`."""
+        ...
+
+    def delete(self, key: bytes) -> None:
+        """Remove `key`."""
+        ...
+
+    def delete_range(self, begin: bytes, end: bytes) -> None:
+        """Remove every key in [begin, end)."""
+        ...
+
+    def len(self) -> int:
+        """Number of operations."""
+        ...
+
+    def size_in_bytes(self) -> int:
+        """Encoded size of the batch."""
+        ...
+
+
+class KeyValueBackend(Protocol):
+    """The ordered key-value interface the graph store is written against."""
+
+    def get(self, key: bytes) -> bytes | None:
+        """The value of `key`, or None."""
+        ...
+
+    def multi_get(self, keys: list[bytes]) -> list[bytes | None]:
+        """Values of many keys (None where missing)."""
+        ...
+
+    def scan(self, low: bytes, high: bytes) -> Iterator[tuple[bytes, bytes]]:
+        """(key, value) pairs with low <= key < high, in key order."""
+        ...
+
+    def scan_keys(self, low: bytes, high: bytes) -> Iterator[bytes]:
+        """Keys with low <= key < high, in key order."""
+        ...
+
+    def cursor(self) -> Cursor:
+        """A cursor over a consistent view taken now."""
+        ...
+
+    def new_batch(self) -> Batch:
+        """An empty batch."""
+        ...
+
+    def write(self, batch: Batch, *, sync: bool) -> None:
+        """Apply a batch atomically (fsync the log first if `sync`)."""
+        ...
+
+    def sync_wal(self) -> None:
+        """Make everything written so far durable."""
+        ...
+
+    def catch_up(self) -> None:
+        """Follower instances: apply what the primary wrote since last time."""
+        ...
+
+    def checkpoint(self, destination: str) -> None:
+        """A consistent copy of the database in `destination`."""
+        ...
+
+    def close(self) -> None:
+        """Close the backend."""
+        ...
+
+
+def _options(*, create: bool, secondary: bool) -> Options:
+    options = Options(raw_mode=True)
+    options.create_if_missing(create)
+    options.increase_parallelism(max(2, os.cpu_count() or 2))
+    options.set_max_background_jobs(4)
+    options.set_write_buffer_size(64 * 1024 * 1024)
+    options.set_wal_recovery_mode(DBRecoveryMode.point_in_time())
+    table = BlockBasedOptions()
+    # bloom filters make misses cheap: history look-ups and existence checks are misses
+    table.set_bloom_filter(10, False)
+    table.set_cache_index_and_filter_blocks(True)
+    options.set_block_based_table_factory(table)
+    if secondary:
+        options.set_max_open_files(-1)
+    return options
+
+
+def translate_open_error(error: Exception, path: str) -> Exception:
+    """Map a RocksDB open failure to engram's error for it."""
+    text = str(error)
+    lowered = text.lower()
+    if "lock" in lowered and ("hold" in lowered or "unavailable" in lowered):
+        return DatabaseLocked(f"the database at '{path}' is open in another process ({text})")
+    if "corruption" in lowered:
+        return CorruptionError(f"the database at '{path}' is damaged: {text}")
+    if "does not exist" in lowered:
+        return StorageError(f"no database at '{path}'")
+    return StorageError(f"cannot open the database at '{path}': {text}")
+
+
+T = TypeVar("T")
+
+
+def _pinned(iterator: Iterator[T], *keep: object) -> Iterator[T]:
+    """`iterator`, keeping `keep` alive until it is exhausted or dropped.
+
+    rocksdict's iterators borrow the upper-bound bytes of their `ReadOptions` without
+    owning them: if the bound object is freed, the scan stops early (or reads garbage).
+    The generator frame holds the bound for as long as the iterator lives.
+    """
+    yield from iterator
+    del keep
+
+
+class RocksBackend:
+    """`KeyValueBackend` over one rocksdict `Rdict` in raw mode.
+
+    Args:
+        path: the RocksDB directory.
+        create: create the database when missing.
+        secondary_path: open as a RocksDB secondary instance (read-only, following a
+            primary that may be running in another process); the directory holds the
+            secondary's own logs.
+    """
+
+    def __init__(self, path: str, *, create: bool, secondary_path: str | None = None) -> None:
+        self.path = path
+        self.is_secondary = secondary_path is not None
+        options = _options(create=create, secondary=self.is_secondary)
+        try:
+            if secondary_path is not None:
+                access = AccessType.secondary(secondary_path)
+                self._db = Rdict(path, options, access_type=access)
+            else:
+                self._db = Rdict(path, options)
+        except Exception as error:
+            raise translate_open_error(error, path) from error
+        self._sync_options = WriteOptions()
+        self._sync_options.sync = True
+        self._async_options = WriteOptions()
+        # bound rocksdict methods: no Python frame between callers and RocksDB
+        self.get: Any = self._db.get
+        self.multi_get: Any = self._db.__getitem__
+        self.cursor: Any = self._db.iter
+
+    def scan(self, low: bytes, high: bytes) -> Iterator[tuple[bytes, bytes]]:
+        """(key, value) pairs with low <= key < high, in key order."""
+        options = ReadOptions()
+        options.set_iterate_upper_bound(high)
+        items = self._db.items(from_key=low, read_opt=options)
+        return _pinned(cast(Iterator[tuple[bytes, bytes]], items), high, options)
+
+    def scan_keys(self, low: bytes, high: bytes) -> Iterator[bytes]:
+        """Keys with low <= key < high, in key order."""
+        options = ReadOptions()
+        options.set_iterate_upper_bound(high)
+        keys = self._db.keys(from_key=low, read_opt=options)
+        return _pinned(cast(Iterator[bytes], keys), high, options)
+
+    def scan_reverse(self, low: bytes, high: bytes) -> Iterator[tuple[bytes, bytes]]:
+        """(key, value) pairs with low <= key < high, in descending key order."""
+        cursor = self._db.iter()
+        cursor.seek_for_prev(high)
+        if cursor.valid() and cursor.key() >= high:
+            cursor.prev()
+        while cursor.valid():
+            key = cursor.key()
+            if key < low:
+                return
+            yield key, cursor.value()
+            cursor.prev()
+
+    def new_batch(self) -> WriteBatch:
+        """An empty batch for `write`."""
+        return WriteBatch(raw_mode=True)
+
+    def write(self, batch: Batch, *, sync: bool) -> None:
+        """Apply a batch atomically; with `sync`, fsync the WAL before returning.
+
+        Raises:
+            StorageError: RocksDB refused the write (I/O error, read-only instance).
+        """
+        try:
+            options = self._sync_options if sync else self._async_options
+            self._db.write(cast(WriteBatch, batch), options)
+        except Exception as error:
+            raise StorageError(f"write failed: {error}") from error
+
+    def sync_wal(self) -> None:
+        """Fsync the write-ahead log (releases the GIL while it waits for the disk)."""
+        try:
+            self._db.flush_wal(True)
+        except Exception as error:
+            raise StorageError(f"syncing the write-ahead log failed: {error}") from error
+
+    def catch_up(self) -> None:
+        """Secondary instances: apply what the primary wrote since the last catch-up."""
+        try:
+            self._db.try_catch_up_with_primary()
+        except Exception as error:
+            raise StorageError(f"catching up with the writer failed: {error}") from error
+
+    def checkpoint(self, destination: str) -> None:
+        """A consistent copy of the database in `destination` (hard links where possible)."""
+        try:
+            Checkpoint(self._db).create_checkpoint(destination)
+        except Exception as error:
+            raise StorageError(f"checkpoint to '{destination}' failed: {error}") from error
+
+    def flush(self) -> None:
+        """Flush memtables to table files (shortens the next open's WAL replay)."""
+        try:
+            self._db.flush(True)
+        except Exception as error:
+            raise StorageError(f"flush failed: {error}") from error
+
+    def close(self) -> None:
+        """Close the database; later calls fail."""
+        try:
+            self._db.close()
+        except Exception as error:
+            raise StorageError(f"closing the database failed: {error}") from error

@@ -1,0 +1,616 @@
+"""Graph writes inside a write transaction: nodes, relationships, labels, properties, schema.
+
+Every write lands in the transaction's overlay (`engram.storage.overlay.TxState`) and is
+visible to the transaction's own reads at once. Index entries are maintained as
+properties and labels change, and uniqueness is checked before anything is changed, so
+a write that violates a constraint leaves the transaction as it was.
+
+Deleting a node does not check its relationships: Cypher checks at the end of each
+statement (``MATCH (n)-[r]-() DELETE n, r`` works in either order), so the engine calls
+`check_deleted_nodes` then, and commit calls it again as a safety net.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final, Protocol
+
+import numpy as np
+
+from engram.catalog import PROPERTY_INDEX, IndexDef, IndexState, NameKind
+from engram.errors import (
+    ErrorDetail,
+    ErrorKind,
+    InternalError,
+    QueryRuntimeError,
+)
+from engram.storage import keys as layout
+from engram.storage.adjacency import Direction
+from engram.storage.codec import check_property_value, decode_node, decode_rel
+from engram.storage.indexing import Entry, entry_for
+from engram.storage.overlay import NodeState, RelState, TxState
+from engram.storage.reads import GraphView, as_ids
+from engram.values import format_value
+
+__all__ = ["GraphWriter", "IdAllocator"]
+
+_V: Final = 8
+_IndexEntries = dict[int, tuple[IndexDef, Entry]]
+
+
+class IdAllocator(Protocol):
+    """Hands out ids that are never reused."""
+
+    def next_node_id(self) -> int:
+        """A new node id."""
+        ...
+
+    def next_rel_id(self) -> int:
+        """A new relationship id."""
+        ...
+
+    def next_index_id(self) -> int:
+        """A new index id."""
+        ...
+
+
+def _not_found(kind: str, entity_id: int, deleted: bool) -> QueryRuntimeError:
+    message = (
+        f"{kind} {entity_id} was deleted in this transaction"
+        if deleted
+        else f"{kind} {entity_id} does not exist"
+    )
+    return QueryRuntimeError(
+        message, kind=ErrorKind.ENTITY_NOT_FOUND, detail=ErrorDetail.DELETED_ENTITY_ACCESS
+    )
+
+
+def _schema_error(message: str, hint: str | None = None) -> QueryRuntimeError:
+    return QueryRuntimeError(
+        message, kind=ErrorKind.SEMANTIC_ERROR, detail=ErrorDetail.SCHEMA_ERROR, hint=hint
+    )
+
+
+def _checked(properties: Mapping[int, Any] | None) -> dict[int, Any]:
+    if not properties:
+        return {}
+    return {key: check_property_value(v) for key, v in properties.items() if v is not None}
+
+
+class GraphWriter(GraphView):
+    """`GraphView` plus the write operations of a write transaction."""
+
+    _overlay: TxState
+
+    def __init__(self, *args: Any, ids: IdAllocator, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._ids = ids
+
+    def _ensure_active(self) -> None:
+        """Raise unless the transaction can still write (overridden by the transaction)."""
+
+    # names ---------------------------------------------------------------------------
+
+    def _intern(self, kind: NameKind, name: str) -> int:
+        self._ensure_active()
+        if not isinstance(name, str) or not name:
+            raise InternalError(f"invalid {kind.value} name {name!r}")
+        overlay = self._overlay
+        catalog, name_id = overlay.catalog.with_name(kind, name)
+        if catalog is not overlay.catalog:
+            overlay.catalog = catalog
+            overlay.new_names = True
+        return name_id
+
+    def intern_label(self, name: str) -> int:
+        """The id of label `name`, created if the name is new."""
+        return self._intern(NameKind.LABEL, name)
+
+    def intern_type(self, name: str) -> int:
+        """The id of relationship type `name`, created if new."""
+        return self._intern(NameKind.TYPE, name)
+
+    def intern_property_key(self, name: str) -> int:
+        """The id of property key `name`, created if new."""
+        return self._intern(NameKind.PROPERTY_KEY, name)
+
+    def _check_ids(self, table_size: int, ids: Iterable[int], what: str) -> None:
+        for item in ids:
+            if not 0 <= item < table_size:
+                raise InternalError(f"unknown {what} id {item}")
+
+    # state loading -------------------------------------------------------------------
+
+    def _node_state(self, node_id: int) -> NodeState:
+        overlay = self._overlay
+        state = overlay.nodes.get(node_id)
+        if state is not None:
+            if state.deleted:
+                raise _not_found("node", node_id, True)
+            return state
+        raw = self._node_raw(node_id)
+        if raw is None:
+            raise _not_found("node", node_id, False)
+        labels, properties = decode_node(raw, _V)
+        state = overlay.nodes[node_id] = NodeState(raw, labels, properties)
+        return state
+
+    def _rel_state(self, rel_id: int) -> RelState | None:
+        overlay = self._overlay
+        state = overlay.rels.get(rel_id)
+        if state is not None:
+            return None if state.deleted else state
+        raw = self._rel_raw(rel_id)
+        if raw is None:
+            return None
+        type_id, start, end, properties = decode_rel(raw, _V)
+        state = overlay.rels[rel_id] = RelState(raw, type_id, start, end, properties)
+        return state
+
+    # index maintenance ---------------------------------------------------------------
+
+    def _entries(
+        self, node_id: int, labels: Iterable[int], props: Mapping[int, Any], keys: set[int] | None
+    ) -> _IndexEntries:
+        catalog = self._overlay.catalog
+        found: _IndexEntries = {}
+        for label in labels:
+            for index in catalog.indexes_for_label(label):
+                if index.kind != PROPERTY_INDEX:
+                    continue
+                if keys is not None and keys.isdisjoint(index.property_key_ids):
+                    continue
+                entry = entry_for(index, props, node_id)
+                if entry is not None:
+                    found[index.id] = (index, entry)
+        return found
+
+    def _touches_index(self, labels: Iterable[int], keys: set[int] | None) -> bool:
+        catalog = self._overlay.catalog
+        for label in labels:
+            for index in catalog.indexes_for_label(label):
+                if keys is None or not keys.isdisjoint(index.property_key_ids):
+                    return True
+        return False
+
+    def _check_unique(self, node_id: int, before: _IndexEntries, after: _IndexEntries) -> None:
+        for index_id, (index, entry) in after.items():
+            if not index.unique or before.get(index_id, (None, None))[1] == entry:
+                continue
+            owner = self.unique_owner(index, entry.key)
+            if owner is not None and owner != node_id:
+                raise self._violation(index, owner, entry.value_key)
+
+    def _violation(self, index: IndexDef, owner: int, value_key: bytes) -> QueryRuntimeError:
+        from engram.storage.ordered import decode_composite
+
+        catalog = self._overlay.catalog
+        label = catalog.label_name(index.label_id)
+        names = [catalog.property_key_name(key) for key in index.property_key_ids]
+        try:
+            values, _ = decode_composite(value_key, len(names))
+            shown = ", ".join(
+                f"'{name}' = {format_value(value)}"
+                for name, value in zip(names, values, strict=True)
+            )
+        except ValueError:
+            shown = ", ".join(f"'{name}'" for name in names)
+        return QueryRuntimeError(
+            f"node {owner} already has label '{label}' and property {shown} "
+            f"(unique constraint '{index.name}')",
+            kind=ErrorKind.CONSTRAINT_VALIDATION_FAILED,
+            detail=ErrorDetail.UNIQUE_CONSTRAINT_VIOLATION,
+        )
+
+    def _swap_entries(self, before: _IndexEntries, after: _IndexEntries) -> None:
+        overlay = self._overlay
+        for index_id, (_, entry) in before.items():
+            if after.get(index_id, (None, None))[1] != entry:
+                overlay.index_delta(index_id).remove(entry.key, entry.value_prefix)
+                overlay.stats.index_entry(index_id, entry.value_key, -1)
+        for index_id, (_, entry) in after.items():
+            if before.get(index_id, (None, None))[1] != entry:
+                overlay.index_delta(index_id).add(entry.key, entry.value_prefix, entry.payload)
+                overlay.stats.index_entry(index_id, entry.value_key, +1)
+
+    def _set_membership(self, state: NodeState, node_id: int, label: int, present: bool) -> None:
+        overlay = self._overlay
+        overlay.move_membership(
+            overlay.label_added,
+            overlay.label_removed,
+            label,
+            node_id,
+            present=present,
+            in_base=label in state.base_labels,
+        )
+
+    # nodes ---------------------------------------------------------------------------
+
+    def create_node(
+        self, labels: Iterable[int] = (), properties: Mapping[int, Any] | None = None
+    ) -> int:
+        """Create a node; returns its id.
+
+        Raises:
+            QueryRuntimeError: an invalid property value, or a unique constraint violation.
+        """
+        self._ensure_active()
+        overlay = self._overlay
+        label_set = set(labels)
+        self._check_ids(len(overlay.catalog.labels), label_set, "label")
+        props = _checked(properties)
+        self._check_ids(len(overlay.catalog.property_keys), props, "property key")
+        node_id = self._ids.next_node_id()
+        after = self._entries(node_id, label_set, props, None) if label_set else {}
+        if after:
+            self._check_unique(node_id, {}, after)
+        state = NodeState(None, frozenset(), {})
+        state.labels = label_set
+        state.props = props
+        overlay.nodes[node_id] = state
+        overlay.new_nodes.append(node_id)
+        for label in label_set:
+            overlay.label_added.setdefault(label, set()).add(node_id)
+        overlay.stats.node(label_set, +1)
+        if after:
+            self._swap_entries({}, after)
+        return node_id
+
+    def create_nodes(
+        self, labels: Iterable[int], properties: Sequence[Mapping[int, Any]]
+    ) -> np.ndarray:
+        """Create one node per property map, all with `labels`; returns their ids."""
+        label_list = list(labels)
+        return np.asarray(
+            [self.create_node(label_list, props) for props in properties], dtype=np.int64
+        )
+
+    def delete_node(self, node_id: int) -> bool:
+        """Delete a node without checking its relationships (see `check_deleted_nodes`).
+
+        Returns False if the node does not exist (or was deleted already).
+        """
+        self._ensure_active()
+        overlay = self._overlay
+        state = overlay.nodes.get(node_id)
+        if state is not None and state.deleted:
+            return False
+        try:
+            state = self._node_state(node_id)
+        except QueryRuntimeError:
+            return False
+        before = self._entries(node_id, state.labels, state.props, None)
+        self._swap_entries(before, {})
+        for label in state.labels:
+            self._set_membership(state, node_id, label, False)
+        overlay.stats.node(state.labels, -1)
+        state.deleted = True
+        overlay.deleted_nodes.add(node_id)
+        overlay.unchecked_deletes.add(node_id)
+        return True
+
+    def check_deleted_nodes(self) -> None:
+        """Fail if a node deleted since the last check still has a relationship.
+
+        Raises:
+            QueryRuntimeError: ConstraintVerificationFailed / DeleteConnectedNode.
+        """
+        overlay = self._overlay
+        if not overlay.unchecked_deletes:
+            return
+        ids = as_ids(sorted(overlay.unchecked_deletes))
+        degrees = self.degree(ids, Direction.BOTH)
+        connected = ids[degrees > 0]
+        if len(connected):
+            raise QueryRuntimeError(
+                f"cannot delete node {int(connected[0])} because it still has relationships",
+                kind=ErrorKind.CONSTRAINT_VERIFICATION_FAILED,
+                detail=ErrorDetail.DELETE_CONNECTED_NODE,
+                hint="use DETACH DELETE to delete a node together with its relationships",
+            )
+        overlay.unchecked_deletes.clear()
+
+    def detach_delete_node(self, node_id: int) -> int:
+        """Delete a node and all its relationships; returns how many relationships went."""
+        self._ensure_active()
+        if self.node_labels(node_id) is None:
+            return 0
+        expansion = self.expand(as_ids([node_id]), Direction.BOTH)
+        deleted = sum(self.delete_relationship(int(rel)) for rel in expansion.relationship)
+        self.delete_node(node_id)
+        return deleted
+
+    def set_node_property(self, node_id: int, key_id: int, value: Any) -> None:
+        """Set one property (None removes it)."""
+        self._ensure_active()
+        state = self._node_state(node_id)
+        if value is None:
+            if key_id not in state.props:
+                return
+            new_props = dict(state.props)
+            del new_props[key_id]
+        else:
+            self._check_ids(len(self._overlay.catalog.property_keys), (key_id,), "property key")
+            new_props = dict(state.props)
+            new_props[key_id] = check_property_value(value)
+        self._replace_props(node_id, state, new_props, {key_id})
+
+    def remove_node_property(self, node_id: int, key_id: int) -> None:
+        """Remove one property (no-op if absent)."""
+        self.set_node_property(node_id, key_id, None)
+
+    def replace_node_properties(self, node_id: int, properties: Mapping[int, Any]) -> None:
+        """Replace all properties of a node (None values are dropped)."""
+        self._ensure_active()
+        state = self._node_state(node_id)
+        props = _checked(properties)
+        self._check_ids(len(self._overlay.catalog.property_keys), props, "property key")
+        self._replace_props(node_id, state, props, None)
+
+    def _replace_props(
+        self, node_id: int, state: NodeState, new_props: dict[int, Any], keys: set[int] | None
+    ) -> None:
+        if self._touches_index(state.labels, keys):
+            before = self._entries(node_id, state.labels, state.props, keys)
+            after = self._entries(node_id, state.labels, new_props, keys)
+            self._check_unique(node_id, before, after)
+            state.props = new_props
+            self._swap_entries(before, after)
+        else:
+            state.props = new_props
+        state.dirty = True
+
+    def add_labels(self, node_id: int, label_ids: Iterable[int]) -> int:
+        """Add labels to a node; returns how many it did not have."""
+        self._ensure_active()
+        state = self._node_state(node_id)
+        new = set(label_ids) - state.labels
+        if not new:
+            return 0
+        self._check_ids(len(self._overlay.catalog.labels), new, "label")
+        after = self._entries(node_id, new, state.props, None)
+        self._check_unique(node_id, {}, after)
+        state.labels = state.labels | new
+        state.dirty = True
+        for label in new:
+            self._set_membership(state, node_id, label, True)
+            self._overlay.stats.label(label, +1)
+        self._swap_entries({}, after)
+        return len(new)
+
+    def remove_labels(self, node_id: int, label_ids: Iterable[int]) -> int:
+        """Remove labels from a node; returns how many it had."""
+        self._ensure_active()
+        state = self._node_state(node_id)
+        gone = set(label_ids) & state.labels
+        if not gone:
+            return 0
+        before = self._entries(node_id, gone, state.props, None)
+        state.labels = state.labels - gone
+        state.dirty = True
+        for label in gone:
+            self._set_membership(state, node_id, label, False)
+            self._overlay.stats.label(label, -1)
+        self._swap_entries(before, {})
+        return len(gone)
+
+    # relationships -------------------------------------------------------------------
+
+    def create_relationship(
+        self, type_id: int, start: int, end: int, properties: Mapping[int, Any] | None = None
+    ) -> int:
+        """Create a relationship from `start` to `end`; returns its id.
+
+        Raises:
+            QueryRuntimeError: an end node does not exist, or a property value is invalid.
+        """
+        self._ensure_active()
+        overlay = self._overlay
+        self._check_ids(len(overlay.catalog.types), (type_id,), "relationship type")
+        start_labels = self.node_labels(start)
+        end_labels = start_labels if end == start else self.node_labels(end)
+        if start_labels is None or end_labels is None:
+            missing = start if start_labels is None else end
+            raise _not_found("node", missing, missing in overlay.deleted_nodes)
+        props = _checked(properties)
+        self._check_ids(len(overlay.catalog.property_keys), props, "property key")
+        rel_id = self._ids.next_rel_id()
+        state = RelState(None, type_id, start, end, {})
+        state.props = props
+        overlay.rels[rel_id] = state
+        overlay.new_rels.append(rel_id)
+        overlay.type_added.setdefault(type_id, set()).add(rel_id)
+        overlay.list_change(start, layout.OUT, type_id).added[rel_id] = end
+        overlay.list_change(end, layout.IN, type_id).added[rel_id] = start
+        overlay.stats.relationship(type_id, start_labels, end_labels, +1)
+        return rel_id
+
+    def delete_relationship(self, rel_id: int) -> bool:
+        """Delete a relationship; returns False if it does not exist."""
+        self._ensure_active()
+        state = self._rel_state(rel_id)
+        if state is None:
+            return False
+        overlay = self._overlay
+        start_change = overlay.list_change(state.start, layout.OUT, state.type_id)
+        end_change = overlay.list_change(state.end, layout.IN, state.type_id)
+        if state.created:
+            overlay.type_added.get(state.type_id, set()).discard(rel_id)
+            start_change.added.pop(rel_id, None)
+            end_change.added.pop(rel_id, None)
+        else:
+            overlay.type_removed.setdefault(state.type_id, set()).add(rel_id)
+            start_change.removed.add(rel_id)
+            end_change.removed.add(rel_id)
+            overlay.deleted_rels.add(rel_id)
+        overlay.stats.relationship(
+            state.type_id,
+            self._labels_for_stats(state.start),
+            self._labels_for_stats(state.end),
+            -1,
+        )
+        state.deleted = True
+        return True
+
+    def _labels_for_stats(self, node_id: int) -> Iterable[int]:
+        state = self._overlay.nodes.get(node_id)
+        if state is not None:
+            return state.labels
+        return self.node_labels(node_id) or ()
+
+    def set_relationship_property(self, rel_id: int, key_id: int, value: Any) -> None:
+        """Set one relationship property (None removes it)."""
+        self._ensure_active()
+        state = self._rel_state(rel_id)
+        if state is None:
+            raise _not_found("relationship", rel_id, rel_id in self._overlay.deleted_rels)
+        if value is None:
+            if state.props.pop(key_id, None) is not None:
+                state.dirty = True
+            return
+        self._check_ids(len(self._overlay.catalog.property_keys), (key_id,), "property key")
+        state.props[key_id] = check_property_value(value)
+        state.dirty = True
+
+    def remove_relationship_property(self, rel_id: int, key_id: int) -> None:
+        """Remove one relationship property (no-op if absent)."""
+        self.set_relationship_property(rel_id, key_id, None)
+
+    def replace_relationship_properties(self, rel_id: int, properties: Mapping[int, Any]) -> None:
+        """Replace all properties of a relationship."""
+        self._ensure_active()
+        state = self._rel_state(rel_id)
+        if state is None:
+            raise _not_found("relationship", rel_id, rel_id in self._overlay.deleted_rels)
+        props = _checked(properties)
+        self._check_ids(len(self._overlay.catalog.property_keys), props, "property key")
+        state.props = props
+        state.dirty = True
+
+    # schema --------------------------------------------------------------------------
+
+    def create_index(
+        self,
+        label_id: int,
+        property_key_ids: Sequence[int],
+        *,
+        name: str | None = None,
+        unique: bool = False,
+        if_not_exists: bool = False,
+        kind: str = PROPERTY_INDEX,
+        options: Mapping[str, Any] | None = None,
+    ) -> IndexDef:
+        """Create a property index (or a unique constraint) and build it over existing data.
+
+        Raises:
+            QueryRuntimeError: SchemaError when an equivalent index or the name exists
+                (unless `if_not_exists`); ConstraintValidationFailed when existing data
+                violates a new unique constraint.
+        """
+        self._ensure_active()
+        overlay = self._overlay
+        keys = tuple(property_key_ids)
+        if not keys or len(set(keys)) != len(keys):
+            raise InternalError("an index needs distinct property keys")
+        self._check_ids(len(overlay.catalog.labels), (label_id,), "label")
+        self._check_ids(len(overlay.catalog.property_keys), keys, "property key")
+        existing = overlay.catalog.find_index(label_id, keys, kind=kind)
+        if existing is not None and existing.unique != unique:
+            raise self._conflict(existing)
+        chosen = name or self._default_index_name(label_id, keys, unique, kind)
+        clash = overlay.catalog.index(chosen)
+        if existing is not None or clash is not None:
+            if if_not_exists:
+                return existing or clash  # type: ignore[return-value]  # one is not None
+            return self._reject_duplicate(existing, clash, chosen)
+        index = IndexDef(
+            id=self._ids.next_index_id(),
+            name=chosen,
+            kind=kind,
+            label_id=label_id,
+            property_key_ids=keys,
+            unique=unique,
+            state=IndexState.ONLINE,
+            options=dict(options or {}),
+        )
+        if kind == PROPERTY_INDEX:
+            self._populate(index)
+        overlay.catalog = overlay.catalog.with_index(index)
+        overlay.created_indexes.add(index.id)
+        return index
+
+    def _conflict(self, existing: IndexDef) -> QueryRuntimeError:
+        catalog = self._overlay.catalog
+        keys = ", ".join(catalog.property_key_name(key) for key in existing.property_key_ids)
+        schema = f":{catalog.label_name(existing.label_id)}({keys})"
+        what = "constraint" if existing.unique else "index"
+        return _schema_error(
+            f"the {what} '{existing.name}' already covers {schema}",
+            hint=f"drop '{existing.name}' first",
+        )
+
+    def _reject_duplicate(
+        self, existing: IndexDef | None, clash: IndexDef | None, chosen: str
+    ) -> IndexDef:
+        if existing is not None:
+            what = "constraint" if existing.unique else "index"
+            raise _schema_error(
+                f"an equivalent {what} '{existing.name}' already exists",
+                hint="add IF NOT EXISTS to make this a no-op when it exists",
+            )
+        raise _schema_error(f"an index or constraint named '{chosen}' already exists")
+
+    def _default_index_name(
+        self, label_id: int, keys: tuple[int, ...], unique: bool, kind: str
+    ) -> str:
+        catalog = self._overlay.catalog
+        parts = [catalog.label_name(label_id), *(catalog.property_key_name(k) for k in keys)]
+        prefix = "constraint" if unique else ("index" if kind == PROPERTY_INDEX else kind)
+        base = "_".join([prefix, *parts])
+        name, suffix = base, 2
+        while catalog.index(name) is not None:
+            name, suffix = f"{base}_{suffix}", suffix + 1
+        return name
+
+    def _populate(self, index: IndexDef) -> None:
+        overlay = self._overlay
+        owners: dict[bytes, int] = {}
+        delta = overlay.index_delta(index.id)
+        for batch in self.scan_label(index.label_id):
+            for node_id, props in zip(batch.tolist(), self.properties_of(batch), strict=True):
+                entry = entry_for(index, props or {}, node_id)
+                if entry is None:
+                    continue
+                if index.unique:
+                    owner = owners.setdefault(entry.key, node_id)
+                    if owner != node_id:
+                        overlay.indexes.pop(index.id, None)
+                        overlay.stats.index_entries.pop(index.id, None)
+                        overlay.stats.index_added.pop(index.id, None)
+                        raise self._violation(index, owner, entry.value_key)
+                delta.add(entry.key, entry.value_prefix, entry.payload)
+                overlay.stats.index_entry(index.id, entry.value_key, +1)
+
+    def drop_index(self, name: str, *, if_exists: bool = False) -> IndexDef | None:
+        """Drop an index or constraint by name; returns it (None if absent and `if_exists`).
+
+        Raises:
+            QueryRuntimeError: SchemaError when no index or constraint has that name.
+        """
+        self._ensure_active()
+        overlay = self._overlay
+        index = overlay.catalog.index(name)
+        if index is None:
+            if if_exists:
+                return None
+            raise _schema_error(f"there is no index or constraint named '{name}'")
+        overlay.catalog = overlay.catalog.without_index(index.id)
+        overlay.indexes.pop(index.id, None)
+        for counter in (overlay.stats.index_entries, overlay.stats.index_added):
+            counter.pop(index.id, None)
+        overlay.stats.index_removed.pop(index.id, None)
+        if index.id in overlay.created_indexes:
+            overlay.created_indexes.discard(index.id)
+        else:
+            overlay.dropped_indexes.add(index.id)
+        return index
