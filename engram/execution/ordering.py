@@ -31,6 +31,7 @@ __all__ = [
     "order_compare",
     "order_key",
     "sort_key",
+    "sort_permutation",
     "sort_values",
 ]
 
@@ -158,12 +159,36 @@ def sort_values(items: list[_T], keys: Sequence[tuple[Callable[[_T], Any], bool]
     last to the first, each using Python's stable sort.
     """
     for value_of, desc in reversed(keys):
-        items.sort(key=_keyed(value_of), reverse=desc)
+        items[:] = _sorted_by(items, [value_of(item) for item in items], desc)
     return items
 
 
-def _keyed(value_of: Callable[[_T], Any]) -> Callable[[_T], tuple[Any, ...]]:
-    return lambda item: order_key(value_of(item))
+def sort_permutation(values: Sequence[Any], descending: bool = False) -> list[int]:
+    """Indices that put `values` in ORDER BY order (stable: ties keep input order).
+
+    A column of numbers (without NaN), of strings or of booleans, with or without nulls,
+    is sorted by the raw values, nulls placed last (first when descending), which is
+    several times faster than comparing `order_key` tuples; other columns use
+    `order_key`.
+    """
+    present = [index for index, value in enumerate(values) if value is not None]
+    nulls = [index for index, value in enumerate(values) if value is None]
+    if _is_plain_column(values, present):
+        present.sort(key=values.__getitem__, reverse=descending)
+    else:
+        present.sort(key=lambda index: order_key(values[index]), reverse=descending)
+    return nulls + present if descending else present + nulls
+
+
+def _is_plain_column(values: Sequence[Any], present: list[int]) -> bool:
+    kinds = {type(values[index]) for index in present}
+    if kinds <= {int, float}:
+        return not any(values[index] != values[index] for index in present)
+    return len(kinds) == 1 and kinds <= {str, bool}
+
+
+def _sorted_by(items: list[_T], values: list[Any], descending: bool) -> list[_T]:
+    return [items[index] for index in sort_permutation(values, descending)]
 
 
 # -- equivalence ---------------------------------------------------------------------------

@@ -36,6 +36,7 @@ __all__ = [
     "greater_equal",
     "greater_than",
     "in_list",
+    "in_list_matcher",
     "less_equal",
     "less_than",
     "none3",
@@ -317,8 +318,11 @@ def in_list(value: Any, container: Any) -> bool | None:
         return False
     if value is None:
         return None
-    if type(value) is str:
-        # a string equals only an equal string, so Python's membership test is exact
+    kind = type(value)
+    if kind is str or ((kind is int or kind is float) and value not in (0, 1) and value == value):
+        # a string equals only an equal string, and a number other than 0 and 1 only an
+        # equal number (booleans compare equal to 0 and 1 in Python), so Python's
+        # membership test is exact here
         if value in container:
             return True
         return None if any(item is None for item in container) else False
@@ -330,3 +334,35 @@ def in_list(value: Any, container: Any) -> bool | None:
         if result is None:
             unknown = True
     return None if unknown else False
+
+
+_HASHABLE_SCALARS: Final = frozenset({int, float, str})
+
+
+def in_list_matcher(container: Any) -> Callable[[Any], bool | None]:
+    """`lambda value: in_list(value, container)`, faster for a list used many times.
+
+    For a constant list (`x IN [1, 2, 3]`, `x IN $ids`) made of integers, floats and
+    strings (and nulls), membership is a set lookup; other lists fall back to `in_list`.
+    """
+    if not isinstance(container, list | tuple) or not all(
+        item is None or type(item) in _HASHABLE_SCALARS for item in container
+    ):
+        return lambda value: in_list(value, container)
+    members = frozenset(item for item in container if item is not None and item == item)
+    unknown: bool | None = None if None in container else False
+    empty = not container
+
+    def matches(value: Any) -> bool | None:
+        if empty:
+            return False
+        if value is None:
+            return None
+        kind = type(value)
+        if kind is str or kind is int or kind is float:
+            return True if value in members else unknown
+        if kind is bool:
+            return unknown  # no booleans in the list
+        return in_list(value, container)
+
+    return matches
