@@ -28,6 +28,7 @@ __all__ = [
     "Descending",
     "distinct_values",
     "group_key",
+    "join_key",
     "order_compare",
     "order_key",
     "sort_key",
@@ -256,3 +257,32 @@ def distinct_values(values: Iterable[Any]) -> list[Any]:
             seen.add(key)
             kept.append(value)
     return kept
+
+
+def join_key(value: Any) -> Hashable | None:
+    """A hashable key for equality joins and seeks, or None when `=` can never be true.
+
+    `equals(a, b) is True` exactly when both `join_key`s are not None and equal: a value
+    that is or contains a null or a NaN equals nothing (not even itself), so it joins
+    nothing; everything else joins by `group_key`.
+    """
+    if _can_equal(value):
+        return group_key(value)
+    return None
+
+
+def _can_equal(value: Any) -> bool:
+    kind = type(value)
+    if kind is int or kind is str or kind is bool:
+        return True
+    if value is None:
+        return False
+    if kind is float:
+        return value == value  # type: ignore[no-any-return]
+    if isinstance(value, list | tuple):
+        return all(_can_equal(item) for item in value)
+    if isinstance(value, dict):
+        return all(_can_equal(item) for item in value.values())
+    if isinstance(value, float):
+        return not math.isnan(value)
+    return True

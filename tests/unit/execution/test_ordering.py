@@ -13,6 +13,7 @@ from engram.execution.ordering import (
     Descending,
     distinct_values,
     group_key,
+    join_key,
     order_compare,
     order_key,
     sort_key,
@@ -238,3 +239,27 @@ def test_sort_values_sorts_rows_by_plain_and_mixed_columns():
     rows = [(2, "x"), (None, "y"), (1, None), (2, 1), (1, "a")]
     sort_values(rows, [(lambda row: row[0], False), (lambda row: row[1], True)])
     assert rows == [(1, None), (1, "a"), (2, 1), (2, "x"), (None, "y")]
+
+
+@pytest.mark.parametrize(
+    ("value", "joins"),
+    [
+        (1, True),
+        (1.5, True),
+        ("a", True),
+        (False, True),
+        ([1, [2, "x"]], True),
+        ({"a": {"b": 1}}, True),
+        (NodeRef(1), True),
+        (Span(2), True),
+        (None, False),
+        (NAN, False),
+        ([1, None], False),
+        ({"a": [NAN]}, False),
+        ((1, None), False),
+    ],
+)
+def test_join_key_is_none_for_values_that_equal_nothing(value, joins):
+    assert (join_key(value) is not None) == joins
+    if joins:
+        assert join_key(value) == group_key(value)
