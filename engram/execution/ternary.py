@@ -52,6 +52,7 @@ __all__ = [
 UNORDERED: Final = 2
 
 _NUMBER_TYPES: Final = (int, float)
+_SCALAR_TYPES: Final = frozenset({int, float, str, bool})
 
 
 def truth(value: Any, operator: str = "a boolean operator") -> bool | None:
@@ -157,9 +158,6 @@ def equals(left: Any, right: Any) -> bool | None:
     if left_type is right_type and left_type in _SCALAR_TYPES:
         return bool(left == right)  # NaN != NaN, as Cypher wants
     return _equals_slow(left, right)
-
-
-_SCALAR_TYPES: Final = frozenset({int, float, str, bool})
 
 
 def _equals_slow(left: Any, right: Any) -> bool | None:
