@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engram.errors import ErrorDetail, ErrorKind, QueryRuntimeError
+from engram.execution.functions import strings
 from engram.execution.functions.strings import (
     compile_regex,
     contains,
@@ -71,13 +72,18 @@ def test_non_string_operands_give_null(predicate):
         ("abc\n", "abc\\Z", False),
         ("", "", True),
         ("aaa", "a{2}+a", True),
+        ("aab", "(?>a+)b", True),
+        ("héllo", "\\p{L}+", True),
+        ("abc", "\\p{Alpha}+", True),
+        ("ab1", "\\p{Alpha}+", False),
+        ("Ab", "\\p{Lu}\\p{Ll}", True),
     ],
 )
 def test_regex_matches_the_whole_string(text, pattern, expected):
     assert regex_match(text, pattern) is expected
 
 
-@pytest.mark.parametrize("pattern", ["[", "(", "a{2,1}", "\\p{L}", "*"])
+@pytest.mark.parametrize("pattern", ["[", "(", "a{2,1}", "\\p{NoSuchClass}", "*"])
 def test_invalid_regex_is_an_argument_error(pattern):
     compile_regex.cache_clear()
     with pytest.raises(QueryRuntimeError) as raised:
@@ -185,3 +191,12 @@ def test_type_errors(query):
     assert raised.value.kind == ErrorKind.TYPE_ERROR
     assert raised.value.detail == ErrorDetail.INVALID_ARGUMENT_TYPE
     assert "argument" in raised.value.message
+
+
+def test_catastrophic_backtracking_is_stopped(monkeypatch):
+    monkeypatch.setattr(strings, "REGEX_TIMEOUT_SECONDS", 0.05)
+    with pytest.raises(QueryRuntimeError) as raised:
+        regex_match("a" * 64, "(a|aa)+b")
+    assert raised.value.kind == ErrorKind.ARGUMENT_ERROR
+    assert raised.value.detail == ErrorDetail.RESOURCE_LIMIT
+    assert "(a+)+" in (raised.value.hint or "")
