@@ -35,7 +35,7 @@ from engram.parser.ast import SchemaCommand as AstSchemaCommand
 from engram.types import ANY, CypherType
 
 if TYPE_CHECKING:
-    from engram.execution.functions.registry import FunctionSpec
+    from engram.execution.functions.spec import FunctionSpec
     from engram.execution.procedures import ProcedureSpec
 
 __all__ = [
@@ -60,6 +60,7 @@ __all__ = [
     "BMatch",
     "BMerge",
     "BNodePattern",
+    "BNote",
     "BParameter",
     "BPathPattern",
     "BPatternComprehension",
@@ -618,6 +619,19 @@ class BSchemaCommand:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class BNote:
+    """A remark that is not an error, shown by EXPLAIN: e.g. a label the graph lacks.
+
+    Only made when `bind` is given a catalog; `hint` is a suggestion
+    (`did you mean ':Person'?`).
+    """
+
+    message: str
+    span: Span = field(compare=False)
+    hint: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class BStatement:
     """The binder's output.
 
@@ -628,9 +642,11 @@ class BStatement:
             supplied parameters before execution starts).
         is_updating: whether the statement can write (CREATE, MERGE, SET, REMOVE, DELETE,
             FOREACH, writing procedures, schema commands).
+        notes: remarks for EXPLAIN (labels, types or property keys the catalog lacks).
     """
 
     body: BoundQuery | BSchemaCommand
     explain: ExplainMode | None = None
     parameters: frozenset[str] = frozenset()
     is_updating: bool = False
+    notes: tuple[BNote, ...] = ()
