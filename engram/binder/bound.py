@@ -465,7 +465,13 @@ class BProjection:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BWith(BClause):
-    """`WITH projection [WHERE predicate]`; after it only `projection.items` are visible."""
+    """`WITH projection [WHERE predicate]`; after it only `projection.items` are visible.
+
+    `where` is bound like ORDER BY (see `BProjection`): when the projection neither
+    aggregates nor is DISTINCT it may refer to symbols visible before the WITH
+    (`MATCH (a) WITH a.x AS x WHERE a.y = 1`), so it is evaluated before those are
+    dropped; expressions equal to projected ones refer to the item symbols.
+    """
 
     projection: BProjection
     where: BExpr | None = None

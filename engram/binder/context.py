@@ -120,6 +120,8 @@ class BinderState:
             return
         prefix = {"label": ":", "relationship type": ":", "property key": ""}[what]
         shown = f"{prefix}{name}"
+        if any(note.message.startswith(f"{what} '{shown}'") for note in self.notes):
+            return
         self.notes.append(
             BNote(
                 message=f"{what} '{shown}' does not exist in the graph",

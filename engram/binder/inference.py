@@ -179,6 +179,8 @@ def _temporal(left: CypherType, right: CypherType, op: BinaryOp) -> CypherType |
 
 def arithmetic(op: BinaryOp, left: CypherType, right: CypherType) -> CypherType | None:
     """The result type of `left op right` for + - * / % ^, or None if certainly invalid."""
+    if op is BinaryOp.ADD and (_is_list(left) or _is_list(right)):
+        return _add(left, right)  # `[1] + null` is `[1, null]`
     if TypeKind.NULL in (left.kind, right.kind):
         return t.NULL
     if TypeKind.ANY in (left.kind, right.kind):

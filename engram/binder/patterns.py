@@ -316,6 +316,9 @@ class PatternBinder:
             return
         for name in names:
             self.state.note_unknown(what, name, element.span)
+        if isinstance(element.properties, ast.MapLiteral):
+            for entry in element.properties.entries:
+                self.state.note_unknown("property key", entry.key, entry.span)
 
 
 def _length(rel: ast.RelationshipPattern) -> tuple[int, int | None] | None:

@@ -84,16 +84,16 @@ class ProjectionBinder:
 
     def bind_with(self, clause: ast.With, scope: Scope, base: Scope | None) -> tuple[BWith, Scope]:
         """Bind a WITH; returns it and the scope after it (its items over `base`)."""
-        projection, after = self._projection(clause.projection, scope, base, "WITH", clause.span)
-        where = None
-        if clause.where is not None:
-            ctx = ExprContext(scope=after, place="WHERE")
-            where = self.expressions.predicate(clause.where, ctx)
+        projection, after, where = self._projection(
+            clause.projection, scope, base, "WITH", clause.span, clause.where
+        )
         return BWith(origin=clause.span, projection=projection, where=where), after
 
     def bind_return(self, clause: ast.Return, scope: Scope, base: Scope | None) -> BReturn:
         """Bind a RETURN."""
-        projection, _ = self._projection(clause.projection, scope, base, "RETURN", clause.span)
+        projection, _, _ = self._projection(
+            clause.projection, scope, base, "RETURN", clause.span, None
+        )
         return BReturn(origin=clause.span, projection=projection)
 
     # -----------------------------------------------------------------------------------
@@ -105,16 +105,24 @@ class ProjectionBinder:
         base: Scope | None,
         clause: str,
         span: Span,
-    ) -> tuple[BProjection, Scope]:
+        where: ast.Expr | None,
+    ) -> tuple[BProjection, Scope, BExpr | None]:
         items = self._star(projection, scope, span) + self._items(projection, scope, clause)
         _check_column_names(items)
         is_aggregating = any(item.is_aggregate for item in items)
         if is_aggregating:
             _check_implicit_grouping(items, clause)
         after = Scope({item.bound.name: item.bound.symbol for item in items}, parent=base)
-        order_by = self._order_by(projection, items, scope, after, clause, is_aggregating)
+        late = _LateBinder(
+            self.expressions, items, scope, after, clause, projection.distinct, is_aggregating
+        )
+        order_by = tuple(
+            BSortItem(expression=late.bind(sort.expression, "ORDER BY"), descending=sort.descending)
+            for sort in projection.order_by
+        )
         skip = self._count(projection.skip, "SKIP", after)
         limit = self._count(projection.limit, "LIMIT", after)
+        bound_where = None if where is None else late.bind(where, "WHERE", predicate=True)
         if clause == "WITH":
             _check_aliases(items)
         bound = BProjection(
@@ -125,7 +133,7 @@ class ProjectionBinder:
             limit=limit,
             is_aggregating=is_aggregating,
         )
-        return bound, after
+        return bound, after, bound_where
 
     def _star(self, projection: ast.Projection, scope: Scope, span: Span) -> list[_Item]:
         if not projection.star:
@@ -172,71 +180,6 @@ class ProjectionBinder:
         return self.state.symbols.new(name, kind, expression.type)
 
     # -----------------------------------------------------------------------------------
-    # ORDER BY
-
-    def _order_by(
-        self,
-        projection: ast.Projection,
-        items: list[_Item],
-        before: Scope,
-        after: Scope,
-        clause: str,
-        is_aggregating: bool,
-    ) -> tuple[BSortItem, ...]:
-        if not projection.order_by:
-            return ()
-        substitutions = _substitutions(items, before)
-        place = f"ORDER BY of this {clause}"
-        if not is_aggregating:
-            scope = after if projection.distinct else Scope(dict(_names(items)), parent=before)
-            ctx = ExprContext(scope=scope, place=place, substitutions=tuple(substitutions))
-            return tuple(
-                BSortItem(
-                    expression=self.expressions.bind(sort.expression, ctx),
-                    descending=sort.descending,
-                )
-                for sort in projection.order_by
-            )
-        hidden = _grouping_dependencies(items, after)
-        return tuple(
-            self._aggregating_sort(sort, items, substitutions, after, hidden, place)
-            for sort in projection.order_by
-        )
-
-    def _aggregating_sort(
-        self,
-        sort: ast.SortItem,
-        items: list[_Item],
-        substitutions: list[Substitution],
-        after: Scope,
-        hidden: dict[str, Symbol],
-        place: str,
-    ) -> BSortItem:
-        aggregates = _mentions_aggregate(sort.expression)
-        usable = [
-            sub
-            for sub, item in zip(substitutions, _substitutable(items, substitutions), strict=True)
-            if not aggregates or item.is_aggregate or _is_simple_key(item)
-        ]
-        ctx = ExprContext(
-            scope=after,
-            aggregates=Aggregates.ALLOWED,
-            place=place,
-            substitutions=tuple(usable),
-            hidden=hidden,
-            hidden_is_ambiguous=aggregates,
-        )
-        expression = self.expressions.bind(sort.expression, ctx)
-        if contains_aggregate(expression):
-            raise fail(
-                ErrorDetail.INVALID_AGGREGATION,
-                f"{place} can only use aggregates that it projects",
-                sort.expression.span,
-                hint="add the aggregate to the projection with an alias and order by that",
-            )
-        return BSortItem(expression=expression, descending=sort.descending)
-
-    # -----------------------------------------------------------------------------------
     # SKIP / LIMIT
 
     def _count(self, expr: ast.Expr | None, what: str, scope: Scope) -> BExpr | None:
@@ -276,6 +219,76 @@ class ProjectionBinder:
         if contains_aggregate(bound) or any(s not in local for s in referenced_symbols(bound)):
             raise _non_constant(what, expr.span)
         return bound
+
+
+class _LateBinder:
+    """Binds what is evaluated with a projection's result: ORDER BY and WITH's WHERE.
+
+    - plain projection: the items and every variable visible before it;
+    - DISTINCT: the items only, plus expressions equal to projected ones;
+    - aggregating: the items only; an expression equal to a projected aggregate or
+      grouping key refers to it; next to an aggregate, only variable and property
+      grouping keys may be referred to that way (AmbiguousAggregationExpression).
+    """
+
+    def __init__(
+        self,
+        expressions: ExpressionBinder,
+        items: list[_Item],
+        before: Scope,
+        after: Scope,
+        clause: str,
+        distinct: bool,
+        is_aggregating: bool,
+    ) -> None:
+        self.expressions = expressions
+        self.items = items
+        self.before = before
+        self.after = after
+        self.clause = clause
+        self.distinct = distinct
+        self.is_aggregating = is_aggregating
+        self.substitutions = _substitutions(items, before)
+
+    def bind(self, expr: ast.Expr, part: str, *, predicate: bool = False) -> BExpr:
+        """Bind `expr` as part `part` (`"ORDER BY"`, `"WHERE"`) of the projection."""
+        place = f"{part} of this {self.clause}"
+        if self.is_aggregating:
+            ctx = self._aggregating_context(expr, place)
+        else:
+            scope = (
+                self.after if self.distinct else Scope(dict(_names(self.items)), parent=self.before)
+            )
+            ctx = ExprContext(scope=scope, place=place, substitutions=tuple(self.substitutions))
+        bound = (
+            self.expressions.predicate(expr, ctx) if predicate else self.expressions.bind(expr, ctx)
+        )
+        if self.is_aggregating and contains_aggregate(bound):
+            raise fail(
+                ErrorDetail.INVALID_AGGREGATION,
+                f"{place} can only use aggregates that it projects",
+                expr.span,
+                hint="add the aggregate to the projection with an alias and use that",
+            )
+        return bound
+
+    def _aggregating_context(self, expr: ast.Expr, place: str) -> ExprContext:
+        aggregates = _mentions_aggregate(expr)
+        usable = [
+            sub
+            for sub, item in zip(
+                self.substitutions, _substitutable(self.items, self.substitutions), strict=True
+            )
+            if not aggregates or item.is_aggregate or _is_simple_key(item)
+        ]
+        return ExprContext(
+            scope=self.after,
+            aggregates=Aggregates.ALLOWED,
+            place=place,
+            substitutions=tuple(usable),
+            hidden=_grouping_dependencies(self.items, self.after),
+            hidden_is_ambiguous=aggregates,
+        )
 
 
 # ---------------------------------------------------------------------------------------
