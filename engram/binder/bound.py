@@ -60,6 +60,7 @@ __all__ = [
     "BMatch",
     "BMerge",
     "BNodePattern",
+    "BNote",
     "BParameter",
     "BPathPattern",
     "BPatternComprehension",
@@ -467,7 +468,13 @@ class BProjection:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BWith(BClause):
-    """`WITH projection [WHERE predicate]`; after it only `projection.items` are visible."""
+    """`WITH projection [WHERE predicate]`; after it only `projection.items` are visible.
+
+    `where` is bound like ORDER BY (see `BProjection`): when the projection neither
+    aggregates nor is DISTINCT it may refer to symbols visible before the WITH
+    (`MATCH (a) WITH a.x AS x WHERE a.y = 1`), so it is evaluated before those are
+    dropped; expressions equal to projected ones refer to the item symbols.
+    """
 
     projection: BProjection
     where: BExpr | None = None
@@ -621,6 +628,19 @@ class BSchemaCommand:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class BNote:
+    """A remark that is not an error, shown by EXPLAIN: e.g. a label the graph lacks.
+
+    Only made when `bind` is given a catalog; `hint` is a suggestion
+    (`did you mean ':Person'?`).
+    """
+
+    message: str
+    span: Span = field(compare=False)
+    hint: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class BStatement:
     """The binder's output.
 
@@ -631,9 +651,11 @@ class BStatement:
             supplied parameters before execution starts).
         is_updating: whether the statement can write (CREATE, MERGE, SET, REMOVE, DELETE,
             FOREACH, writing procedures, schema commands).
+        notes: remarks for EXPLAIN (labels, types or property keys the catalog lacks).
     """
 
     body: BoundQuery | BSchemaCommand
     explain: ExplainMode | None = None
     parameters: frozenset[str] = frozenset()
     is_updating: bool = False
+    notes: tuple[BNote, ...] = ()
