@@ -135,7 +135,8 @@ def parse_logic_file(text: str, path: str = "<test>") -> LogicFile:
         RecordSyntaxError: an unknown directive or header key, a bad argument, a record
             without a query, or an expected block where the directive takes none.
     """
-    lines = text.splitlines()
+    # split on "\n" only: values may hold other characters str.splitlines() breaks on
+    lines = text.split("\n")
     header, index = _header(lines, path)
     records: list[Record] = []
     pending_skip: str | None = None

@@ -5,7 +5,8 @@
 - Floats rounded to 6 decimals with trailing zeros stripped, keeping one (`2.5`, `1.0`,
   `0.333333`); `NaN`, `Infinity`, `-Infinity`; magnitudes of 1e15 and beyond in exponent form.
 - Strings bare at top level (tab, newline and carriage return written `\\t`, `\\n`, `\\r` so
-  a row stays one line), single-quoted inside lists and maps.
+  a row stays one line; a whitespace-only string is quoted so the line is not blank),
+  single-quoted inside lists and maps.
 - Nodes `(:A:B {k: v})` and relationships `[:T {k: v}]` with labels and keys sorted; paths
   `<(…)-[…]->(…)>`; lists `[1, 2]`; maps `{a: 1}` with keys sorted.
 - Temporal values as their canonical Cypher text (quoted inside lists and maps).
@@ -23,6 +24,7 @@ from tests.support.temporal_text import cypher_temporal_text, is_temporal
 
 __all__ = ["render_row", "render_value", "type_matches"]
 
+_PLAIN_SCALARS: Final = (bool, int, float, str)
 _IDENTIFIER: Final = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _EXPONENT_FROM: Final = 1e15
 _TOP_LEVEL_ESCAPES: Final = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
@@ -41,6 +43,10 @@ def render_value(value: Any, *, nested: bool = False) -> str:
     >>> render_value([1, "x", None, {"b": 1.0, "a": True}])
     "[1, 'x', null, {a: true, b: 1.0}]"
     """
+    if isinstance(value, _PLAIN_SCALARS) and type(value) not in _PLAIN_SCALARS:
+        raise TypeError(
+            f"cannot render a {type(value).__qualname__}: not a value of the public API"
+        )
     match value:
         case None:
             return "null" if nested else "NULL"
@@ -91,6 +97,9 @@ def _render_float(value: float) -> str:
 def _bare(text: str) -> str:
     if not text:
         return "(empty)"
+    if not text.strip():
+        # a whitespace-only line would end the record: show such strings quoted
+        return _quote(text)
     return "".join(_TOP_LEVEL_ESCAPES.get(char, char) for char in text)
 
 

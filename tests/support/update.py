@@ -34,14 +34,14 @@ def apply_updates(text: str, updates: Iterable[BlockUpdate]) -> str:
         ValueError: an update points outside the file, at a blank line, holds a blank line
             (which would end the record), or two updates name the same record.
     """
-    lines = text.splitlines()
+    lines = text.split("\n")
     ordered = sorted(updates, key=lambda update: update.line, reverse=True)
     seen = [update.line for update in ordered]
     if len(set(seen)) != len(seen):
         raise ValueError("two updates for the same record")
     for update in ordered:
         lines = _apply(lines, update)
-    return "\n".join(lines) + ("\n" if text.endswith("\n") or not text else "")
+    return "\n".join(lines)
 
 
 def _apply(lines: list[str], update: BlockUpdate) -> list[str]:

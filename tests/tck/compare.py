@@ -56,6 +56,7 @@ def value_key(value: Any, *, unordered_lists: bool = False, temporal_as_text: bo
     def key(item: Any) -> Key:
         return value_key(item, unordered_lists=unordered_lists, temporal_as_text=temporal_as_text)
 
+    _require_plain_scalar(value)
     match value:
         case None:
             return ("null",)
@@ -93,6 +94,18 @@ def value_key(value: Any, *, unordered_lists: bool = False, temporal_as_text: bo
                 f"the engine returned a {type(value).__module__}.{type(value).__qualname__} "
                 f"({value!r}), which is not a value of the public API"
             )
+
+
+_PLAIN_SCALARS: Final = (bool, int, float, str)
+
+
+def _require_plain_scalar(value: Any) -> None:
+    """Subclasses of the scalar types (numpy's float64, enums) are not API values."""
+    if isinstance(value, _PLAIN_SCALARS) and type(value) not in _PLAIN_SCALARS:
+        raise UnsupportedValue(
+            f"the engine returned a {type(value).__module__}.{type(value).__qualname__} "
+            f"({value!r}), which is not a value of the public API"
+        )
 
 
 def _map_key(mapping: Mapping[str, Any], key: Any) -> Key:

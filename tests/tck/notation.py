@@ -75,8 +75,9 @@ def parse_value(text: str) -> Any:
 
     >>> parse_value("[1, 2.5, 'it\\\\'s', null]")
     [1, 2.5, "it's", None]
-    >>> parse_value("(:B:A {num: 1})")
-    ExpectedNode(labels=frozenset({'A', 'B'}), properties={'num': 1})
+    >>> node = parse_value("(:B:A {num: 1})")
+    >>> sorted(node.labels), node.properties
+    (['A', 'B'], {'num': 1})
 
     Raises:
         NotationError: the text is not a value in the notation.
@@ -143,11 +144,20 @@ class _ToValue(Transformer[Token, Any]):
     def string(self, token: Token) -> str:
         return _unescape_string(str(token))
 
-    def list_value(self, items: list[Any]) -> list[Any]:
-        return [] if items == [None] else items
+    def list_items(self, items: list[Any]) -> list[Any]:
+        return items
 
-    def map_value(self, entries: list[tuple[str, Any] | None]) -> dict[str, Any]:
-        pairs = [entry for entry in entries if entry is not None]
+    @v_args(inline=True)
+    def list_value(self, items: list[Any] | None) -> list[Any]:
+        # the placeholder of an absent `[list_items]` is None; `[null]` is [None] items
+        return [] if items is None else items
+
+    def map_items(self, entries: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+        return entries
+
+    @v_args(inline=True)
+    def map_value(self, pairs: list[tuple[str, Any]] | None) -> dict[str, Any]:
+        pairs = pairs or []
         keys = [key for key, _ in pairs]
         if len(set(keys)) != len(keys):
             raise NotationError(f"duplicate key in map: {keys}")

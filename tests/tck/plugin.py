@@ -24,6 +24,7 @@ from tests.tck.locate import TckLocation, directory_marker, feature_files, locat
 from tests.tck.steps import ScenarioRunner, TckFailure, UnknownStep, validate_steps
 
 __all__ = [
+    "EXPECTED_FAILURES_OPTION",
     "IGNORE_PHASE_OPTION",
     "NO_XFAIL_OPTION",
     "PHASE_MISMATCH_PROPERTY",
@@ -34,11 +35,12 @@ __all__ = [
     "TckSuite",
     "add_options",
     "register_markers",
-    "scenario_id",
+    "scenario_marks",
 ]
 
 IGNORE_PHASE_OPTION: Final = "--tck-ignore-phase"
 NO_XFAIL_OPTION: Final = "--tck-no-xfail"
+EXPECTED_FAILURES_OPTION: Final = "--tck-expected-failures"
 #: user properties each item reports, read by tests.tck.report
 SCENARIO_PROPERTY: Final = "tck_scenario"
 PHASE_MISMATCH_PROPERTY: Final = "tck_phase_mismatch"
@@ -60,7 +62,14 @@ def add_options(parser: pytest.Parser) -> None:
     group.addoption(
         NO_XFAIL_OPTION,
         action="store_true",
-        help="ignore tests/tck/expected_failures.txt (report real pass/fail)",
+        help="ignore the expected-failures list (report real pass/fail)",
+    )
+    group.addoption(
+        EXPECTED_FAILURES_OPTION,
+        type=Path,
+        default=EXPECTED_FAILURES,
+        metavar="PATH",
+        help="the expected-failures list (default: tests/tck/expected_failures.txt)",
     )
 
 
@@ -79,10 +88,22 @@ def register_markers(config: pytest.Config) -> None:
         )
 
 
-def scenario_id(nodeid: str) -> str | None:
-    """The scenario id inside a TCK item's node id (`clauses/…/X.feature::[n]…`), else None."""
-    _, separator, rest = nodeid.partition("test_tck.py::")
-    return rest if separator and ".feature::" in rest else None
+def scenario_marks(
+    scenario: Scenario, expected: dict[str, str], *, engine: bool
+) -> list[pytest.MarkDecorator]:
+    """The markers of a scenario's item: `tck`, its directory's, and skip or xfail.
+
+    `@ignore` skips; without the engine everything skips; a listed scenario is
+    `xfail(strict=True)` with the listed reason.
+    """
+    marks = [pytest.mark.tck, getattr(pytest.mark, directory_marker(scenario.directory))]
+    if _IGNORE_TAG in scenario.tags:
+        marks.append(pytest.mark.skip(reason="tagged @ignore in the feature file"))
+    elif not engine:
+        marks.append(pytest.mark.skip(reason=engine_missing_reason()))
+    elif scenario.id in expected:
+        marks.append(pytest.mark.xfail(strict=True, reason=expected[scenario.id]))
+    return marks
 
 
 class TckSuite(pytest.File):
@@ -96,13 +117,14 @@ class TckSuite(pytest.File):
         config = self.config
         self.ignore_phase = bool(config.getoption(IGNORE_PHASE_OPTION))
         use_list = not config.getoption(NO_XFAIL_OPTION)
-        self.expected = read_expected_failures() if use_list else {}
+        self.expected_path: Path = config.getoption(EXPECTED_FAILURES_OPTION)
+        self.expected = read_expected_failures(self.expected_path) if use_list else {}
         self.collected_ids: set[str] = set()
         for path in feature_files(location.features):
             relative = path.relative_to(location.features).as_posix()
             yield FeatureCollector.from_parent(self, name=relative, feature_path=path)
         if self.expected:
-            yield ExpectedFailuresCheck.from_parent(self, name="expected_failures.txt")
+            yield ExpectedFailuresCheck.from_parent(self, name=self.expected_path.name)
 
 
 class FeatureCollector(pytest.Collector):
@@ -164,14 +186,8 @@ class ScenarioItem(pytest.Item):
         suite = self._suite()
         suite.collected_ids.add(scenario.id)
         self.user_properties.append((SCENARIO_PROPERTY, scenario.id))
-        self.add_marker(pytest.mark.tck)
-        self.add_marker(getattr(pytest.mark, directory_marker(scenario.directory)))
-        if _IGNORE_TAG in scenario.tags:
-            self.add_marker(pytest.mark.skip(reason="tagged @ignore in the feature file"))
-        elif not engine_available():
-            self.add_marker(pytest.mark.skip(reason=engine_missing_reason()))
-        elif scenario.id in suite.expected:
-            self.add_marker(pytest.mark.xfail(strict=True, reason=suite.expected[scenario.id]))
+        for mark in scenario_marks(scenario, suite.expected, engine=engine_available()):
+            self.add_marker(mark)
 
     def _suite(self) -> TckSuite:
         node = self.parent
@@ -220,9 +236,11 @@ class ExpectedFailuresCheck(pytest.Item):
         )
         if stale:
             raise TckFailure(
-                f"{EXPECTED_FAILURES.name} lists {len(stale)} scenario(s) that do not exist:\n"
+                f"{suite.expected_path.name} lists {len(stale)} scenario(s) that do not exist:\n"
                 + "\n".join(f"  {scenario}" for scenario in stale)
             )
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        return EXPECTED_FAILURES, None, "expected_failures.txt lists only existing scenarios"
+        suite = self.parent
+        assert isinstance(suite, TckSuite)
+        return suite.expected_path, None, "the expected-failures list names existing scenarios"
