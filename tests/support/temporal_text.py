@@ -18,7 +18,9 @@ import datetime as dt
 from typing import Final
 from zoneinfo import ZoneInfo
 
-__all__ = ["cypher_temporal_text", "is_temporal"]
+from engram.temporal.base import TemporalValue
+
+__all__ = ["cypher_temporal_text", "duration_text", "is_temporal"]
 
 _NANOS_PER_SECOND: Final = 1_000_000_000
 _SECONDS_PER_DAY: Final = 86_400
@@ -26,7 +28,7 @@ _SECONDS_PER_DAY: Final = 86_400
 
 def is_temporal(value: object) -> bool:
     """Whether `value` is a date, time, datetime, duration or one of engram's temporal types."""
-    if isinstance(value, dt.date | dt.time | dt.timedelta):
+    if isinstance(value, dt.date | dt.time | dt.timedelta | TemporalValue):
         return True
     return type(value).__module__.startswith("engram.temporal")
 

@@ -121,6 +121,10 @@ class _Recorder:
 def _first_line(report: pytest.TestReport) -> str:
     if report.skipped and isinstance(report.longrepr, tuple):
         return str(report.longrepr[2]).removeprefix("Skipped: ")
+    crash = getattr(report.longrepr, "reprcrash", None)
+    if crash is not None and crash.message:
+        # an exception outside the runner's own failures: its message, not the traceback
+        return str(crash.message).splitlines()[0]
     text = report.longreprtext.strip()
     return text.splitlines()[0] if text else ""
 

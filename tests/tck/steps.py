@@ -18,7 +18,12 @@ from typing import Any, Final
 from engram.values import Node, Relationship
 from tests.support.cypher_script import split_statements
 from tests.support.engine import QueryResult, open_database, register_procedure, run_query
-from tests.tck.compare import compare_result, expectation_from_table, render_value
+from tests.tck.compare import (
+    UnsupportedValue,
+    compare_result,
+    expectation_from_table,
+    render_value,
+)
 from tests.tck.effects import (
     GraphSnapshot,
     compare_side_effects,
@@ -28,7 +33,7 @@ from tests.tck.effects import (
 )
 from tests.tck.expected_errors import ERROR_STEP, check_error, describe_error, parse_error_step
 from tests.tck.gherkin import DocString, Scenario, Step, Table
-from tests.tck.notation import parse_value
+from tests.tck.notation import NotationError, parse_value
 from tests.tck.procedures import parse_signature, table_procedure
 
 __all__ = [
@@ -179,7 +184,10 @@ class ScenarioRunner:
                 self._step = step
                 pattern, match = match_step(step)
                 handler: Callable[[Step, re.Match[str]], None] = getattr(self, pattern.handler)
-                handler(step, match)
+                try:
+                    handler(step, match)
+                except NotationError as error:
+                    raise BrokenScenario(str(error), step=step) from error
             self._step = None
             self._require_errors_checked()
         finally:
@@ -230,8 +238,11 @@ class ScenarioRunner:
 
     def procedure(self, step: Step, match: re.Match[str]) -> None:
         """`there exists a procedure NAME(INPUTS) :: (OUTPUTS):` backed by the step's table."""
-        signature = parse_signature(match.group("signature"))
-        implementation = table_procedure(signature, _table(step))
+        try:
+            signature = parse_signature(match.group("signature"))
+            implementation = table_procedure(signature, _table(step))
+        except ValueError as error:
+            raise BrokenScenario(str(error), step=step) from error
         self._procedures.append((str(signature), implementation))
         register_procedure(self._db, str(signature), implementation)
 
@@ -284,8 +295,13 @@ class ScenarioRunner:
         if not all(isinstance(value, Node) for value in node_values) or not all(
             isinstance(value, Relationship) for value in rel_values
         ):
-            raise TckFailure("snapshot queries returned values that are not nodes/relationships")
-        return snapshot_of(node_values, rel_values)
+            raise TckFailure(
+                "snapshot queries returned values that are not nodes/relationships", step=step
+            )
+        try:
+            return snapshot_of(node_values, rel_values)
+        except UnsupportedValue as error:
+            raise TckFailure(f"snapshot for side effects: {error}", step=step) from error
 
     # expectations
 
@@ -320,7 +336,10 @@ class ScenarioRunner:
         assert outcome.result is not None
         table = step.argument if isinstance(step.argument, Table) else None
         expected = expectation_from_table(table, ordered=ordered, unordered_lists=unordered_lists)
-        difference = compare_result(expected, outcome.result)
+        try:
+            difference = compare_result(expected, outcome.result)
+        except UnsupportedValue as error:
+            raise TckFailure(str(error), step=step, query=outcome.query) from error
         if difference is not None:
             raise TckFailure(difference, step=step, query=outcome.query)
 
