@@ -141,6 +141,10 @@ class LogicTestFile(pytest.File):
         if state.updates:
             text = self.path.read_text(encoding="utf-8")
             self.path.write_text(apply_updates(text, state.updates), encoding="utf-8")
+            reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+            if reporter is not None:
+                count = len(state.updates)
+                reporter.write_line(f"{UPDATE_OPTION}: {count} block(s) rewritten in {self.path}")
 
 
 def _missing_requirement(requirement: str | None, path: Path) -> str | None:

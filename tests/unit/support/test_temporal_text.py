@@ -94,3 +94,46 @@ def test_times_with_offsets_round_trip(value, offset_seconds):
     parsed = dt.time.fromisoformat(text.replace("Z", "+00:00"))
     assert parsed == aware
     assert parsed.utcoffset() == aware.utcoffset()
+
+
+_offsets = st.integers(min_value=-18 * 3600, max_value=18 * 3600).map(
+    lambda seconds: dt.timezone(dt.timedelta(seconds=seconds))
+)
+
+
+@given(
+    st.one_of(
+        st.dates(),
+        st.times(),
+        st.builds(lambda time, zone: time.replace(tzinfo=zone), st.times(), _offsets),
+        st.datetimes(),
+        st.datetimes(timezones=_offsets),
+        st.timedeltas(min_value=dt.timedelta(days=-(10**6)), max_value=dt.timedelta(days=10**6)),
+    )
+)
+def test_agrees_with_engrams_own_temporal_text(value):
+    """Once engram's temporal types exist: a Python value renders like the engine's value."""
+    interop = pytest.importorskip(
+        "engram.temporal.interop", reason="engram's temporal types are not in this build yet"
+    )
+    assert cypher_temporal_text(value) == str(interop.from_python(value))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1984-10-11T01:00:42-10:00[Pacific/Honolulu]",
+        "2015-07-21T14:00+02:00[Europe/Stockholm]",
+        "2015-01-21T14:00+01:00[Europe/Stockholm]",
+        "1984-03-07T12:31:14.645876123+01:00",
+        "2017-10-29T02:30+01:00[Europe/Berlin]",
+    ],
+)
+def test_engine_values_converted_to_python_render_the_same(text):
+    temporal = pytest.importorskip(
+        "engram.temporal", reason="engram's temporal types are not in this build yet"
+    )
+    if not hasattr(temporal, "parse_datetime"):
+        pytest.skip("engram's temporal types are not in this build yet")
+    value = temporal.parse_datetime(text, temporal.UTC)
+    assert cypher_temporal_text(temporal.to_python(value)) == str(value) == text
