@@ -25,6 +25,7 @@ from engram.errors import (
     StorageError,
     TransactionError,
 )
+from engram.results import Plan, Result, ResultStats
 from engram.values import Node, Path, Relationship
 
 __all__ = [
@@ -37,10 +38,13 @@ __all__ = [
     "Node",
     "ParameterError",
     "Path",
+    "Plan",
     "QueryError",
     "QueryRuntimeError",
     "QueryTimeout",
     "Relationship",
+    "Result",
+    "ResultStats",
     "SemanticError",
     "StorageError",
     "Transaction",

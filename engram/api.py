@@ -1,10 +1,10 @@
 """The embedded API: `engram.open`, `Database` and `Transaction`.
 
-`Database` owns one open store; `Database.transaction()` is the unit of atomic work
-(commit on normal exit of a ``with`` block, rollback on an exception). Queries
-(`execute`, `explain`, `profile`) attach to these classes with the query engine; until
-then they expose the storage transaction as `Transaction.storage` and the store as
-`Database._store`, and `begin_read` / `begin_write` give storage transactions directly.
+`Database` owns one open store and its query session; `db.execute` runs a statement in
+its own transaction, `Database.transaction()` groups statements (commit on normal exit
+of a ``with`` block, rollback on an exception). The storage transaction stays reachable
+as `Transaction.storage`, and `begin_read` / `begin_write` give storage transactions
+directly for bulk work.
 """
 
 from __future__ import annotations
@@ -12,9 +12,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable, Mapping
 from types import TracebackType
+from typing import Any
 
 from engram.errors import TransactionError
+from engram.results import Plan, Result
+from engram.session import QuerySession, query_text
 from engram.storage import DEFAULT_WRITE_TIMEOUT, ReadTransaction, Store, WriteTransaction
 from engram.storage.backup import BackupInfo, backup_store
 
@@ -46,6 +50,26 @@ class Transaction:
     def read_only(self) -> bool:
         """Whether this transaction can only read."""
         return self.storage.read_only
+
+    def execute(
+        self,
+        query: Any,
+        params: Mapping[str, Any] | None = None,
+        /,
+        *,
+        timeout: float | None = None,
+        **kwargs: Any,
+    ) -> Result:
+        """Run a statement inside this transaction (see `Database.execute`).
+
+        A failing statement undoes only its own changes; the transaction stays open.
+        """
+        if not self.storage.is_open:
+            raise TransactionError("the transaction has already ended")
+        text, values = query_text(query, {**(params or {}), **kwargs})
+        return self._database.session.run_in(
+            self.storage, text, values, timeout=timeout, profile=False
+        )
 
     def commit(self) -> None:
         """Make every change durable and visible; ends the transaction.
@@ -84,6 +108,65 @@ class Database:
     def __init__(self, store: Store, *, temporary_dir: str | None = None) -> None:
         self._store = store
         self._temporary_dir = temporary_dir
+        self.session = QuerySession(store)
+
+    def execute(
+        self,
+        query: Any,
+        params: Mapping[str, Any] | None = None,
+        /,
+        *,
+        timeout: float | None = None,
+        **kwargs: Any,
+    ) -> Result:
+        """Run one statement in its own transaction and return its result.
+
+        >>> import engram
+        >>> with engram.open() as db:
+        ...     _ = db.execute("CREATE (:Person {name: 'Ada', age: 36})")
+        ...     db.execute("MATCH (p:Person {name: $name}) RETURN p.age", name="Ada").scalar()
+        36
+
+        Args:
+            query: the statement text (or a query-builder query).
+            params: parameters by name.
+            timeout: seconds before the statement is stopped with `QueryTimeout` (it
+                then changes nothing).
+            **kwargs: more parameters by name.
+
+        Raises:
+            QueryError: the statement is invalid or failed (nothing was changed).
+            QueryTimeout: the timeout passed.
+        """
+        text, values = query_text(query, {**(params or {}), **kwargs})
+        return self.session.run(text, values, timeout=timeout, profile=False)
+
+    def explain(self, query: Any) -> Plan:
+        """The plan the statement would run with, with estimated rows (nothing runs)."""
+        text, _ = query_text(query, {})
+        return self.session.explain(text)
+
+    def profile(
+        self,
+        query: Any,
+        params: Mapping[str, Any] | None = None,
+        /,
+        *,
+        timeout: float | None = None,
+        **kwargs: Any,
+    ) -> Result:
+        """Run the statement and measure it; `result.plan` has actual rows, reads and time."""
+        text, values = query_text(query, {**(params or {}), **kwargs})
+        return self.session.run(text, values, timeout=timeout, profile=True)
+
+    def register_procedure(self, signature: str, implementation: Callable[..., Any]) -> None:
+        """Make a Python function callable as a procedure.
+
+        `signature` declares it, e.g. ``"my.scale(x :: FLOAT) :: (y :: FLOAT)"``; the
+        function receives the arguments and returns an iterable of rows (tuples in
+        output order, or dicts by output name).
+        """
+        self.session.register_procedure(signature, implementation)
 
     @property
     def path(self) -> str:

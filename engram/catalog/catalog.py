@@ -97,6 +97,18 @@ class Catalog:
             return self.types
         return self.property_keys
 
+    def label_names(self) -> tuple[str, ...]:
+        """Every label name, in id order."""
+        return tuple(self.labels)
+
+    def type_names(self) -> tuple[str, ...]:
+        """Every relationship type name, in id order."""
+        return tuple(self.types)
+
+    def property_key_names(self) -> tuple[str, ...]:
+        """Every property key name, in id order."""
+        return tuple(self.property_keys)
+
     def label_id(self, name: str) -> int | None:
         """Id of label `name`, or None if no node ever had it."""
         return self.labels.ids.get(name)

@@ -1,0 +1,261 @@
+"""Query compilation and execution: text through every stage to rows, with a plan cache.
+
+`QueryEngine.compile` runs parse -> bind -> plan -> optimize -> lower once per distinct
+query text (parameters never enter the cache key; the schema's indexes and the
+registered procedures do) and `QueryEngine.run` executes a compiled query against one
+transaction's graph access.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from engram.binder import bind
+from engram.binder.bound import BStatement
+from engram.catalog.catalog import Catalog
+from engram.catalog.statistics import Statistics
+from engram.errors import EngramError, ErrorDetail, InternalError, ParameterError, Phase, QueryError
+from engram.execution.context import ExecContext
+from engram.execution.graph import StoreGraph
+from engram.execution.lowering import lower
+from engram.execution.physical import PhysicalOp, Row
+from engram.execution.procedures import ProcedureRegistry
+from engram.execution.profile import Profiler
+from engram.execution.values import from_python
+from engram.optimizer import RuleContext, optimize
+from engram.optimizer.cost.cardinality import estimate_rows
+from engram.parser import parse
+from engram.parser.ast import ExplainMode
+from engram.planner.operators import LogicalOp, ProduceResults
+from engram.planner.patterns import IndexInfo
+from engram.planner.planner import plan
+
+__all__ = ["CompiledQuery", "QueryEngine", "StatisticsView"]
+
+
+class StatisticsView:
+    """The cost model's view (`GraphStatistics`) of a snapshot's statistics, by names."""
+
+    def __init__(self, statistics: Statistics, catalog: Catalog) -> None:
+        self._stats = statistics
+        self._catalog = catalog
+
+    def node_count(self, label: str | None = None) -> float:
+        """Nodes in total or with a label."""
+        if label is None:
+            return float(self._stats.node_count)
+        label_id = self._catalog.label_id(label)
+        return 0.0 if label_id is None else float(self._stats.label_count(label_id))
+
+    def relationship_count(self, rel_type: str | None = None) -> float:
+        """Relationships in total or of a type."""
+        if rel_type is None:
+            return float(self._stats.relationship_count)
+        type_id = self._catalog.type_id(rel_type)
+        return 0.0 if type_id is None else float(self._stats.type_count(type_id))
+
+    def average_degree(self, types: tuple[str, ...], direction: str, label: str | None) -> float:
+        """Average relationships of the types per node (of the label) in the direction."""
+        catalog, stats = self._catalog, self._stats
+        type_ids = [catalog.type_id(t) for t in types] if types else [None]
+        label_id = None if label is None else catalog.label_id(label)
+        nodes = (
+            float(stats.label_count(label_id)) if label_id is not None else float(stats.node_count)
+        )
+        total = 0.0
+        for type_id in type_ids:
+            if type_id is None and types:
+                continue
+            for outgoing in _directions(direction):
+                if label_id is not None and type_id is not None:
+                    start, end = (label_id, None) if outgoing else (None, label_id)
+                    rels = stats.pattern_count(start, type_id, end)
+                    total += rels / max(nodes, 1.0)
+                else:
+                    count = stats.type_count(type_id)
+                    total += count / max(nodes, 1.0)
+        return total
+
+    def distinct_values(self, label: str, key: str) -> float | None:
+        """Distinct values of an indexed property, if an index knows them."""
+        label_id, key_id = self._catalog.label_id(label), self._catalog.property_key_id(key)
+        if label_id is None or key_id is None:
+            return None
+        index = self._catalog.find_index(label_id, (key_id,))
+        if index is None:
+            return None
+        distinct = self._stats.index_stats(index.id).distinct
+        return float(distinct) if distinct else None
+
+
+def _directions(direction: str) -> tuple[bool, ...]:
+    if direction == "->":
+        return (True,)
+    if direction == "<-":
+        return (False,)
+    return (True, False)
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledQuery:
+    """A query ready to run any number of times with any parameters."""
+
+    text: str
+    statement: BStatement
+    logical: LogicalOp
+    physical: PhysicalOp
+    columns: tuple[str, ...]
+    notes: tuple[str, ...]
+    estimates: Mapping[int, float]
+
+    @property
+    def is_updating(self) -> bool:
+        """Whether running it can write."""
+        return self.statement.is_updating
+
+    @property
+    def explain(self) -> ExplainMode | None:
+        """EXPLAIN / PROFILE prefix of the text."""
+        return self.statement.explain
+
+    @property
+    def parameters(self) -> frozenset[str]:
+        """Parameters the query uses."""
+        return self.statement.parameters
+
+
+def index_infos(catalog: Catalog) -> tuple[IndexInfo, ...]:
+    """The online property indexes, by names, for the planner."""
+    out = []
+    for index in catalog.indexes:
+        if index.kind != "property" or not index.is_online:
+            continue
+        keys = tuple(catalog.property_key_name(k) for k in index.property_key_ids)
+        out.append(IndexInfo(index.name, catalog.label_name(index.label_id), keys, index.unique))
+    return tuple(sorted(out, key=lambda info: info.name))
+
+
+class QueryEngine:
+    """Compiles and caches queries; runs them against a transaction."""
+
+    def __init__(self, procedures: ProcedureRegistry, cache_size: int = 1024) -> None:
+        self.procedures = procedures
+        self._cache: OrderedDict[tuple[Any, ...], CompiledQuery] = OrderedDict()
+        self._cache_size = cache_size
+        self._lock = threading.Lock()
+        self.procedures_version = 0
+
+    def clear(self) -> None:
+        """Drop every cached plan (after procedures change)."""
+        with self._lock:
+            self._cache.clear()
+            self.procedures_version += 1
+
+    def compile(
+        self,
+        text: str,
+        catalog: Catalog,
+        statistics: Statistics,
+        *,
+        disabled: frozenset[str] = frozenset(),
+        verify: bool = False,
+    ) -> CompiledQuery:
+        """The compiled form of `text` (from the cache when possible)."""
+        indexes = index_infos(catalog)
+        key = (text, indexes, disabled, self.procedures_version, _size_bucket(statistics))
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
+        compiled = self._compile(text, catalog, statistics, indexes, disabled, verify)
+        with self._lock:
+            self._cache[key] = compiled
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return compiled
+
+    def _compile(
+        self,
+        text: str,
+        catalog: Catalog,
+        statistics: Statistics,
+        indexes: tuple[IndexInfo, ...],
+        disabled: frozenset[str],
+        verify: bool,
+    ) -> CompiledQuery:
+        try:
+            statement = bind(parse(text), procedures=self.procedures, catalog=catalog)
+            logical = plan(statement)
+            view = StatisticsView(statistics, catalog)
+            ctx = RuleContext(statistics=view, indexes=indexes, disabled=disabled, verify=verify)
+            optimized = optimize(logical, ctx)
+            physical = lower(optimized)
+        except QueryError as error:
+            raise error.with_source(text) from None
+        except EngramError:
+            raise
+        except RecursionError:
+            raise InternalError("the query is nested too deeply to compile") from None
+        columns: tuple[str, ...] = ()
+        if isinstance(optimized, ProduceResults):
+            columns = tuple(name for name, _ in optimized.columns)
+        notes = tuple(getattr(statement, "notes", ())) + tuple(ctx.notes)
+        return CompiledQuery(
+            text=text,
+            statement=statement,
+            logical=optimized,
+            physical=physical,
+            columns=columns,
+            notes=notes,
+            estimates=estimate_rows(optimized, view),
+        )
+
+    def run(
+        self,
+        compiled: CompiledQuery,
+        graph: StoreGraph,
+        params: Mapping[str, Any],
+        *,
+        timeout: float | None = None,
+        profile: bool = False,
+    ) -> tuple[Iterator[Row], ExecContext]:
+        """Start executing; the rows are produced lazily as the iterator is consumed."""
+        values = check_parameters(compiled, params)
+        deadline = None if timeout is None else time.monotonic() + timeout
+        ctx = ExecContext(graph=graph, params=values, procedures=self.procedures, deadline=deadline)
+        if profile:
+            ctx.profiler = Profiler(read_counter=graph)
+        return _rows(compiled, ctx), ctx
+
+
+def _rows(compiled: CompiledQuery, ctx: ExecContext) -> Iterator[Row]:
+    try:
+        for batch in compiled.physical.run(ctx, ()):
+            yield from batch
+    except QueryError as error:
+        raise error.with_source(compiled.text) from None
+
+
+def check_parameters(compiled: CompiledQuery, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The parameters as runtime values; every parameter the query uses must be given."""
+    missing = sorted(name for name in compiled.parameters if name not in params)
+    if missing:
+        names = ", ".join(f"${name}" for name in missing)
+        raise ParameterError(
+            f"missing parameter{'s' if len(missing) > 1 else ''} {names}",
+            detail=ErrorDetail.MISSING_PARAMETER,
+            phase=Phase.COMPILE,
+            hint="pass it in the parameters: db.execute(query, {'name': value}) or name=value",
+        ).with_source(compiled.text)
+    return {name: from_python(value) for name, value in params.items()}
+
+
+def _size_bucket(statistics: Statistics) -> int:
+    # plans are re-made when the graph grows or shrinks by an order of magnitude
+    return max(statistics.node_count, 1).bit_length() // 3

@@ -1,0 +1,348 @@
+"""StoreGraph: the `GraphAccess` operators use, over one storage transaction.
+
+Operators speak in names (labels, relationship types, property keys); the store speaks
+in catalog ids. This adapter translates, creates names on first write, and raises
+EntityNotFound for entities this transaction deleted, as openCypher requires.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from engram.errors import ErrorDetail, ErrorKind, QueryRuntimeError, TransactionError
+from engram.execution.context import Expansion
+from engram.execution.entities import RelRef
+from engram.storage.adjacency import Direction
+from engram.storage.indexing import Bound
+from engram.storage.reads import GraphView
+from engram.storage.transaction import WriteTransaction
+
+__all__ = ["StoreGraph"]
+
+_DIRECTIONS = {"->": Direction.OUT, "<-": Direction.IN, "--": Direction.BOTH}
+_EMPTY_IDS = np.empty(0, dtype=np.int64)
+_EMPTY_EXPANSION: Expansion = (
+    _EMPTY_IDS,
+    _EMPTY_IDS,
+    _EMPTY_IDS,
+    _EMPTY_IDS,
+    np.empty(0, dtype=bool),
+)
+
+
+def _deleted(kind: str, entity_id: int) -> QueryRuntimeError:
+    return QueryRuntimeError(
+        f"the {kind} {entity_id} was deleted in this transaction",
+        detail=ErrorDetail.DELETED_ENTITY_ACCESS,
+        kind=ErrorKind.ENTITY_NOT_FOUND,
+    )
+
+
+class StoreGraph:
+    """Name-level graph access over a read or write transaction."""
+
+    __slots__ = ("_view", "_writer", "reads")
+
+    def __init__(self, view: GraphView) -> None:
+        self._view = view
+        self._writer: WriteTransaction | None = view if isinstance(view, WriteTransaction) else None
+        self.reads = 0
+
+    @property
+    def view(self) -> GraphView:
+        """The storage transaction."""
+        return self._view
+
+    def _write(self) -> WriteTransaction:
+        if self._writer is None:
+            raise TransactionError("this transaction is read-only")
+        return self._writer
+
+    # -- names -------------------------------------------------------------------------------
+
+    def _label(self, name: str) -> int | None:
+        return self._view.catalog.label_id(name)
+
+    def _type_ids(self, names: tuple[str, ...]) -> list[int] | None:
+        catalog = self._view.catalog
+        return [i for i in (catalog.type_id(n) for n in names) if i is not None]
+
+    def _key(self, name: str) -> int | None:
+        return self._view.catalog.property_key_id(name)
+
+    def _named(self, properties: Mapping[int, Any] | None) -> dict[str, Any]:
+        if not properties:
+            return {}
+        name = self._view.catalog.property_key_name
+        return {name(key): value for key, value in properties.items()}
+
+    def _interned(self, properties: Mapping[str, Any]) -> dict[int, Any]:
+        writer = self._write()
+        return {writer.intern_property_key(key): value for key, value in properties.items()}
+
+    # -- reads -------------------------------------------------------------------------------
+
+    def all_node_ids(self) -> Iterator[np.ndarray]:
+        """Every node id, ascending, in batches."""
+        yield from self._view.scan_nodes()
+
+    def label_node_ids(self, label: str) -> Iterator[np.ndarray]:
+        """Ids of the nodes with the label, ascending."""
+        label_id = self._label(label)
+        if label_id is not None:
+            yield from self._view.scan_label(label_id)
+
+    def index_seek(
+        self,
+        index: str,
+        kind: str,
+        values: Sequence[Any] = (),
+        lower: Any = None,
+        lower_inclusive: bool = True,
+        upper: Any = None,
+        upper_inclusive: bool = True,
+    ) -> np.ndarray:
+        """Node ids through a property index."""
+        definition = self._view.catalog.index(index)
+        if definition is None:
+            return _EMPTY_IDS
+        self.reads += 1
+        view = self._view
+        if kind == "=":
+            return view.index_seek(definition, equal=list(values))
+        if kind == "IN":
+            items = values[0]
+            if not isinstance(items, list):
+                return view.index_seek(definition, equal=[items])
+            return view.index_seek_in(definition, [v for v in items if v is not None])
+        if kind == "STARTS WITH":
+            prefix = values[0]
+            return (
+                view.index_seek(definition, prefix=prefix)
+                if isinstance(prefix, str)
+                else (_EMPTY_IDS)
+            )
+        low = None if lower is None else Bound(lower, lower_inclusive)
+        high = None if upper is None else Bound(upper, upper_inclusive)
+        return view.index_seek(definition, lower=low, upper=high)
+
+    def node_exists(self, node_id: int) -> bool:
+        """Whether the node exists in this transaction."""
+        return self._view.node_exists(node_id)
+
+    def _labels(self, node_id: int) -> frozenset[int]:
+        self.reads += 1
+        labels = self._view.node_labels(node_id)
+        if labels is None:
+            if self.is_deleted_node(node_id):
+                raise _deleted("node", node_id)
+            return frozenset()
+        return labels
+
+    def node_labels(self, node_id: int) -> frozenset[str]:
+        """Label names of the node."""
+        name = self._view.catalog.label_name
+        return frozenset(name(label) for label in self._labels(node_id))
+
+    def has_label(self, node_id: int, label: str) -> bool:
+        """Whether the node has the label."""
+        label_id = self._label(label)
+        return label_id is not None and label_id in self._labels(node_id)
+
+    def node_property(self, node_id: int, key: str) -> Any:
+        """One property, None when absent."""
+        self.reads += 1
+        key_id = self._key(key)
+        properties = self._view.node_properties(node_id)
+        if properties is None:
+            if self.is_deleted_node(node_id):
+                raise _deleted("node", node_id)
+            return None
+        return None if key_id is None else properties.get(key_id)
+
+    def node_properties(self, node_id: int) -> dict[str, Any]:
+        """All properties by name."""
+        self.reads += 1
+        properties = self._view.node_properties(node_id)
+        if properties is None and self.is_deleted_node(node_id):
+            raise _deleted("node", node_id)
+        return self._named(properties)
+
+    def relationship(self, rel_id: int) -> RelRef | None:
+        """The relationship, or None."""
+        record = self._view.relationship(rel_id)
+        if record is None:
+            return None
+        return RelRef(record.id, record.type_id, record.start, record.end)
+
+    def rel_property(self, rel_id: int, key: str) -> Any:
+        """One relationship property."""
+        self.reads += 1
+        properties = self._view.relationship_properties(rel_id)
+        if properties is None:
+            if self.is_deleted_relationship(rel_id):
+                raise _deleted("relationship", rel_id)
+            return None
+        key_id = self._key(key)
+        return None if key_id is None else properties.get(key_id)
+
+    def rel_properties(self, rel_id: int) -> dict[str, Any]:
+        """All relationship properties by name."""
+        self.reads += 1
+        properties = self._view.relationship_properties(rel_id)
+        if properties is None and self.is_deleted_relationship(rel_id):
+            raise _deleted("relationship", rel_id)
+        return self._named(properties)
+
+    def rel_type_name(self, type_id: int) -> str:
+        """Name of a relationship type id."""
+        return self._view.catalog.type_name(type_id)
+
+    def expand(self, node_ids: np.ndarray, direction: str, types: tuple[str, ...]) -> Expansion:
+        """Relationships of many nodes, as aligned arrays."""
+        type_ids = None
+        if types:
+            type_ids = self._type_ids(types)
+            if not type_ids:
+                return _EMPTY_EXPANSION
+        self.reads += len(node_ids)
+        found = self._view.expand(node_ids, _DIRECTIONS[direction], type_ids)
+        return (found.source, found.neighbour, found.relationship, found.type_id, found.outgoing)
+
+    def degree(self, node_id: int, direction: str, types: tuple[str, ...]) -> int:
+        """Number of relationships of one node."""
+        type_ids = None
+        if types:
+            type_ids = self._type_ids(types)
+            if not type_ids:
+                return 0
+        ids = np.array([node_id], dtype=np.int64)
+        return int(self._view.degree(ids, _DIRECTIONS[direction], type_ids)[0])
+
+    def labels_in_use(self) -> list[str]:
+        """Labels at least one node has."""
+        catalog = self._view.catalog
+        names = [catalog.label_name(i) for i in range(len(catalog.labels))]
+        return [
+            name
+            for name in names
+            if (label_id := catalog.label_id(name)) is not None
+            and self._view.count_nodes(label_id) > 0
+        ]
+
+    def relationship_types_in_use(self) -> list[str]:
+        """Relationship types at least one relationship has."""
+        catalog = self._view.catalog
+        names = [catalog.type_name(i) for i in range(len(catalog.types))]
+        return [
+            name
+            for name in names
+            if (type_id := catalog.type_id(name)) is not None
+            and self._view.count_relationships(type_id) > 0
+        ]
+
+    def property_keys(self) -> list[str]:
+        """Every property key name in the catalog."""
+        catalog = self._view.catalog
+        return [catalog.property_key_name(i) for i in range(len(catalog.property_keys))]
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def create_node(self, labels: Sequence[str], properties: Mapping[str, Any]) -> int:
+        """Create a node."""
+        writer = self._write()
+        label_ids = [writer.intern_label(label) for label in labels]
+        return writer.create_node(label_ids, self._interned(properties))
+
+    def create_relationship(
+        self, rel_type: str, start: int, end: int, properties: Mapping[str, Any]
+    ) -> RelRef:
+        """Create a relationship."""
+        writer = self._write()
+        for node in (start, end):
+            if self.is_deleted_node(node):
+                raise _deleted("node", node)
+        type_id = writer.intern_type(rel_type)
+        rel_id = writer.create_relationship(type_id, start, end, self._interned(properties))
+        return RelRef(rel_id, type_id, start, end)
+
+    def set_node_property(self, node_id: int, key: str, value: Any) -> None:
+        """Set or (None) remove a node property."""
+        writer = self._write()
+        if self.is_deleted_node(node_id):
+            raise _deleted("node", node_id)
+        if value is None:
+            key_id = self._key(key)
+            if key_id is not None:
+                writer.remove_node_property(node_id, key_id)
+            return
+        writer.set_node_property(node_id, writer.intern_property_key(key), value)
+
+    def set_rel_property(self, rel_id: int, key: str, value: Any) -> None:
+        """Set or (None) remove a relationship property."""
+        writer = self._write()
+        if self.is_deleted_relationship(rel_id):
+            raise _deleted("relationship", rel_id)
+        if value is None:
+            key_id = self._key(key)
+            if key_id is not None:
+                writer.remove_relationship_property(rel_id, key_id)
+            return
+        writer.set_relationship_property(rel_id, writer.intern_property_key(key), value)
+
+    def replace_node_properties(self, node_id: int, properties: Mapping[str, Any]) -> None:
+        """Replace all properties of a node."""
+        if self.is_deleted_node(node_id):
+            raise _deleted("node", node_id)
+        self._write().replace_node_properties(node_id, self._interned(properties))
+
+    def replace_rel_properties(self, rel_id: int, properties: Mapping[str, Any]) -> None:
+        """Replace all properties of a relationship."""
+        if self.is_deleted_relationship(rel_id):
+            raise _deleted("relationship", rel_id)
+        self._write().replace_relationship_properties(rel_id, self._interned(properties))
+
+    def add_labels(self, node_id: int, labels: Sequence[str]) -> int:
+        """Add labels; how many were new."""
+        writer = self._write()
+        if self.is_deleted_node(node_id):
+            raise _deleted("node", node_id)
+        return writer.add_labels(node_id, [writer.intern_label(label) for label in labels])
+
+    def remove_labels(self, node_id: int, labels: Sequence[str]) -> int:
+        """Remove labels; how many the node had."""
+        writer = self._write()
+        if self.is_deleted_node(node_id):
+            raise _deleted("node", node_id)
+        ids = [i for i in (self._label(label) for label in labels) if i is not None]
+        return writer.remove_labels(node_id, ids) if ids else 0
+
+    def delete_node(self, node_id: int) -> bool:
+        """Delete a node (relationships are checked at the end of the statement)."""
+        return self._write().delete_node(node_id)
+
+    def detach_delete_node(self, node_id: int) -> int:
+        """Delete a node and its relationships."""
+        return self._write().detach_delete_node(node_id)
+
+    def delete_relationship(self, rel_id: int) -> bool:
+        """Delete a relationship."""
+        return self._write().delete_relationship(rel_id)
+
+    def is_deleted_node(self, node_id: int) -> bool:
+        """Whether this transaction deleted the node."""
+        writer = self._writer
+        return writer is not None and node_id in writer.overlay.deleted_nodes
+
+    def is_deleted_relationship(self, rel_id: int) -> bool:
+        """Whether this transaction deleted the relationship."""
+        writer = self._writer
+        return writer is not None and rel_id in writer.overlay.deleted_rels
+
+    def check_deleted_nodes_detached(self) -> None:
+        """Raise if a node deleted in this statement still has relationships."""
+        if self._writer is not None:
+            self._writer.check_deleted_nodes()

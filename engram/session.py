@@ -1,0 +1,266 @@
+"""Running statements for the API: auto-commit and explicit transactions, EXPLAIN/PROFILE.
+
+`QuerySession` belongs to one `Database`: it owns the query engine (plan cache) and the
+procedure registry, chooses the transaction a statement needs, converts values at the
+boundary, and guarantees that a failing statement changes nothing.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from engram.engine import CompiledQuery, QueryEngine
+from engram.errors import TransactionError
+from engram.execution import builtins
+from engram.execution.context import ExecContext, UpdateCounters
+from engram.execution.graph import StoreGraph
+from engram.execution.procedures import ProcedureRegistry, ProcedureSpec, parse_signature
+from engram.execution.profile import plan_lines
+from engram.execution.values import to_python
+from engram.parser.ast import ExplainMode
+from engram.results import Plan, Result, ResultStats
+from engram.storage import ReadTransaction, Store, WriteTransaction
+
+__all__ = ["QuerySession", "query_text"]
+
+_PROCEDURES = ProcedureRegistry()
+builtins.install(_PROCEDURES)
+
+
+def query_text(query: Any, params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The text and parameters of a query given as a string or a query-builder object."""
+    if isinstance(query, str):
+        return query, dict(params)
+    parameters = getattr(query, "parameters", None)
+    if parameters is not None and hasattr(query, "statement"):
+        merged = dict(parameters)
+        merged.update(params)
+        return str(query), merged
+    raise TypeError(f"a query is a string or a query-builder query, not {type(query).__name__}")
+
+
+def _stats(counters: UpdateCounters) -> ResultStats:
+    return ResultStats(**counters.as_dict())
+
+
+class QuerySession:
+    """Compiles and runs statements against one store."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.procedures = ProcedureRegistry(parent=_PROCEDURES)
+        self.engine = QueryEngine(self.procedures)
+        #: rule names to switch off (`{"*"}` disables the optimizer), for testing
+        self.disabled_rules: frozenset[str] = frozenset()
+        self.verify_rules = False
+
+    # -- procedures ----------------------------------------------------------------------------
+
+    def register_procedure(self, signature: str, implementation: Callable[..., Any]) -> None:
+        """Add a Python procedure callable from CALL (see `Database.register_procedure`)."""
+        name, inputs, outputs = parse_signature(signature)
+        spec = ProcedureSpec(
+            name=name, inputs=inputs, outputs=outputs, implementation=implementation
+        )
+        self.procedures.register(spec)
+        self.engine.clear()
+
+    # -- compiling -----------------------------------------------------------------------------
+
+    def compile(self, text: str, view: ReadTransaction | WriteTransaction) -> CompiledQuery:
+        """The compiled statement, planned against the transaction's schema and statistics."""
+        return self.engine.compile(
+            text,
+            view.catalog,
+            view.statistics,
+            disabled=self.disabled_rules,
+            verify=self.verify_rules,
+        )
+
+    def explain(self, text: str) -> Plan:
+        """The plan of `text` without running it."""
+        view = self._store.begin_read()
+        try:
+            compiled = self.compile(text, view)
+        finally:
+            view.close()
+        return Plan(
+            tuple(plan_lines(compiled.physical, dict(compiled.estimates), None)), compiled.notes
+        )
+
+    # -- auto-commit ---------------------------------------------------------------------------
+
+    def run(
+        self, text: str, params: Mapping[str, Any], *, timeout: float | None, profile: bool
+    ) -> Result:
+        """Run one statement in its own transaction."""
+        snapshot = self._store.begin_read()
+        try:
+            compiled = self.compile(text, snapshot)
+        except BaseException:
+            snapshot.close()
+            raise
+        if compiled.explain is ExplainMode.EXPLAIN:
+            snapshot.close()
+            return _plan_result(self.explain(text))
+        profiled = profile or compiled.explain is ExplainMode.PROFILE
+        if compiled.is_updating and not self._store.read_only:
+            snapshot.close()
+            return self._run_write(text, params, timeout, profiled, compiled.explain)
+        if compiled.is_updating:
+            snapshot.close()
+            raise TransactionError("the database is open read-only: this statement writes")
+        return self._run_read(compiled, snapshot, params, timeout, profiled)
+
+    def _run_write(
+        self,
+        text: str,
+        params: Mapping[str, Any],
+        timeout: float | None,
+        profile: bool,
+        mode: ExplainMode | None,
+    ) -> Result:
+        started = time.monotonic()
+        writer = self._store.begin_write(timeout)
+        try:
+            compiled = self.compile(text, writer)
+            remaining = (
+                None if timeout is None else max(0.0, timeout - (time.monotonic() - started))
+            )
+            rows, ctx, plan = self._materialise(
+                compiled, StoreGraph(writer), params, remaining, profile
+            )
+            writer.commit()
+        except BaseException:
+            if writer.is_open:
+                writer.rollback()
+            raise
+        if mode is ExplainMode.PROFILE and plan is not None:
+            return _plan_result(plan, _stats(ctx.counters))
+        return Result(list(compiled.columns), iter(rows), _stats(ctx.counters), plan=plan)
+
+    def _materialise(
+        self,
+        compiled: CompiledQuery,
+        graph: StoreGraph,
+        params: Mapping[str, Any],
+        timeout: float | None,
+        profile: bool,
+    ) -> tuple[list[tuple[Any, ...]], ExecContext, Plan | None]:
+        produced, ctx = self.engine.run(compiled, graph, params, timeout=timeout, profile=profile)
+        rows = [tuple(to_python(value, graph) for value in row) for row in produced]
+        graph.check_deleted_nodes_detached()
+        plan = None
+        if profile:
+            plan = Plan(
+                tuple(plan_lines(compiled.physical, dict(compiled.estimates), ctx.profiler)),  # type: ignore[arg-type]
+                compiled.notes,
+                profiled=True,
+            )
+        return rows, ctx, plan
+
+    def _run_read(
+        self,
+        compiled: CompiledQuery,
+        snapshot: ReadTransaction,
+        params: Mapping[str, Any],
+        timeout: float | None,
+        profile: bool,
+    ) -> Result:
+        graph = StoreGraph(snapshot)
+        try:
+            produced, ctx = self.engine.run(
+                compiled, graph, params, timeout=timeout, profile=profile
+            )
+            if compiled.explain is ExplainMode.PROFILE:
+                for _ in produced:
+                    pass
+                plan = _profiled_plan(compiled, ctx)
+                snapshot.close()
+                return _plan_result(plan)
+            stream = _converted(produced, graph, snapshot)
+            first = next(stream, None)
+        except BaseException:
+            snapshot.close()
+            raise
+        rows: Iterator[tuple[Any, ...]] = _chain(first, stream)
+        plan_of: Callable[[], Plan | None] | None = None
+        if profile:
+            plan_of = lambda: _profiled_plan(compiled, ctx)  # noqa: E731
+        return Result(
+            list(compiled.columns),
+            rows,
+            lambda: _stats(ctx.counters),
+            plan=plan_of,
+            on_close=snapshot.close,
+        )
+
+    # -- explicit transactions -----------------------------------------------------------------
+
+    def run_in(
+        self,
+        transaction: ReadTransaction | WriteTransaction,
+        text: str,
+        params: Mapping[str, Any],
+        *,
+        timeout: float | None,
+        profile: bool,
+    ) -> Result:
+        """Run one statement inside an open transaction; a failure undoes only it."""
+        compiled = self.compile(text, transaction)
+        if compiled.explain is ExplainMode.EXPLAIN:
+            return _plan_result(self.explain(text))
+        if compiled.is_updating and transaction.read_only:
+            raise TransactionError("this transaction is read-only: the statement writes")
+        saved = _savepoint(transaction)
+        graph = StoreGraph(transaction)
+        profiled = profile or compiled.explain is ExplainMode.PROFILE
+        try:
+            rows, ctx, plan = self._materialise(compiled, graph, params, timeout, profiled)
+        except BaseException:
+            _restore(transaction, saved)
+            raise
+        if compiled.explain is ExplainMode.PROFILE and plan is not None:
+            return _plan_result(plan, _stats(ctx.counters))
+        return Result(list(compiled.columns), iter(rows), _stats(ctx.counters), plan=plan)
+
+
+def _converted(
+    produced: Iterator[tuple[Any, ...]], graph: StoreGraph, snapshot: ReadTransaction
+) -> Iterator[tuple[Any, ...]]:
+    try:
+        for row in produced:
+            yield tuple(to_python(value, graph) for value in row)
+    finally:
+        snapshot.close()
+
+
+def _chain(
+    first: tuple[Any, ...] | None, rest: Iterator[tuple[Any, ...]]
+) -> Iterator[tuple[Any, ...]]:
+    if first is None:
+        return
+    yield first
+    yield from rest
+
+
+def _profiled_plan(compiled: CompiledQuery, ctx: ExecContext) -> Plan:
+    lines = plan_lines(compiled.physical, dict(compiled.estimates), ctx.profiler)  # type: ignore[arg-type]
+    return Plan(tuple(lines), compiled.notes, profiled=True)
+
+
+def _plan_result(plan: Plan, stats: ResultStats | None = None) -> Result:
+    return Result(plan.columns, iter(plan.rows()), stats or ResultStats(), plan=plan)
+
+
+def _savepoint(transaction: ReadTransaction | WriteTransaction) -> Any:
+    if isinstance(transaction, WriteTransaction):
+        return transaction.savepoint()
+    return None
+
+
+def _restore(transaction: ReadTransaction | WriteTransaction, saved: Any) -> None:
+    if saved is not None and isinstance(transaction, WriteTransaction) and transaction.is_open:
+        transaction.rollback_to(saved)
