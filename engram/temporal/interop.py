@@ -12,6 +12,9 @@ value otherwise; `from_python` accepts the `datetime` types as query parameters.
 | DateTime      | aware `datetime.datetime`; named zones get a  | `DateTime`               |
 |               | tzdata `ZoneInfo`, offsets a `timezone`       |                          |
 | Duration      | never (months and days have no `timedelta`)   | `Duration`               |
+
+A `timedelta` parameter becomes a Duration of its whole days plus the rest of its time,
+both signed like the whole.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from typing import Any
 
 from engram.errors import ErrorDetail, ErrorKind, ParameterError
 from engram.temporal.base import TemporalValue
-from engram.temporal.calendar import NANOS_PER_SECOND, SECONDS_PER_DAY, days_from_civil
+from engram.temporal.calendar import NANOS_PER_SECOND, SECONDS_PER_DAY, days_from_civil, java_div
 from engram.temporal.date import Date
 from engram.temporal.datetimes import DateTime, LocalDateTime
 from engram.temporal.duration import Duration
@@ -130,7 +133,8 @@ def from_python(value: Any) -> TemporalValue:
 
     Aware datetimes keep their instant; a tzinfo with an IANA key (zoneinfo, pytz) gives
     a named zone, any other tzinfo its fixed offset. A `timedelta` becomes a Duration of
-    its days, seconds and microseconds. engram temporal values pass through.
+    its whole days and the rest (both signed like the whole: -1 µs is ``PT-0.000001S``).
+    engram temporal values pass through.
 
     Raises:
         ParameterError: for a time whose tzinfo gives no offset.
@@ -145,7 +149,7 @@ def from_python(value: Any) -> TemporalValue:
     if isinstance(value, _dt.time):
         return _from_time(value)
     if isinstance(value, _dt.timedelta):
-        return Duration.of(0, value.days, value.seconds, value.microseconds * _NANOS_PER_MICRO)
+        return _from_timedelta(value)
     raise TypeError(f"not a temporal value: {type(value).__name__}")
 
 
@@ -158,6 +162,14 @@ def _from_datetime(value: _dt.datetime) -> TemporalValue:
     if offset is None:
         return LocalDateTime(local_second, nano)
     return DateTime.of_instant(local_second - offset, nano, _zone_of(value))
+
+
+def _from_timedelta(value: _dt.timedelta) -> Duration:
+    """Whole days as days, the rest as seconds, both with the sign of the whole."""
+    micros = value // _dt.timedelta(microseconds=1)
+    days = java_div(micros, SECONDS_PER_DAY * 1_000_000)
+    rest = micros - days * SECONDS_PER_DAY * 1_000_000
+    return Duration.of(0, days, 0, rest * _NANOS_PER_MICRO)
 
 
 def _from_time(value: _dt.time) -> TemporalValue:
