@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from engram.temporal.base import TemporalValue
-from engram.temporal.errors import invalid_value, wrong_type
+from engram.temporal.errors import invalid_value, quoted, wrong_type
 
 __all__ = ["normalize_map", "require_int", "require_number", "require_str", "type_name"]
 
@@ -57,6 +57,8 @@ def require_str(value: Any, what: str) -> str:
 
 def suggestion(name: str, candidates: Iterable[str]) -> str | None:
     """A 'did you mean' hint for a misspelled name, if one is close enough."""
+    if len(name) > 100:
+        return None
     matches = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f"did you mean '{matches[0]}'?" if matches else None
 
@@ -76,7 +78,9 @@ def normalize_map(
             hint = suggestion(str(key), allowed.values()) or "valid keys: " + ", ".join(
                 sorted(allowed.values())
             )
-            raise invalid_value(f"'{key}' is not a valid key for {function}()", hint=hint)
+            raise invalid_value(
+                f"{quoted(str(key))} is not a valid key for {function}()", hint=hint
+            )
         if lower in result:
             raise invalid_value(f"key '{allowed[lower]}' is given twice to {function}()")
         result[lower] = value

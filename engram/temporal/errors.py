@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from engram.errors import ErrorDetail, ErrorKind, QueryRuntimeError
 
-__all__ = ["division_by_zero", "invalid_value", "out_of_range", "overflow", "wrong_type"]
+__all__ = [
+    "division_by_zero",
+    "invalid_value",
+    "out_of_range",
+    "overflow",
+    "quoted",
+    "wrong_type",
+]
+
+
+def quoted(text: str, limit: int = 60) -> str:
+    """`text` in single quotes for a message, shortened with an ellipsis when long."""
+    return f"'{text}'" if len(text) <= limit else f"'{text[:limit]}…'"
 
 
 def wrong_type(message: str, *, hint: str | None = None) -> QueryRuntimeError:

@@ -21,7 +21,8 @@ span (`engram.temporal.errors`).
 
 `TEMPORAL_FUNCTIONS` maps each lower-case name to its callable and
 `TEMPORAL_FUNCTION_SPECS` to a `TemporalFunction` with its arity and whether some call
-forms read a clock (those are not constant-foldable).
+forms read a clock (those are not constant-foldable). `get_component` is property
+access (`d.year`) with a user-facing error for unknown component names.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
-from engram.temporal.arguments import require_int, type_name
+from engram.temporal.arguments import require_int, suggestion, type_name
 from engram.temporal.base import TemporalValue
 from engram.temporal.between import (
     duration_between,
@@ -39,6 +40,12 @@ from engram.temporal.between import (
     duration_in_seconds,
 )
 from engram.temporal.clock import ClockSource, TemporalContext
+from engram.temporal.components import (
+    DATE_COMPONENTS,
+    EPOCH_COMPONENTS,
+    TIME_COMPONENTS,
+    ZONE_COMPONENTS,
+)
 from engram.temporal.construct import (
     current,
     date_from_map,
@@ -54,9 +61,10 @@ from engram.temporal.construct import (
     to_time,
     zone_argument,
 )
-from engram.temporal.datetimes import DateTime
-from engram.temporal.duration import Duration
-from engram.temporal.errors import wrong_type
+from engram.temporal.date import Date
+from engram.temporal.datetimes import DateTime, LocalDateTime
+from engram.temporal.duration import DURATION_COMPONENTS, Duration
+from engram.temporal.errors import invalid_value, quoted, wrong_type
 from engram.temporal.parse import (
     parse_date,
     parse_datetime,
@@ -65,10 +73,17 @@ from engram.temporal.parse import (
     parse_local_time,
     parse_time,
 )
+from engram.temporal.times import LocalTime, Time
 from engram.temporal.truncate import TruncateTarget, truncate
 from engram.temporal.zones import UTC, Zone
 
-__all__ = ["TEMPORAL_FUNCTIONS", "TEMPORAL_FUNCTION_SPECS", "TemporalFunction"]
+__all__ = [
+    "TEMPORAL_FUNCTIONS",
+    "TEMPORAL_FUNCTION_SPECS",
+    "TemporalFunction",
+    "component_names",
+    "get_component",
+]
 
 Impl = Callable[..., Any]
 
@@ -271,3 +286,34 @@ TEMPORAL_FUNCTION_SPECS: Final[dict[str, TemporalFunction]] = {spec.name: spec f
 TEMPORAL_FUNCTIONS: Final[dict[str, Impl]] = {
     name: spec.impl for name, spec in TEMPORAL_FUNCTION_SPECS.items()
 }
+
+
+_INSTANT_COMPONENTS: Final[dict[type, tuple[str, ...]]] = {
+    Date: DATE_COMPONENTS,
+    LocalTime: TIME_COMPONENTS,
+    Time: TIME_COMPONENTS + ZONE_COMPONENTS,
+    LocalDateTime: DATE_COMPONENTS + TIME_COMPONENTS,
+    DateTime: DATE_COMPONENTS + TIME_COMPONENTS + ZONE_COMPONENTS + EPOCH_COMPONENTS,
+    Duration: DURATION_COMPONENTS,
+}
+
+
+def component_names(value: TemporalValue) -> tuple[str, ...]:
+    """The component names a value supports, in their documented spelling."""
+    return _INSTANT_COMPONENTS[type(value)]
+
+
+def get_component(value: TemporalValue, name: str) -> Any:
+    """`value.name` for the engine, with a user-facing error for unknown components.
+
+    Raises:
+        QueryRuntimeError: ArgumentError/InvalidArgumentValue naming the type, with a
+            'did you mean' hint.
+    """
+    try:
+        return value.property(name)
+    except KeyError:
+        names = component_names(value)
+        hint = suggestion(name, names) or "components: " + ", ".join(names)
+        kind = type_name(value)
+        raise invalid_value(f"{kind} has no component {quoted(name)}", hint=hint) from None

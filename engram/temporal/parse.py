@@ -22,7 +22,7 @@ from typing import Final, NamedTuple
 from engram.temporal.date import Date, check_range
 from engram.temporal.datetimes import DateTime, LocalDateTime
 from engram.temporal.duration import Duration
-from engram.temporal.errors import invalid_value
+from engram.temporal.errors import invalid_value, quoted
 from engram.temporal.fields import resolve_date
 from engram.temporal.times import LocalTime, Time, nano_of_day
 from engram.temporal.zones import Zone, ZoneOffset, parse_offset, parse_zone
@@ -42,33 +42,37 @@ _DATE_TAIL_EXTENDED: Final = (
     r"|-[Qq](?P<quarter>\d)(?:-(?P<dayofquarter>\d{1,2}))?"
     r"|-(?P<ordinalday>\d{3}))?"
 )
-_DATE_EXTENDED: Final = re.compile(r"(?P<year>\d{4}|[+-]\d{1,9})" + _DATE_TAIL_EXTENDED)
+_DATE_EXTENDED: Final = re.compile(r"(?P<year>\d{4}|[+-]\d{1,9})" + _DATE_TAIL_EXTENDED, re.ASCII)
 _DATE_BASIC: Final = re.compile(
     r"(?P<year>\d{4})"
     r"(?:(?P<month>\d{2})(?P<day>\d{2})?"
     r"|[Ww](?P<week>\d{2})(?P<dayofweek>\d)?"
     r"|[Qq](?P<quarter>\d)(?P<dayofquarter>\d{2})?"
-    r"|(?P<ordinalday>\d{3}))?"
+    r"|(?P<ordinalday>\d{3}))?",
+    re.ASCII,
 )
 _TIME_EXTENDED: Final = re.compile(
-    r"(?P<hour>\d{2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?)?"
+    r"(?P<hour>\d{2})(?::(?P<minute>\d{2})(?::(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?)?",
+    re.ASCII,
 )
 _TIME_BASIC: Final = re.compile(
-    r"(?P<hour>\d{2})(?:(?P<minute>\d{2})(?:(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?)?"
+    r"(?P<hour>\d{2})(?:(?P<minute>\d{2})(?:(?P<second>\d{2})(?:[.,](?P<fraction>\d{1,9}))?)?)?",
+    re.ASCII,
 )
-_NUMBER: Final = r"[-+]?\d+(?:[.,]\d+)?"
+# 20 integer digits hold any 64-bit amount; 30 fraction digits are far below a nanosecond
+_NUMBER: Final = r"[-+]?\d{1,20}(?:[.,]\d{1,30})?"
 _DURATION_UNITS: Final = re.compile(
     rf"(?P<sign>[-+]?)P(?:(?P<years>{_NUMBER})Y)?(?:(?P<months>{_NUMBER})M)?"
     rf"(?:(?P<weeks>{_NUMBER})W)?(?:(?P<days>{_NUMBER})D)?"
     rf"(?P<time>T(?:(?P<hours>{_NUMBER})H)?(?:(?P<minutes>{_NUMBER})M)?"
     rf"(?:(?P<seconds>{_NUMBER})S)?)?",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 _DURATION_DATE_BASED: Final = re.compile(
     r"(?P<sign>[-+]?)P(?P<years>\d{4})(?P<dash>-?)(?P<months>\d{2})(?P=dash)(?P<days>\d{2})"
     r"(?:T(?P<hours>\d{2})(?P<colon>:?)(?P<minutes>\d{2})(?P=colon)"
     r"(?P<seconds>\d{2}(?:[.,]\d{1,9})?))?",
-    re.IGNORECASE,
+    re.IGNORECASE | re.ASCII,
 )
 _HINT_DATE: Final = "dates look like '2015-07-21', '2015-W30-2', '2015-202' or '2015-Q3'"
 _HINT_TIME: Final = "times look like '21:40:32.142', '214032' or '21:40', offsets like '+01:00'"
@@ -88,7 +92,7 @@ def _split(text: str, kind: str, hint: str) -> _Parts:
     if text.endswith("]"):
         start = text.rfind("[")
         if start < 0:
-            raise invalid_value(f"cannot parse '{text}' as a {kind}", hint=hint)
+            raise invalid_value(f"cannot parse {quoted(text)} as a {kind}", hint=hint)
         text, zone = text[:start], text[start + 1 : -1]
     cut = next((index for index, char in enumerate(text) if char in "Tt"), -1)
     date, rest = (text, None) if cut < 0 else (text[:cut], text[cut + 1 :])
@@ -101,7 +105,7 @@ def _split(text: str, kind: str, hint: str) -> _Parts:
 def _date_from_text(text: str) -> int:
     match = _DATE_BASIC.fullmatch(text) or _DATE_EXTENDED.fullmatch(text)
     if match is None:
-        raise invalid_value(f"cannot parse '{text}' as a date", hint=_HINT_DATE)
+        raise invalid_value(f"cannot parse {quoted(text)} as a date", hint=_HINT_DATE)
     fields = {key: int(value) for key, value in match.groupdict().items() if value is not None}
     return resolve_date(fields, None)
 
@@ -109,7 +113,7 @@ def _date_from_text(text: str) -> int:
 def _time_from_text(text: str) -> int:
     match = _TIME_EXTENDED.fullmatch(text) or _TIME_BASIC.fullmatch(text)
     if match is None:
-        raise invalid_value(f"cannot parse '{text}' as a time", hint=_HINT_TIME)
+        raise invalid_value(f"cannot parse {quoted(text)} as a time", hint=_HINT_TIME)
     fraction = match["fraction"] or ""
     return nano_of_day(
         int(match["hour"]),
@@ -122,7 +126,7 @@ def _time_from_text(text: str) -> int:
 def _offset_from_text(text: str, original: str) -> int:
     offset = parse_offset(text)
     if offset is None:
-        raise invalid_value(f"cannot parse the offset in '{original}'", hint=_HINT_TIME)
+        raise invalid_value(f"cannot parse the offset in {quoted(original)}", hint=_HINT_TIME)
     return offset
 
 
@@ -140,7 +144,7 @@ def _time_parts(text: str) -> tuple[str, str | None]:
     mark = next((index for index, char in enumerate(body) if char in "+-Zz["), len(body))
     if "[" in body:
         raise invalid_value(
-            f"cannot parse '{text}' as a time: only date-times take a named zone",
+            f"cannot parse {quoted(text)} as a time: only date-times take a named zone",
             hint=_HINT_TIME,
         )
     return body[:mark], body[mark:] or None
@@ -151,7 +155,7 @@ def parse_local_time(text: str) -> LocalTime:
     body, offset = _time_parts(text)
     if offset is not None:
         raise invalid_value(
-            f"cannot parse '{text}' as a local time: it has an offset",
+            f"cannot parse {quoted(text)} as a local time: it has an offset",
             hint="use time() for times with an offset",
         )
     return LocalTime(_time_from_text(body))
@@ -168,7 +172,7 @@ def parse_time(text: str, default_offset: int) -> Time:
 
 def _local_datetime(parts: _Parts, text: str, kind: str) -> LocalDateTime:
     if not parts.date or (parts.time is not None and not parts.time):
-        raise invalid_value(f"cannot parse '{text}' as a {kind}", hint=_HINT_DATE)
+        raise invalid_value(f"cannot parse {quoted(text)} as a {kind}", hint=_HINT_DATE)
     epoch_day = _date_from_text(parts.date)
     return LocalDateTime.from_parts(epoch_day, _time_from_text(parts.time) if parts.time else 0)
 
@@ -178,7 +182,7 @@ def parse_local_datetime(text: str) -> LocalDateTime:
     parts = _split(text, "local date-time", _HINT_DATE)
     if parts.offset is not None or parts.zone is not None:
         raise invalid_value(
-            f"cannot parse '{text}' as a local date-time: it has a time zone",
+            f"cannot parse {quoted(text)} as a local date-time: it has a time zone",
             hint="use datetime() for date-times with a time zone",
         )
     return _local_datetime(parts, text, "local date-time")
@@ -195,8 +199,8 @@ def parse_datetime(text: str, default_zone: Zone) -> DateTime:
     value = DateTime.of_local(local, parse_zone(parts.zone), offset)
     if offset is not None and value.offset != offset:
         raise invalid_value(
-            f"the offset in '{text}' does not match time zone '{parts.zone}'",
-            hint=f"'{parts.zone}' has offset {ZoneOffset(value.offset)} at that time",
+            f"the offset in {quoted(text)} does not match time zone {quoted(parts.zone)}",
+            hint=f"{quoted(parts.zone)} has offset {ZoneOffset(value.offset)} at that time",
         )
     return value
 
@@ -218,7 +222,7 @@ def parse_duration(text: str) -> Duration:
     else:
         match = _DURATION_DATE_BASED.fullmatch(text)
         if match is None:
-            raise invalid_value(f"cannot parse '{text}' as a duration", hint=_HINT_DURATION)
+            raise invalid_value(f"cannot parse {quoted(text)} as a duration", hint=_HINT_DURATION)
         years, months, days = _amounts(match, "years", "months", "days")
         hours, minutes, seconds = _amounts(match, "hours", "minutes", "seconds")
         weeks = Fraction(0)

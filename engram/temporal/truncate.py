@@ -44,7 +44,7 @@ from engram.temporal.construct import (
 )
 from engram.temporal.date import Date
 from engram.temporal.datetimes import DateTime, LocalDateTime
-from engram.temporal.errors import invalid_value, wrong_type
+from engram.temporal.errors import invalid_value, quoted, wrong_type
 from engram.temporal.fields import FIELD_NAMES, SUBSECOND_FIELDS
 from engram.temporal.times import LocalTime, Time
 from engram.temporal.zones import offset_at
@@ -95,7 +95,7 @@ def _unit(text: Any, target: TruncateTarget) -> str:
         if unit in known:
             raise invalid_value(f"cannot truncate a {target} to unit '{known[unit]}'")
         hint = suggestion(text, known.values()) or "units: " + ", ".join(known.values())
-        raise invalid_value(f"unknown truncation unit '{text}'", hint=hint)
+        raise invalid_value(f"unknown truncation unit {quoted(text)}", hint=hint)
     return unit
 
 

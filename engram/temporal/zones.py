@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Final, TypeAlias
 
 from engram.temporal.calendar import SECONDS_PER_DAY, days_from_civil
-from engram.temporal.errors import invalid_value, out_of_range
+from engram.temporal.errors import invalid_value, out_of_range, quoted
 
 __all__ = [
     "MAX_OFFSET_SECONDS",
@@ -85,7 +85,8 @@ def format_offset(seconds: int) -> str:
 
 _OFFSET = re.compile(
     r"(?P<sign>[+-])(?P<hours>\d{2})"
-    r"(?:(?::(?P<minutes>\d{2})(?::(?P<seconds>\d{2}))?)|(?:(?P<bminutes>\d{2})(?P<bseconds>\d{2})?))?"
+    r"(?:(?::(?P<minutes>\d{2})(?::(?P<seconds>\d{2}))?)|(?:(?P<bminutes>\d{2})(?P<bseconds>\d{2})?))?",
+    re.ASCII,
 )
 
 
@@ -107,10 +108,10 @@ def parse_offset(text: str) -> int | None:
     minutes = int(match["minutes"] or match["bminutes"] or 0)
     seconds = int(match["seconds"] or match["bseconds"] or 0)
     if minutes > 59 or seconds > 59:
-        raise out_of_range(f"invalid time zone offset '{text}'")
+        raise out_of_range(f"invalid time zone offset {quoted(text)}")
     total = hours * 3600 + minutes * 60 + seconds
     if total > MAX_OFFSET_SECONDS:
-        raise out_of_range(f"time zone offset '{text}' is beyond ±18:00")
+        raise out_of_range(f"time zone offset {quoted(text)} is beyond ±18:00")
     return -total if match["sign"] == "-" else total
 
 
@@ -142,7 +143,7 @@ def parse_zone(text: str) -> Zone:
     name = canonical_zone_name(text)
     if name is None:
         raise invalid_value(
-            f"unknown time zone '{text}'",
+            f"unknown time zone {quoted(text)}",
             hint="use an offset such as '+01:00' or an IANA name such as 'Europe/Stockholm'",
         )
     return ZoneRegion(name)

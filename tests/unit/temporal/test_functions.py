@@ -81,3 +81,23 @@ def test_constructors_accept_their_own_text(value: TemporalValue):
     name = type(value).__name__.lower()
     assert call(name, str(value)) == value
     assert call(name, value) == value
+
+
+def test_get_component_gives_user_facing_errors():
+    from engram.errors import ErrorDetail, ErrorKind, QueryRuntimeError
+    from engram.temporal.functions import component_names, get_component
+
+    value = call("date", "2015-07-21")
+    assert get_component(value, "year") == 2015
+    assert "weekYear" in component_names(value)
+    with pytest.raises(QueryRuntimeError) as caught:
+        get_component(value, "yaer")
+    assert (caught.value.kind, caught.value.detail) == (
+        ErrorKind.ARGUMENT_ERROR,
+        ErrorDetail.INVALID_ARGUMENT_VALUE,
+    )
+    assert caught.value.message == "a date has no component 'yaer'"
+    assert caught.value.hint == "did you mean 'year'?"
+    with pytest.raises(QueryRuntimeError) as caught:
+        get_component(call("duration", "P1D"), "hour")
+    assert caught.value.hint == "did you mean 'hours'?"

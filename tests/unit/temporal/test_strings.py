@@ -338,3 +338,31 @@ def test_parse_errors_quote_the_text_and_hint_at_formats():
     assert "'21/07/2015'" in caught.value.message
     assert caught.value.hint is not None
     assert "2015-07-21" in caught.value.hint
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "P" + "9" * 5000 + "D",
+        "PT" + "1" * 100_000 + "." + "1" * 100_000 + "S",
+        "2015-" * 100_000,
+        "T" * 100_000,
+        "1" * 1_000_000,
+        "[" * 100_000 + "]",
+        "2015-01-01T" + "1" * 100_000,
+        "2015-01-01T12:00[" + "x" * 100_000 + "]",
+        "\x00",
+        "\uff12\uff10\uff11\uff15-01-01",
+        "\u0662\u0660\u0661\u0665",
+        "12:00+\uff10\uff11",
+    ],
+)
+def test_hostile_text_fails_fast_with_a_short_message(text):
+    for parser in (parse_date, parse_local_time, parse_duration, parse_local_datetime):
+        with pytest.raises(QueryRuntimeError) as caught:
+            parser(text)
+        assert len(caught.value.message) < 200
+    with pytest.raises(QueryRuntimeError):
+        parse_datetime(text, UTC)
+    with pytest.raises(QueryRuntimeError):
+        parse_time(text, 0)
