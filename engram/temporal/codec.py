@@ -95,6 +95,8 @@ def _svarint(value: int, out: bytearray) -> None:
 
 
 class _Reader:
+    """Reads varints and bytes from a payload, raising CorruptionError when short."""
+
     __slots__ = ("data", "position")
 
     def __init__(self, data: bytes) -> None:
@@ -102,20 +104,25 @@ class _Reader:
         self.position = 0
 
     def uvarint(self) -> int:
+        data, position = self.data, self.position
+        if position < len(data) and data[position] < 0x80:  # one byte: most values
+            self.position = position + 1
+            return data[position]
         result = shift = 0
         while True:
-            if self.position >= len(self.data) or shift > 140:
+            if position >= len(data) or shift > 140:
                 raise CorruptionError("truncated or overlong varint in a temporal value")
-            byte = self.data[self.position]
-            self.position += 1
+            byte = data[position]
+            position += 1
             result |= (byte & 0x7F) << shift
             if byte < 0x80:
+                self.position = position
                 return result
             shift += 7
 
     def svarint(self) -> int:
         raw = self.uvarint()
-        return raw // 2 if raw % 2 == 0 else -(raw + 1) // 2
+        return raw >> 1 if raw & 1 == 0 else -((raw + 1) >> 1)
 
     def byte(self) -> int:
         if self.position >= len(self.data):

@@ -86,6 +86,8 @@ class Duration(TemporalValue):
         nanos: int | Fraction,
     ) -> Duration:
         """A duration from exact amounts; fractions cascade to the smaller groups."""
+        if type(months) is type(days) is type(seconds) is type(nanos) is int:
+            return cls.of(int(months), int(days), int(seconds), int(nanos))
         whole_months = math.trunc(months)
         days = days + (months - whole_months) * _AVG_DAYS_PER_MONTH
         whole_days = math.trunc(days)

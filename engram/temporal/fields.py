@@ -85,15 +85,18 @@ def _requires(fields: Mapping[str, int], smaller: str, larger: str) -> None:
         )
 
 
+_GROUP_OF: Final = {key: group for group, keys in _GROUPS.items() for key in keys}
+
+
 def _date_group(fields: Mapping[str, int]) -> str:
-    groups = [name for name, keys in _GROUPS.items() if any(key in fields for key in keys)]
+    groups = {_GROUP_OF[key] for key in fields if key in _GROUP_OF}
     if len(groups) > 1:
         names = sorted(FIELD_NAMES[key] for key in fields if key in DATE_FIELDS - {"year"})
         raise invalid_value(
             "cannot mix fields of different date forms: " + ", ".join(f"'{n}'" for n in names),
             hint="use one of month/day, week/dayOfWeek, ordinalDay or quarter/dayOfQuarter",
         )
-    return groups[0] if groups else "calendar"
+    return groups.pop() if groups else "calendar"
 
 
 def resolve_date(fields: Mapping[str, int], base: int | None) -> int:

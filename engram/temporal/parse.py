@@ -19,6 +19,7 @@ import re
 from fractions import Fraction
 from typing import Final, NamedTuple
 
+from engram.temporal.calendar import days_from_civil, days_in_month
 from engram.temporal.date import Date, check_range
 from engram.temporal.datetimes import DateTime, LocalDateTime
 from engram.temporal.duration import Duration
@@ -43,6 +44,7 @@ _DATE_TAIL_EXTENDED: Final = (
     r"|-(?P<ordinalday>\d{3}))?"
 )
 _DATE_EXTENDED: Final = re.compile(r"(?P<year>\d{4}|[+-]\d{1,9})" + _DATE_TAIL_EXTENDED, re.ASCII)
+_CALENDAR_DATE: Final = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _DATE_BASIC: Final = re.compile(
     r"(?P<year>\d{4})"
     r"(?:(?P<month>\d{2})(?P<day>\d{2})?"
@@ -74,6 +76,9 @@ _DURATION_DATE_BASED: Final = re.compile(
     r"(?P<seconds>\d{2}(?:[.,]\d{1,9})?))?",
     re.IGNORECASE | re.ASCII,
 )
+_SEPARATOR: Final = re.compile("[Tt]")
+_OFFSET_START: Final = re.compile("[-+Zz]")
+_TIME_END: Final = re.compile(r"[-+Zz\[]")
 _HINT_DATE: Final = "dates look like '2015-07-21', '2015-W30-2', '2015-202' or '2015-Q3'"
 _HINT_TIME: Final = "times look like '21:40:32.142', '214032' or '21:40', offsets like '+01:00'"
 _HINT_DURATION: Final = "durations look like 'P1Y2M10DT12H45M30.5S' or 'PT-0.4S'"
@@ -94,15 +99,23 @@ def _split(text: str, kind: str, hint: str) -> _Parts:
         if start < 0:
             raise invalid_value(f"cannot parse {quoted(text)} as a {kind}", hint=hint)
         text, zone = text[:start], text[start + 1 : -1]
-    cut = next((index for index, char in enumerate(text) if char in "Tt"), -1)
-    date, rest = (text, None) if cut < 0 else (text[:cut], text[cut + 1 :])
-    if rest is None:
-        return _Parts(date, None, None, zone)
-    mark = next((index for index, char in enumerate(rest) if char in "+-Zz"), len(rest))
-    return _Parts(date, rest[:mark], rest[mark:] or None, zone)
+    separator = _SEPARATOR.search(text)
+    if separator is None:
+        return _Parts(text, None, None, zone)
+    date, rest = text[: separator.start()], text[separator.end() :]
+    mark = _OFFSET_START.search(rest)
+    if mark is None:
+        return _Parts(date, rest, None, zone)
+    return _Parts(date, rest[: mark.start()], rest[mark.start() :], zone)
 
 
 def _date_from_text(text: str) -> int:
+    match = _CALENDAR_DATE.fullmatch(text)
+    if match is not None:  # the common form, without the general field resolution
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+        check_range("month", month, 1, 12)
+        check_range("day", day, 1, days_in_month(year, month))
+        return days_from_civil(year, month, day)
     match = _DATE_BASIC.fullmatch(text) or _DATE_EXTENDED.fullmatch(text)
     if match is None:
         raise invalid_value(f"cannot parse {quoted(text)} as a date", hint=_HINT_DATE)
@@ -141,7 +154,8 @@ def parse_date(text: str) -> Date:
 
 def _time_parts(text: str) -> tuple[str, str | None]:
     body = text[1:] if text[:1] in ("T", "t") else text
-    mark = next((index for index, char in enumerate(body) if char in "+-Zz["), len(body))
+    found = _TIME_END.search(body)
+    mark = len(body) if found is None else found.start()
     if "[" in body:
         raise invalid_value(
             f"cannot parse {quoted(text)} as a time: only date-times take a named zone",
@@ -205,8 +219,16 @@ def parse_datetime(text: str, default_zone: Zone) -> DateTime:
     return value
 
 
-def _amounts(match: re.Match[str], *keys: str) -> list[Fraction]:
-    return [Fraction(match[key].replace(",", ".")) if match[key] else Fraction(0) for key in keys]
+def _amount(text: str | None) -> int | Fraction:
+    if not text:
+        return 0
+    if "." in text or "," in text:
+        return Fraction(text.replace(",", "."))
+    return int(text)
+
+
+def _amounts(match: re.Match[str], *keys: str) -> list[int | Fraction]:
+    return [_amount(match[key]) for key in keys]
 
 
 def parse_duration(text: str) -> Duration:
@@ -225,19 +247,34 @@ def parse_duration(text: str) -> Duration:
             raise invalid_value(f"cannot parse {quoted(text)} as a duration", hint=_HINT_DURATION)
         years, months, days = _amounts(match, "years", "months", "days")
         hours, minutes, seconds = _amounts(match, "hours", "minutes", "seconds")
-        weeks = Fraction(0)
+        weeks = 0
         check_range("months", int(months), 0, 12)
         check_range("days", int(days), 0, 31)
         check_range("hours", int(hours), 0, 23)
         check_range("minutes", int(minutes), 0, 59)
         check_range("seconds", int(seconds), 0, 59)
     sign = -1 if match["sign"] == "-" else 1
+    seconds, nanos = _exact_seconds(match["seconds"], seconds)
     return Duration.from_amounts(
         sign * (years * 12 + months),
         sign * (weeks * 7 + days),
         sign * (hours * 3600 + minutes * 60 + seconds),
-        0,
+        sign * nanos,
     )
+
+
+def _exact_seconds(text: str | None, amount: int | Fraction) -> tuple[int | Fraction, int]:
+    """Split seconds into (whole seconds, nanoseconds) when that is exact.
+
+    Keeps the common case in integers; fractions finer than a nanosecond stay exact.
+    """
+    if not isinstance(amount, Fraction) or text is None:
+        return amount, 0
+    whole, _, fraction = text.replace(",", ".").partition(".")
+    if len(fraction) > 9:
+        return amount, 0
+    nanos = int(fraction.ljust(9, "0"))
+    return int(whole), -nanos if whole.startswith("-") else nanos
 
 
 def _has_components(match: re.Match[str]) -> bool:

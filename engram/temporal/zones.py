@@ -214,16 +214,11 @@ def local_to_instant(
         return local_second - zone.seconds, zone.seconds
     info = _load(zone.name)
     naive = _EPOCH + _dt.timedelta(seconds=_into_python_range(local_second))
-    early = _seconds(naive.replace(tzinfo=info, fold=0).utcoffset())
-    late = _seconds(naive.replace(tzinfo=info, fold=1).utcoffset())
-    if early == late:
-        return local_second - early, early
-    valid = [
-        offset for offset in (early, late) if _instant_offset(info, local_second - offset) == offset
-    ]
-    if preferred_offset is not None and preferred_offset in valid:
-        return local_second - preferred_offset, preferred_offset
-    if valid:
-        return local_second - valid[0], valid[0]
+    # fold=0 is the offset before a transition: the earlier instant of an overlap, and
+    # in a gap an instant past it, where the zone's later offset moves the time forward
+    early = _seconds(naive.replace(tzinfo=info).utcoffset())
+    preferred = early if preferred_offset is None else preferred_offset
+    if preferred != early and _instant_offset(info, local_second - preferred) == preferred:
+        return local_second - preferred, preferred
     instant = local_second - early
     return instant, _instant_offset(info, instant)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from engram.temporal.calendar import (
@@ -17,6 +18,9 @@ from engram.temporal.datetimes import DateTime, LocalDateTime
 from engram.temporal.duration import INT64_MAX, INT64_MIN, Duration
 from engram.temporal.times import LocalTime, Time
 from engram.temporal.zones import MAX_OFFSET_SECONDS, ZoneOffset, ZoneRegion
+
+# shared machines run the suite in parallel: time limits per example only add flakiness
+no_deadline = settings(deadline=None)
 
 ZONE_NAMES = (
     "Europe/Stockholm",

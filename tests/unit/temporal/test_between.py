@@ -24,6 +24,7 @@ from tests.unit.temporal.helpers import (
     localtime,
     time,
 )
+from tests.unit.temporal.strategies import no_deadline
 
 _MIDDLE_DAYS = st.integers(-1_000_000, 1_000_000)
 
@@ -70,6 +71,7 @@ def test_measures(first, second, between, months, days, seconds):
     assert str(duration_in_seconds(first, second)) == seconds
 
 
+@no_deadline
 @given(_MIDDLE_DAYS, ts.nanos_of_day, _MIDDLE_DAYS, ts.nanos_of_day)
 def test_adding_the_duration_between_two_local_datetimes_reaches_the_second(d1, n1, d2, n2):
     first, second = LocalDateTime.from_parts(d1, n1), LocalDateTime.from_parts(d2, n2)
@@ -77,6 +79,7 @@ def test_adding_the_duration_between_two_local_datetimes_reaches_the_second(d1, 
     assert first.cypher_add(duration_in_seconds(first, second)) == second
 
 
+@no_deadline
 @given(_MIDDLE_DAYS, ts.nanos_of_day, _MIDDLE_DAYS, ts.nanos_of_day, ts.zones)
 def test_adding_the_duration_between_two_datetimes_reaches_the_instant(d1, n1, d2, n2, zone):
     first = DateTime.of_local(LocalDateTime.from_parts(d1, n1), zone)
@@ -85,6 +88,7 @@ def test_adding_the_duration_between_two_datetimes_reaches_the_instant(d1, n1, d
     assert first.cypher_add(duration_in_seconds(first, second)) == second
 
 
+@no_deadline
 @given(ts.dates, ts.dates)
 def test_whole_units_never_overshoot_and_swap_sign(first, second):
     days = duration_in_days(first, second).days
@@ -95,6 +99,7 @@ def test_whole_units_never_overshoot_and_swap_sign(first, second):
     assert (reached.epoch_day - second.epoch_day) * (first.epoch_day - second.epoch_day) >= 0
 
 
+@no_deadline
 @given(ts.instants, ts.instants)
 def test_every_pair_of_instants_can_be_measured(first, second):
     for measure in (duration_between, duration_in_months, duration_in_days, duration_in_seconds):

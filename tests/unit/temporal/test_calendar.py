@@ -25,11 +25,13 @@ from engram.temporal.calendar import (
     week_one_monday,
     weeks_in_year,
 )
+from tests.unit.temporal.strategies import no_deadline
 
 PYTHON_DAYS = st.integers(dt.date(1, 1, 1).toordinal(), dt.date(9999, 12, 31).toordinal())
 ALL_DAYS = st.integers(MIN_EPOCH_DAY, MAX_EPOCH_DAY)
 
 
+@no_deadline
 @given(PYTHON_DAYS)
 def test_agrees_with_python_inside_its_range(ordinal):
     python = dt.date.fromordinal(ordinal)
@@ -40,6 +42,7 @@ def test_agrees_with_python_inside_its_range(ordinal):
     assert iso_week_date(epoch_day) == tuple(python.isocalendar())
 
 
+@no_deadline
 @given(ALL_DAYS)
 def test_round_trip_over_the_whole_range(epoch_day):
     year, month, day = civil_from_days(epoch_day)
@@ -50,6 +53,7 @@ def test_round_trip_over_the_whole_range(epoch_day):
     assert week_one_monday(week_year) + (week - 1) * 7 + weekday - 1 == epoch_day
 
 
+@no_deadline
 @given(st.integers(MIN_YEAR, MAX_YEAR))
 def test_year_lengths(year):
     assert days_from_civil(year + 1, 1, 1) - days_from_civil(year, 1, 1) == days_in_year(year)
@@ -76,6 +80,7 @@ def test_month_addition_clamps():
     assert plus_months(0, 1, 15, -1) == (-1, 12, 15)
 
 
+@no_deadline
 @given(st.integers(-(10**12), 10**12), st.integers(-(10**6), 10**6).filter(bool))
 def test_java_division_truncates_toward_zero(numerator, denominator):
     quotient, remainder = java_div(numerator, denominator), java_mod(numerator, denominator)

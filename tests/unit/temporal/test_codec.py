@@ -23,6 +23,7 @@ from engram.temporal.duration import Duration
 from engram.temporal.parse import parse_datetime
 from engram.temporal.zones import UTC, ZoneRegion
 from tests.unit.temporal import strategies as ts
+from tests.unit.temporal.strategies import no_deadline
 
 TYPED = [ts.dates, ts.local_times, ts.times, ts.local_datetimes, ts.datetimes(), ts.durations]
 
@@ -31,6 +32,7 @@ def _sign(value: int) -> int:
     return (value > 0) - (value < 0)
 
 
+@no_deadline
 @given(ts.any_temporal)
 def test_encode_decode_round_trip_is_exact(value: TemporalValue):
     decoded = decode(kind_code(value), encode(value))
@@ -44,6 +46,7 @@ def test_encode_decode_round_trip_is_exact(value: TemporalValue):
 
 @pytest.mark.parametrize("strategy", TYPED, ids=lambda s: repr(s)[:40])
 def test_order_bytes_preserve_order_within_each_type(strategy):
+    @no_deadline
     @given(strategy, strategy)
     def check(first: TemporalValue, second: TemporalValue):
         by_bytes = _sign(
@@ -58,6 +61,7 @@ def test_order_bytes_preserve_order_within_each_type(strategy):
     check()
 
 
+@no_deadline
 @given(ts.instants, ts.instants)
 def test_order_bytes_agree_with_cypher_comparison(first: TemporalValue, second: TemporalValue):
     comparison = first.cypher_compare(second)
@@ -68,6 +72,7 @@ def test_order_bytes_agree_with_cypher_comparison(first: TemporalValue, second: 
     assert comparison == (first_key > second_key) - (first_key < second_key)
 
 
+@no_deadline
 @given(st.lists(ts.datetimes(), min_size=2, max_size=8), st.binary(max_size=4))
 def test_order_bytes_are_self_delimiting(values: list[DateTime], suffix: bytes):
     # index keys append more parts after the value: the order must not depend on them

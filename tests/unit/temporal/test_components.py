@@ -9,6 +9,7 @@ from engram.temporal.components import DATE_COMPONENTS, TIME_COMPONENTS, ZONE_CO
 from engram.temporal.duration import DURATION_COMPONENTS
 from tests.unit.temporal import strategies as ts
 from tests.unit.temporal.helpers import date, datetime, duration, localdatetime, localtime, time
+from tests.unit.temporal.strategies import no_deadline
 
 DATE_1984_10_11 = {
     "year": 1984,
@@ -180,6 +181,7 @@ def test_component_names_are_case_insensitive():
     assert duration("PT90M").property("MINUTESOFHOUR") == 30
 
 
+@no_deadline
 @given(ts.datetimes())
 def test_every_documented_component_exists_on_datetimes(value):
     for name in (
@@ -192,6 +194,7 @@ def test_every_documented_component_exists_on_datetimes(value):
         assert value.property(name) is not None
 
 
+@no_deadline
 @given(ts.durations)
 def test_every_duration_component_exists_and_is_an_integer(value):
     for name in DURATION_COMPONENTS:
@@ -199,6 +202,7 @@ def test_every_duration_component_exists_and_is_an_integer(value):
     assert value.property("nanoseconds") == value.seconds * 1_000_000_000 + value.nanos
 
 
+@no_deadline
 @given(ts.dates)
 def test_date_components_rebuild_the_date(value):
     rebuilt = date(

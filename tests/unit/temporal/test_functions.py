@@ -11,6 +11,7 @@ from engram.temporal.base import TemporalValue
 from engram.temporal.functions import TEMPORAL_FUNCTION_SPECS, TEMPORAL_FUNCTIONS
 from tests.unit.temporal import strategies as ts
 from tests.unit.temporal.helpers import CONTEXT, call
+from tests.unit.temporal.strategies import no_deadline
 
 TYPES = ("date", "localtime", "time", "localdatetime", "datetime")
 
@@ -67,6 +68,7 @@ def test_from_epoch():
     assert call("datetime.fromepoch", None, 1) is None
 
 
+@no_deadline
 @given(ts.datetimes())
 def test_epoch_components_rebuild_the_instant(value):
     rebuilt = call(
@@ -76,6 +78,7 @@ def test_epoch_components_rebuild_the_instant(value):
     assert rebuilt.nano == value.nano
 
 
+@no_deadline
 @given(ts.instants)
 def test_constructors_accept_their_own_text(value: TemporalValue):
     name = type(value).__name__.lower()

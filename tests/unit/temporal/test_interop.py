@@ -18,6 +18,7 @@ from engram.temporal.times import LocalTime, Time
 from engram.temporal.zones import ZoneOffset, ZoneRegion
 from tests.unit.temporal import strategies as ts
 from tests.unit.temporal.helpers import date, datetime, duration, localdatetime, localtime, time
+from tests.unit.temporal.strategies import no_deadline
 
 
 def test_values_python_can_hold_become_python_objects():
@@ -98,6 +99,7 @@ def test_bad_parameters():
         from_python("2015-01-01")
 
 
+@no_deadline
 @given(
     st.datetimes(
         min_value=dt.datetime(1, 1, 2),
@@ -118,11 +120,13 @@ def test_python_datetimes_round_trip(moment):
         assert getattr(back.tzinfo, "key", None) == getattr(moment.tzinfo, "key", None)
 
 
+@no_deadline
 @given(ts.dates)
 def test_dates_round_trip(value):
     assert from_python(to_python(value)) == value
 
 
+@no_deadline
 @given(st.one_of(ts.local_times, ts.times, ts.local_datetimes, ts.datetimes()))
 def test_engram_values_round_trip(value):
     assert from_python(to_python(value)) == value

@@ -21,6 +21,7 @@ from engram.temporal.parse import (
 from engram.temporal.times import LocalTime, Time
 from engram.temporal.zones import UTC, ZoneOffset, ZoneRegion
 from tests.unit.temporal import strategies as ts
+from tests.unit.temporal.strategies import no_deadline
 
 
 def reparse(value: TemporalValue) -> TemporalValue:
@@ -39,6 +40,7 @@ def reparse(value: TemporalValue) -> TemporalValue:
     return parse_duration(text)
 
 
+@no_deadline
 @given(ts.any_temporal)
 def test_rendering_then_parsing_gives_the_same_value(value: TemporalValue):
     parsed = reparse(value)

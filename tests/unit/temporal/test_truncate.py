@@ -17,6 +17,7 @@ from tests.unit.temporal.helpers import (
     localtime,
     time,
 )
+from tests.unit.temporal.strategies import no_deadline
 
 
 @pytest.mark.parametrize(
@@ -179,6 +180,7 @@ def test_null_arguments_give_null():
     assert call("date.truncate", "day", date("2015-01-01"), None) is None
 
 
+@no_deadline
 @given(ts.dates)
 def test_truncation_is_idempotent_and_never_moves_forward(value):
     for unit in (
