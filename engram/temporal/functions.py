@@ -13,8 +13,8 @@ span (`engram.temporal.errors`).
 | <type>.transaction, .statement, .realtime  | () or (timezone): now in that zone          |
 | <type>.truncate                            | (unit[, temporal[, map]]); temporal defaults|
 |                                            | to now                                      |
-| datetime.fromepoch                         | (seconds, nanoseconds)                      |
-| datetime.fromepochmillis                   | (milliseconds)                              |
+| datetime.fromepoch                         | (seconds, nanoseconds), numbers, UTC        |
+| datetime.fromepochmillis                   | (milliseconds), a number, UTC               |
 | duration                                   | (text) or (map)                             |
 | duration.between, .inmonths, .indays,      | (temporal, temporal)                        |
 | .inseconds                                 |                                             |
@@ -27,11 +27,13 @@ access (`d.year`) with a user-facing error for unknown component names.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any, Final
 
-from engram.temporal.arguments import require_int, suggestion, type_name
+from engram.temporal.arguments import require_number, suggestion, type_name
 from engram.temporal.base import TemporalValue
 from engram.temporal.between import (
     duration_between,
@@ -63,7 +65,7 @@ from engram.temporal.construct import (
 )
 from engram.temporal.date import Date
 from engram.temporal.datetimes import DateTime, LocalDateTime
-from engram.temporal.duration import DURATION_COMPONENTS, Duration
+from engram.temporal.duration import DURATION_COMPONENTS, Duration, exact_number
 from engram.temporal.errors import invalid_value, quoted, wrong_type
 from engram.temporal.parse import (
     parse_date,
@@ -247,17 +249,20 @@ def _from_epoch(context: TemporalContext, seconds: Any, nanoseconds: Any) -> Any
     """`datetime.fromepoch(seconds, nanoseconds)`, in UTC."""
     if seconds is None or nanoseconds is None:
         return None
-    total = require_int(seconds, "the seconds") * 1_000_000_000
-    total += require_int(nanoseconds, "the nanoseconds")
-    return DateTime.of_instant(*divmod(total, 1_000_000_000), UTC)
+    total = _exact(seconds, "the seconds") * 1_000_000_000 + _exact(nanoseconds, "the nanoseconds")
+    return DateTime.of_instant(*divmod(math.trunc(total), 1_000_000_000), UTC)
 
 
 def _from_epoch_millis(context: TemporalContext, millis: Any) -> Any:
     """`datetime.fromepochmillis(milliseconds)`, in UTC."""
     if millis is None:
         return None
-    seconds, rest = divmod(require_int(millis, "the milliseconds"), 1000)
-    return DateTime.of_instant(seconds, rest * 1_000_000, UTC)
+    total = math.trunc(_exact(millis, "the milliseconds") * 1_000_000)
+    return DateTime.of_instant(*divmod(total, 1_000_000_000), UTC)
+
+
+def _exact(value: Any, what: str) -> int | Fraction:
+    return exact_number(require_number(value, what), what)
 
 
 def _specs() -> list[TemporalFunction]:

@@ -66,6 +66,16 @@ def test_from_epoch():
     assert str(call("datetime.fromepochmillis", 237821673987)) == "1977-07-15T13:34:33.987Z"
     assert str(call("datetime.fromepochmillis", -1)) == "1969-12-31T23:59:59.999Z"
     assert call("datetime.fromepoch", None, 1) is None
+    assert str(call("datetime.fromepoch", 1.5, 0)) == "1970-01-01T00:00:01.500Z"
+    assert str(call("datetime.fromepochmillis", 1.000001)) == "1970-01-01T00:00:00.001000001Z"
+
+
+def test_values_pickle():
+    import pickle
+
+    for value in (call("datetime", "2015-07-21T21:40[Europe/London]"), call("duration", "P1DT1S")):
+        assert pickle.loads(pickle.dumps(value)) == value
+        assert str(pickle.loads(pickle.dumps(value))) == str(value)
 
 
 @no_deadline
