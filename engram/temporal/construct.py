@@ -174,8 +174,10 @@ def _ints(fields: Mapping[str, Any], keys: frozenset[str]) -> dict[str, int]:
 
 
 def _base(fields: Mapping[str, Any], key: str, accepted: tuple[type, ...]) -> Any:
-    value = fields.get(key)
-    if value is not None and not isinstance(value, accepted):
+    if key not in fields:
+        return None
+    value = fields[key]
+    if not isinstance(value, accepted):
         raise wrong_type(
             f"'{key}' must be {' or '.join(t.__name__.lower() for t in accepted)}, "
             f"got {_type_name(value)}"

@@ -240,6 +240,8 @@ VALUE, RANGE = ErrorDetail.INVALID_ARGUMENT_VALUE, ErrorDetail.NUMBER_OUT_OF_RAN
         ),
         ("date", {}, ARGUMENT, VALUE, "at least one field"),
         ("date", {"date": localtime("12:00")}, TYPE, VALUE, "'date' must be"),
+        ("date", {"date": None, "day": 1}, TYPE, VALUE, "got null"),
+        ("localdatetime", {"date": date("2015-01-01"), "time": None}, TYPE, VALUE, "got null"),
         ("date", 42, TYPE, VALUE, "date() cannot take an integer"),
         ("date", [2015], TYPE, VALUE, "a list"),
         ("date", localtime("12:00"), TYPE, VALUE, "cannot build a date from a localtime"),
