@@ -1,0 +1,1 @@
+"""Tests of the temporal value library (engram.temporal)."""
