@@ -15,6 +15,7 @@ from typing import Any
 
 from engram import types as t
 from engram.errors import ErrorDetail, ErrorKind, QueryRuntimeError
+from engram.execution import temporal_functions
 from engram.execution.context import ExecContext
 from engram.execution.entities import NodeRef, PathValue, RelRef
 from engram.execution.functions import lists, registry
@@ -283,6 +284,7 @@ def install(procedures: ProcedureRegistry) -> None:
     if not _installed:
         for spec in GRAPH_FUNCTIONS:
             registry.register(spec, replace=True)
+        temporal_functions.install()
         _installed = True
     for procedure in BUILTIN_PROCEDURES:
         procedures.register(procedure)

@@ -24,7 +24,7 @@ from engram.execution.context import ExecContext
 from engram.execution.expressions import CompiledExpr, Layout, compile_expr, layout_of
 from engram.execution.operators.aggregate import AggregateCall, AggregateExec, CountStar
 from engram.execution.operators.apply import ForeachExec, OptionalExec, ProcedureCallExec
-from engram.execution.operators.expand import ExpandExec, VarExpandExec
+from engram.execution.operators.expand import ExpandExec, RelEndpointsExec, VarExpandExec
 from engram.execution.operators.mutate import (
     CreateExec,
     DeleteExec,
@@ -157,6 +157,21 @@ def _expand(op: lp.Expand) -> PhysicalOp:
         direction=op.direction.value,
         types=op.types,
         into=op.into,
+    )
+
+
+@lower.register
+def _rel_endpoints(op: lp.RelEndpoints) -> PhysicalOp:
+    layout = output_layout(op.child)
+    return RelEndpointsExec(
+        logical=op,
+        child=lower(op.child),
+        rel=layout[op.rel],
+        left=layout.get(op.left, -1),
+        right=layout.get(op.right, -1),
+        same_node=op.left == op.right,
+        direction=op.direction.value,
+        types=op.types,
     )
 
 
@@ -339,7 +354,7 @@ def _produce(op: lp.ProduceResults) -> PhysicalOp:
     return ProduceResultsExec(logical=op, child=lower(op.child), slots=slots)
 
 
-def _create_exec(op: lp.Create) -> CreateExec:
+def _create_exec(op: lp.Create, *, reject_nulls: bool = False) -> CreateExec:
     layout = output_layout(op)
     nodes = tuple(
         NodeSpec(
@@ -361,7 +376,13 @@ def _create_exec(op: lp.Create) -> CreateExec:
     )
     paths = tuple(tuple(layout[s] for s in parts) for _, parts in op.paths)
     return CreateExec(
-        logical=op, child=lower(op.child), nodes=nodes, rels=rels, paths=paths, width=len(op.fields)
+        logical=op,
+        child=lower(op.child),
+        nodes=nodes,
+        rels=rels,
+        paths=paths,
+        width=len(op.fields),
+        reject_nulls=reject_nulls,
     )
 
 
@@ -392,7 +413,7 @@ def _merge(op: lp.Merge) -> PhysicalOp:
         logical=op,
         child=lower(op.child),
         match=lower(op.match),
-        create=_create_exec(op.create),
+        create=_create_exec(op.create, reject_nulls=True),
         remap=_remap(op.match.fields, op.fields),
         create_remap=_remap(op.create.fields, op.fields),
         on_match=tuple(_set_op(item, layout) for item in op.on_match),

@@ -15,9 +15,11 @@ from typing import Any
 
 import numpy as np
 
+from engram import temporal
 from engram.errors import ErrorDetail, ErrorKind, ParameterError
 from engram.execution.context import GraphAccess
 from engram.execution.entities import NodeRef, PathValue, RelRef
+from engram.temporal.base import TemporalValue
 from engram.values import Node, Path, Relationship
 
 __all__ = ["from_python", "to_python"]
@@ -72,11 +74,7 @@ def _unusable(value: Any, why: str) -> ParameterError:
 
 
 def _temporal_from_python(value: Any) -> Any:
-    try:
-        from engram.temporal import from_python as convert  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover - the temporal library is part of engram
-        raise _unusable(value, "temporal values are not available") from None
-    return convert(value)
+    return temporal.from_python(value)
 
 
 def to_python(value: Any, graph: GraphAccess) -> Any:
@@ -116,8 +114,6 @@ def rel_snapshot(rel: RelRef, graph: GraphAccess) -> Relationship:
 
 
 def _temporal_to_python(value: Any) -> Any:
-    try:
-        from engram.temporal import to_python as convert  # type: ignore[attr-defined]
-    except ImportError:  # pragma: no cover
-        return value
-    return convert(value)
+    if isinstance(value, TemporalValue):
+        return temporal.to_python(value)
+    return value

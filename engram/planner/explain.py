@@ -191,6 +191,10 @@ def describe(op: lp.LogicalOp) -> tuple[str, dict[str, str]]:
             arrow = arrow.replace("[", f"[{symbol_name(r)}", 1)
             params = {"pattern": f"({symbol_name(a)}){arrow}({symbol_name(b)})"}
             return ("ExpandInto" if into else name), params
+        case lp.RelEndpoints(rel=r, left=a, right=b, direction=d):
+            arrow, _ = _rel((), d)
+            arrow = arrow.replace("[", f"[{symbol_name(r)}", 1)
+            return name, {"pattern": f"({symbol_name(a)}){arrow}({symbol_name(b)})"}
         case lp.VarExpand(source=a, rel=r, target=b, types=types, direction=d, min=lo, max=hi):
             arrow, _ = _rel(types, d, _bounds(lo, hi))
             arrow = arrow.replace("[", f"[{symbol_name(r)}", 1)

@@ -10,7 +10,7 @@ output `fields` (the symbols of its rows, in slot order) and its EXPLAIN paramet
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from dataclasses import fields as dataclass_fields
 from typing import ClassVar, Self
 
@@ -52,6 +52,7 @@ __all__ = [
     "ProcedureCall",
     "ProduceResults",
     "Project",
+    "RelEndpoints",
     "RemoveEntry",
     "RemoveItems",
     "SchemaOp",
@@ -69,9 +70,14 @@ __all__ = [
 ]
 
 
+_INPUTS = frozenset({"child", "left", "right"})
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LogicalOp:
     """Base of all logical operators."""
+
+    _fields: tuple[Symbol, ...] = field(init=False, repr=False, compare=False, default=())
 
     @property
     def children(self) -> tuple[LogicalOp, ...]:
@@ -79,18 +85,29 @@ class LogicalOp:
         return tuple(
             getattr(self, f.name)
             for f in dataclass_fields(self)
-            if f.name in ("child", "left", "right") and getattr(self, f.name) is not None
+            if f.name in _INPUTS and isinstance(getattr(self, f.name), LogicalOp)
         )
 
     def with_children(self, *children: LogicalOp) -> Self:
         """A copy with the direct inputs replaced, in `children` order."""
-        names = [f.name for f in dataclass_fields(self) if f.name in ("child", "left", "right")]
-        names = [name for name in names if getattr(self, name) is not None]
-        return replace(self, **dict(zip(names, children, strict=True)))
+        names = [
+            f.name
+            for f in dataclass_fields(self)
+            if f.name in _INPUTS and isinstance(getattr(self, f.name), LogicalOp)
+        ]
+        # the keyword arguments are operator fields, checked by the strict zip
+        return replace(self, **dict(zip(names, children, strict=True)))  # type: ignore[arg-type]
+
+    def __post_init__(self) -> None:
+        # computed once, bottom-up as plans are built: no recursion over deep plans
+        object.__setattr__(self, "_fields", self._compute_fields())
 
     @property
     def fields(self) -> tuple[Symbol, ...]:
         """Output symbols in slot order."""
+        return self._fields
+
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         raise NotImplementedError
 
     @property
@@ -109,8 +126,7 @@ class Start(LogicalOp):
 
     arguments: tuple[Symbol, ...] = ()
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return self.arguments
 
 
@@ -127,8 +143,7 @@ class MatchPattern(LogicalOp):
     patterns: tuple[BPathPattern, ...]
     predicates: tuple[BExpr, ...] = ()
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         out = list(self.child.fields)
         seen = set(out)
         for pattern in self.patterns:
@@ -149,8 +164,7 @@ class AllNodesScan(LogicalOp):
     child: LogicalOp
     symbol: Symbol
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return (*self.child.fields, self.symbol)
 
 
@@ -162,8 +176,7 @@ class LabelScan(LogicalOp):
     symbol: Symbol
     label: str
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return (*self.child.fields, self.symbol)
 
 
@@ -198,8 +211,7 @@ class IndexSeek(LogicalOp):
     upper_inclusive: bool = True
     unique: bool = False
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return (*self.child.fields, self.symbol)
 
 
@@ -211,8 +223,7 @@ class NodeByIdSeek(LogicalOp):
     symbol: Symbol
     ids: BExpr
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return (*self.child.fields, self.symbol)
 
 
@@ -236,8 +247,7 @@ class Expand(LogicalOp):
     direction: Direction
     into: bool = False
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         if self.into:
             return (*self.child.fields, self.rel)
         return (*self.child.fields, self.rel, self.target)
@@ -268,8 +278,7 @@ class VarExpand(LogicalOp):
     #: reversed before it is bound, so it is always in the pattern's written order
     reversed: bool = False
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         if self.into:
             return (*self.child.fields, self.rel)
         return (*self.child.fields, self.rel, self.target)
@@ -292,10 +301,32 @@ class ShortestPath(LogicalOp):
     rel_predicate: BExpr | None = None
     step_symbol: Symbol | None = None
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         out = (*self.child.fields, self.rel)
         return (*out, self.path) if self.path is not None else out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RelEndpoints(LogicalOp):
+    """Bind (or check) the end nodes of an already bound relationship in a pattern.
+
+    `direction` is as written from `left` to `right`; an undirected pattern gives both
+    orientations (one for a self-loop).
+    """
+
+    child: LogicalOp
+    rel: Symbol
+    left: Symbol
+    right: Symbol
+    direction: Direction
+    types: tuple[str, ...] = ()
+
+    def _compute_fields(self) -> tuple[Symbol, ...]:
+        out = list(self.child.fields)
+        for symbol in (self.left, self.right):
+            if symbol not in out:
+                out.append(symbol)
+        return tuple(out)
 
 
 # ---------------------------------------------------------------------------------------
@@ -309,8 +340,7 @@ class Filter(LogicalOp):
     child: LogicalOp
     predicates: tuple[BExpr, ...]
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return self.child.fields
 
 
@@ -321,8 +351,7 @@ class Project(LogicalOp):
     child: LogicalOp
     items: tuple[tuple[Symbol, BExpr], ...]
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         new = [symbol for symbol, _ in self.items]
         kept = [symbol for symbol in self.child.fields if symbol not in new]
         return (*kept, *new)
@@ -335,8 +364,7 @@ class Select(LogicalOp):
     child: LogicalOp
     symbols: tuple[Symbol, ...]
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return self.symbols
 
 
@@ -351,8 +379,7 @@ class Aggregate(LogicalOp):
     keys: tuple[tuple[Symbol, BExpr], ...]
     aggregates: tuple[tuple[Symbol, BAggregate], ...]
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return tuple(s for s, _ in self.keys) + tuple(s for s, _ in self.aggregates)
 
 
@@ -362,8 +389,7 @@ class Distinct(LogicalOp):
 
     child: LogicalOp
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return self.child.fields
 
 
@@ -374,8 +400,7 @@ class Sort(LogicalOp):
     child: LogicalOp
     items: tuple[tuple[BExpr, bool], ...]
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return self.child.fields
 
 
@@ -388,8 +413,7 @@ class Top(LogicalOp):
     limit: BExpr
     skip: BExpr | None = None
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return self.child.fields
 
 
@@ -400,8 +424,7 @@ class Skip(LogicalOp):
     child: LogicalOp
     count: BExpr
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return self.child.fields
 
 
@@ -412,8 +435,7 @@ class Limit(LogicalOp):
     child: LogicalOp
     count: BExpr
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return self.child.fields
 
 
@@ -425,8 +447,7 @@ class Unwind(LogicalOp):
     expression: BExpr
     symbol: Symbol
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return (*self.child.fields, self.symbol)
 
 
@@ -442,8 +463,7 @@ class Optional(LogicalOp):
     inner: LogicalOp
     new_symbols: tuple[Symbol, ...]
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return (*self.child.fields, *self.new_symbols)
 
 
@@ -462,8 +482,7 @@ class Union(LogicalOp):
     def with_children(self, *children: LogicalOp) -> Self:
         return replace(self, parts=tuple(children))
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return self.symbols
 
 
@@ -476,8 +495,7 @@ class ProcedureCall(LogicalOp):
     args: tuple[BExpr, ...]
     yields: tuple[tuple[str, Symbol], ...]
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return (*self.child.fields, *(symbol for _, symbol in self.yields))
 
 
@@ -487,8 +505,7 @@ class Eager(LogicalOp):
 
     child: LogicalOp
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return self.child.fields
 
 
@@ -499,8 +516,7 @@ class ProduceResults(LogicalOp):
     child: LogicalOp
     columns: tuple[tuple[str, Symbol], ...]
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return tuple(symbol for _, symbol in self.columns)
 
 
@@ -589,8 +605,7 @@ class Create(LogicalOp):
     rels: tuple[CreateRel, ...]
     paths: tuple[tuple[Symbol, tuple[Symbol, ...]], ...] = ()
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         new = [n.symbol for n in self.nodes] + [r.symbol for r in self.rels]
         new += [path for path, _ in self.paths]
         return (*self.child.fields, *new)
@@ -610,8 +625,7 @@ class Merge(LogicalOp):
     on_match: tuple[BSetItem, ...] = ()
     on_create: tuple[BSetItem, ...] = ()
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return (*self.child.fields, *self.new_symbols)
 
 
@@ -622,8 +636,7 @@ class SetItems(LogicalOp):
     child: LogicalOp
     items: tuple[BSetItem, ...]
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return self.child.fields
 
 
@@ -643,8 +656,7 @@ class RemoveItems(LogicalOp):
     child: LogicalOp
     items: tuple[RemoveEntry, ...]
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return self.child.fields
 
 
@@ -656,8 +668,7 @@ class Delete(LogicalOp):
     expressions: tuple[BExpr, ...]
     detach: bool = False
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return self.child.fields
 
 
@@ -670,8 +681,7 @@ class Foreach(LogicalOp):
     source: BExpr
     inner: LogicalOp
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return self.child.fields
 
 
@@ -682,6 +692,5 @@ class SchemaOp(LogicalOp):
     command: object
     columns: tuple[tuple[str, Symbol], ...] = ()
 
-    @property
-    def fields(self) -> tuple[Symbol, ...]:
+    def _compute_fields(self) -> tuple[Symbol, ...]:
         return tuple(symbol for _, symbol in self.columns)

@@ -47,6 +47,7 @@ from engram.planner.operators import (
     PlanPath,
     PlanUnique,
     Project,
+    RelEndpoints,
     SeekKind,
     ShortestPath,
     VarExpand,
@@ -116,6 +117,8 @@ class EdgeStep:
     source: Symbol
     target: Symbol
     into: bool
+    #: the relationship was bound before this MATCH: its ends are read, not searched
+    rel_bound: bool = False
 
 
 Step = ScanStep | EdgeStep
@@ -136,7 +139,9 @@ class NaiveStrategy:
         """Expansions before scans, each in pattern order; scans by label, never seeks."""
         edges = [c for c in candidates if isinstance(c, EdgeStep)]
         if edges:
-            return min(edges, key=lambda c: (c.edge.order, c.source != c.edge.left))
+            return min(
+                edges, key=lambda c: (not c.rel_bound, c.edge.order, c.source != c.edge.left)
+            )
         scans = [
             c for c in candidates if isinstance(c, ScanStep) and c.operator in ("all", "label")
         ]
@@ -218,6 +223,9 @@ class PatternBuilder:
         out: list[Step] = []
         for edge in self.edges:
             left_bound, right_bound = edge.left in self.bound, edge.right in self.bound
+            if edge.rel.symbol in self.bound:
+                out.append(EdgeStep(edge, edge.left, edge.right, into=False, rel_bound=True))
+                continue
             if edge.shortest is not None:
                 if left_bound and right_bound:
                     out.append(EdgeStep(edge=edge, source=edge.left, target=edge.right, into=True))
@@ -398,6 +406,17 @@ class PatternBuilder:
                 Direction.INCOMING if direction is Direction.OUTGOING else Direction.OUTGOING
             )
         self.edges.remove(edge)
+        if step.rel_bound:
+            self.plan = RelEndpoints(
+                child=self.plan,
+                rel=rel.symbol,
+                left=edge.left,
+                right=edge.right,
+                direction=rel.direction,
+                types=rel.types,
+            )
+            self.bound.update((edge.left, edge.right))
+            return
         if edge.shortest is not None:
             self._shortest(step, direction)
             return

@@ -153,7 +153,7 @@ class _Planner:
         current = start
         columns: tuple[tuple[str, Symbol], ...] = ()
         previous_wrote = False
-        for clause in query.clauses:
+        for clause in _merge_creates(query.clauses):
             writes = isinstance(clause, _UPDATES) or (
                 isinstance(clause, BCall) and clause.procedure.writes
             )
@@ -184,10 +184,7 @@ class _Planner:
                     child=current, expression=self.expr(clause.expression), symbol=clause.symbol
                 )
             case BWith():
-                current = self.projection(current, clause.projection)
-                if clause.where is not None:
-                    current = Filter(child=current, predicates=conjuncts(self.expr(clause.where)))
-                return current
+                return self.projection(current, clause.projection, clause.where)
             case BReturn():
                 return self.projection(current, clause.projection)
             case BCreate():
@@ -235,7 +232,9 @@ class _Planner:
         new = tuple(symbol for symbol in inner.fields if symbol not in bound)
         return Optional(child=current, inner=inner, new_symbols=new)
 
-    def projection(self, current: LogicalOp, projection: BProjection) -> LogicalOp:
+    def projection(
+        self, current: LogicalOp, projection: BProjection, where: BExpr | None = None
+    ) -> LogicalOp:
         items = projection.items
         if projection.is_aggregating:
             current = self.aggregate(current, projection)
@@ -255,6 +254,9 @@ class _Planner:
             current = Skip(child=current, count=self.expr(projection.skip))
         if projection.limit is not None:
             current = Limit(child=current, count=self.expr(projection.limit))
+        if where is not None:
+            # WITH ... WHERE may read variables from before the projection
+            current = Filter(child=current, predicates=conjuncts(self.expr(where)))
         if current.fields != symbols:
             current = Select(child=current, symbols=symbols)
         return current
@@ -403,6 +405,18 @@ class _Planner:
                 type=node.type,
             )
         return None
+
+
+def _merge_creates(clauses: tuple[BClause, ...]) -> list[BClause]:
+    """Adjacent CREATE clauses as one: same effect, no barrier between them."""
+    out: list[BClause] = []
+    for clause in clauses:
+        previous = out[-1] if out else None
+        if isinstance(clause, BCreate) and isinstance(previous, BCreate):
+            out[-1] = BCreate(patterns=previous.patterns + clause.patterns, origin=previous.origin)
+        else:
+            out.append(clause)
+    return out
 
 
 def _barrier(current: LogicalOp) -> LogicalOp:

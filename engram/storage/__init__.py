@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from engram.catalog import Catalog, IndexDef, Statistics
+from engram.storage import temporal_values  # noqa: F401 - registers the temporal codecs
 from engram.storage.adjacency import Direction, Expansion
 from engram.storage.codec import register_extension
 from engram.storage.indexing import Bound

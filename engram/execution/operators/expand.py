@@ -7,7 +7,7 @@ uniqueness per path, caching each node's adjacency for the rest of the query ste
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -181,3 +181,101 @@ class VarExpandExec(PhysicalOp):
             else:
                 used.discard(path.pop().id)
                 nodes.pop()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RelEndpointsExec(PhysicalOp):
+    """Ends of an already bound relationship: bind the unbound ones, check the bound ones.
+
+    `left` / `right` are slots of the input row, or -1 when the node is new (then it is
+    appended, left before right; the same new node on both sides is appended once).
+    """
+
+    child: PhysicalOp
+    rel: int
+    left: int
+    right: int
+    same_node: bool
+    direction: str
+    types: tuple[str, ...]
+
+    def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
+        types = set(self.types)
+        name = ctx.graph.rel_type_name
+        for batch in self.child.run(ctx, arg):
+            out: Batch = []
+            for row in batch:
+                rel = row[self.rel]
+                if types and not _typed(rel, types, name):
+                    continue
+                if type(rel) is RelRef:
+                    ends = self._orientations(rel)
+                elif isinstance(rel, list) and rel:
+                    ends = _walk(rel, self.direction)
+                else:
+                    continue
+                for start, end in ends:
+                    extended = self._bind(row, start, end)
+                    if extended is not None:
+                        out.append(extended)
+            if out:
+                yield out
+
+    def _orientations(self, rel: RelRef) -> list[tuple[int, int]]:
+        if self.direction == "->":
+            return [(rel.start, rel.end)]
+        if self.direction == "<-":
+            return [(rel.end, rel.start)]
+        if rel.start == rel.end:
+            return [(rel.start, rel.end)]
+        return [(rel.start, rel.end), (rel.end, rel.start)]
+
+    def _bind(self, row: Row, left: int, right: int) -> Row | None:
+        added: list[NodeRef] = []
+        for slot, node in ((self.left, left), (self.right, right)):
+            if slot >= 0:
+                bound = row[slot]
+                if bound is None or bound.id != node:
+                    return None
+        if self.same_node:
+            if left != right:
+                return None
+            if self.left < 0:
+                added.append(NodeRef(left))
+            return (*row, *added)
+        if self.left < 0:
+            added.append(NodeRef(left))
+        if self.right < 0:
+            added.append(NodeRef(right))
+        return (*row, *added)
+
+
+def _walk(rels: list[RelRef], direction: str) -> list[tuple[int, int]]:
+    """(first node, last node) of the trails a relationship list forms in `direction`."""
+    first = rels[0]
+    if direction == "->":
+        starts = [first.start]
+    elif direction == "<-":
+        starts = [first.end]
+    else:
+        starts = [first.start] if first.start == first.end else [first.start, first.end]
+    found = []
+    for start in starts:
+        node = start
+        for rel in rels:
+            if direction == "->" and rel.start == node:
+                node = rel.end
+            elif direction == "<-" and rel.end == node:
+                node = rel.start
+            elif direction == "--" and node in (rel.start, rel.end):
+                node = rel.other(node)
+            else:
+                break
+        else:
+            found.append((start, node))
+    return found
+
+
+def _typed(value: object, types: set[str], name: Callable[[int], str]) -> bool:
+    rels = value if isinstance(value, list) else [value]
+    return all(type(rel) is RelRef and name(rel.type_id) in types for rel in rels)

@@ -115,6 +115,8 @@ class CreateExec(PhysicalOp):
     rels: tuple[RelSpec, ...]
     paths: tuple[tuple[int, ...], ...]
     width: int
+    #: MERGE cannot create what it could never match: a null property value is an error
+    reject_nulls: bool = False
 
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
         for batch in self.child.run(ctx, arg):
@@ -127,7 +129,7 @@ class CreateExec(PhysicalOp):
         slot = len(row)
         graph, counters = ctx.graph, ctx.counters
         for spec in self.nodes:
-            props = _properties(spec.properties, tuple(built), ctx, spec.origin)
+            props = _properties(spec.properties, tuple(built), ctx, spec.origin, self.reject_nulls)
             node_id = graph.create_node(spec.labels, props)
             counters.nodes_created += 1
             counters.labels_added += len(set(spec.labels))
@@ -140,7 +142,7 @@ class CreateExec(PhysicalOp):
                 raise _located(
                     _type_error("a relationship needs a node at both ends, got null"), rel.origin
                 )
-            props = _properties(rel.properties, tuple(built), ctx, rel.origin)
+            props = _properties(rel.properties, tuple(built), ctx, rel.origin, self.reject_nulls)
             built[slot] = graph.create_relationship(rel.type, start.id, end.id, props)
             counters.relationships_created += 1
             counters.properties_set += len(props)
@@ -158,13 +160,26 @@ def _path(elements: list[Any]) -> PathValue:
 
 
 def _properties(
-    compiled: CompiledExpr | None, row: Row, ctx: ExecContext, origin: Span
+    compiled: CompiledExpr | None,
+    row: Row,
+    ctx: ExecContext,
+    origin: Span,
+    reject_nulls: bool = False,
 ) -> dict[str, Any]:
     if compiled is None:
         return {}
     try:
         value = compiled(row, ctx)
         mapping = property_map(value, ctx, "a pattern's properties")
+        if reject_nulls:
+            for key, item in mapping.items():
+                if item is None:
+                    raise QueryRuntimeError(
+                        f"cannot MERGE with a null value for property '{key}': null never "
+                        "matches, so the pattern could never be found again",
+                        detail=ErrorDetail.MERGE_READ_OWN_WRITES,
+                        kind=ErrorKind.SEMANTIC_ERROR,
+                    )
         return {k: storable(v, k) for k, v in mapping.items() if v is not None}
     except QueryError as error:
         raise _located(error, origin) from None

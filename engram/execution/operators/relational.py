@@ -234,6 +234,11 @@ class ProduceResultsExec(PhysicalOp):
 
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
         slots = self.slots
+        if not slots:
+            # a statement without RETURN: run it to the end, produce no rows
+            for _ in self.child.run(ctx, arg):
+                ctx.check()
+            return
         for batch in self.child.run(ctx, arg):
             ctx.check()
             yield [tuple([row[i] for i in slots]) for row in batch]

@@ -57,7 +57,8 @@ class CostStrategy:
         if isinstance(step, ScanStep):
             match step.operator:
                 case "all":
-                    return stats.node_count(None)
+                    # reading every node costs more than the rows it keeps
+                    return stats.node_count(None) * 1.05 + 1.0
                 case "label":
                     return stats.node_count(step.label)
                 case "id":
@@ -74,6 +75,8 @@ class CostStrategy:
                 return max(1.0, count * 0.05)
             return max(1.0, count * (0.1 if seek.kind is SeekKind.PREFIX else 0.3))
         edge = step.edge
+        if step.rel_bound:
+            return 1.0 if edge.rel.direction.value != "--" else 2.0
         direction = edge.rel.direction.value
         if step.source != edge.left and direction != "--":
             direction = "<-" if direction == "->" else "->"
@@ -92,7 +95,8 @@ class CostStrategy:
 def _binds(step: Step) -> tuple[Symbol, ...]:
     if isinstance(step, ScanStep):
         return (step.node,)
-    assert isinstance(step, EdgeStep)
+    if step.rel_bound:
+        return (step.edge.left, step.edge.right)
     return (step.edge.rel.symbol, step.target)
 
 
@@ -101,7 +105,10 @@ def _first_label(builder: PatternBuilder, symbol: Symbol) -> str | None:
     return labels[0] if labels else None
 
 
-def _tie(step: Step) -> tuple[int, int]:
+_SCAN_RANK = {"id": 0, "seek": 1, "label": 2, "all": 3}
+
+
+def _tie(step: Step) -> tuple[int, int, int]:
     if isinstance(step, EdgeStep):
-        return (0, step.edge.order)
-    return (1, step.order)
+        return (0, 0 if step.rel_bound else 1, step.edge.order)
+    return (1, _SCAN_RANK[step.operator], step.order)

@@ -1,0 +1,97 @@
+"""The temporal functions of the language, registered from `engram.temporal.functions`.
+
+`date()`, `datetime.truncate()`, `duration.between()` and the rest take the statement's
+clock from the execution context (one instant per statement, one per transaction), so
+`datetime()` is the same everywhere in a statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final
+
+from engram import types as t
+from engram.execution.context import ExecContext
+from engram.execution.functions import registry
+from engram.execution.functions.spec import FunctionSpec
+from engram.temporal.clock import TemporalContext
+from engram.temporal.functions import TEMPORAL_FUNCTION_SPECS, TemporalFunction
+
+__all__ = ["install", "temporal_context"]
+
+_CAMEL: Final = {
+    "inmonths": "inMonths",
+    "indays": "inDays",
+    "inseconds": "inSeconds",
+    "fromepoch": "fromEpoch",
+    "fromepochmillis": "fromEpochMillis",
+}
+
+_RESULT: Final = {
+    "date": t.DATE,
+    "localtime": t.LOCALTIME,
+    "time": t.TIME,
+    "localdatetime": t.LOCALDATETIME,
+    "datetime": t.DATETIME,
+    "duration": t.DURATION,
+}
+
+_CONTEXT_KEY: Final = "temporal-context"
+
+
+def temporal_context(ctx: ExecContext) -> TemporalContext:
+    """The statement's temporal clock (created once per statement)."""
+    found = ctx.cache.get(_CONTEXT_KEY)
+    if found is None:
+        started = ctx.started_ns
+        found = TemporalContext(started, ctx.transaction_started_ns or started)
+        ctx.cache[_CONTEXT_KEY] = found
+    return found
+
+
+def _display(name: str) -> str:
+    return ".".join(_CAMEL.get(part, part) for part in name.split("."))
+
+
+def _result(name: str) -> t.CypherType:
+    head, _, tail = name.partition(".")
+    if head == "duration" and tail in ("inmonths", "indays", "inseconds", "between"):
+        return t.DURATION
+    return _RESULT.get(head, t.ANY)
+
+
+def _bound(function: TemporalFunction) -> Callable[..., Any]:
+    impl = function.impl
+
+    def call(ctx: ExecContext, *args: Any) -> Any:
+        return impl(temporal_context(ctx), *args)
+
+    return call
+
+
+def _spec(function: TemporalFunction) -> FunctionSpec:
+    return FunctionSpec(
+        name=function.name,
+        display_name=_display(function.name),
+        impl=_bound(function),
+        min_arity=function.min_args,
+        max_arity=function.max_args,
+        result_type=_result(function.name),
+        propagates_null=False,
+        deterministic=not function.reads_clock,
+        needs_context=True,
+        description=f"Temporal function {_display(function.name)}.",
+    )
+
+
+_installed = False
+
+
+def install() -> None:
+    """Register every temporal function (once per process)."""
+    global _installed
+    if _installed:
+        return
+    for function in TEMPORAL_FUNCTION_SPECS.values():
+        registry.register(_spec(function), replace=True)
+    _installed = True
