@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 __all__ = ["MAX_DEPTH", "ExpressionBinder"]
 
 #: deepest expression nesting bound (deeper input gets a clear error, never a RecursionError)
-MAX_DEPTH: Final = 120
+MAX_DEPTH: Final = 250
 
 _INT_MIN: Final = -(2**63)
 _INT_MAX: Final = 2**63 - 1
@@ -96,6 +96,8 @@ class ExpressionBinder:
         self.patterns: PatternBinder | None = None
         self.subquery: SubqueryBinder | None = None
         self._depth = 0
+        #: aggregates bound so far outside subqueries (a projection compares before/after)
+        self.aggregate_count = 0
         self._handlers: dict[type, Callable[[ast.Expr, ExprContext], BExpr]] = {
             ast.Literal: self._literal,
             ast.Parameter: self._parameter,
@@ -406,6 +408,7 @@ class ExpressionBinder:
                 )
         result = functions.result_type(spec, [arg.type for arg in args])
         if aggregate:
+            self.aggregate_count += 1
             return BAggregate(
                 origin=expr.span, type=result, spec=spec, args=args, distinct=expr.distinct
             )
@@ -416,6 +419,7 @@ class ExpressionBinder:
         if spec is None:
             raise fail(ErrorDetail.UNKNOWN_FUNCTION, "unknown function 'count'", expr.span)
         self._aggregate_context("count", expr.span, ctx)
+        self.aggregate_count += 1
         return BAggregate(origin=expr.span, type=t.INTEGER, spec=spec, args=(), star=True)
 
     def _aggregate_context(self, name: str, span: Span, ctx: ExprContext) -> ExprContext:
@@ -593,6 +597,7 @@ class ExpressionBinder:
         if self.subquery is None:
             raise fail(ErrorDetail.UNSUPPORTED, "EXISTS subqueries are not available", expr.span)
         self._depth += 4  # a subquery costs more stack than one expression level
+        aggregates = self.aggregate_count  # the subquery's own aggregates are not ours
         try:
             if self._depth > MAX_DEPTH:
                 raise fail(
@@ -603,6 +608,7 @@ class ExpressionBinder:
             body = self.subquery(expr.query, ctx.scope)
         finally:
             self._depth -= 4
+            self.aggregate_count = aggregates
         return BExists(
             origin=expr.span, type=t.BOOLEAN, body=body, outer=outer_symbols(body, ctx.scope)
         )
