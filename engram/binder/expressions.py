@@ -58,8 +58,11 @@ if TYPE_CHECKING:
 __all__ = ["MAX_DEPTH", "ExpressionBinder"]
 
 #: deepest expression nesting bound (deeper input gets a clear error, never a RecursionError)
-MAX_DEPTH: Final = 250
+MAX_DEPTH: Final = 200
 
+#: depth charged for entering a subquery, which costs about ten times the stack of one
+#: expression level
+_SUBQUERY_COST: Final = 10
 _INT_MIN: Final = -(2**63)
 _INT_MAX: Final = 2**63 - 1
 _BOOLEAN_OPS: Final = frozenset({BinaryOp.AND, BinaryOp.OR, BinaryOp.XOR})
@@ -156,6 +159,12 @@ class ExpressionBinder:
             return handler(expr, ctx)
         finally:
             self._depth -= 1
+
+    def _bind_all(self, exprs: tuple[ast.Expr, ...], ctx: ExprContext) -> tuple[BExpr, ...]:
+        bound = []
+        for expr in exprs:  # a loop, not a generator: one stack frame less per level
+            bound.append(self.bind(expr, ctx))
+        return tuple(bound)
 
     def predicate(self, expr: ast.Expr, ctx: ExprContext) -> BExpr:
         """Bind a WHERE predicate: pattern predicates allowed, the result must be boolean."""
@@ -395,7 +404,7 @@ class ExpressionBinder:
                     expr.span,
                 )
             args_ctx = ctx.value()
-        args = tuple(self.bind(arg, args_ctx) for arg in expr.args)
+        args = self._bind_all(expr.args, args_ctx)
         for position, (arg, written) in enumerate(zip(args, expr.args, strict=True)):
             if inference.is_known(arg.type) and not functions.accepts_argument(
                 spec, position, arg.type
@@ -447,10 +456,9 @@ class ExpressionBinder:
         assert isinstance(expr, ast.Case)
         values = ctx.value()
         subject = None if expr.subject is None else self.bind(expr.subject, values)
-        whens = tuple(
-            (self.bind(when.condition, values), self.bind(when.result, values))
-            for when in expr.whens
-        )
+        whens: list[tuple[BExpr, BExpr]] = []
+        for when in expr.whens:  # loops, not generators: one stack frame less per level
+            whens.append((self.bind(when.condition, values), self.bind(when.result, values)))
         default = None if expr.default is None else self.bind(expr.default, values)
         results = [result.type for _, result in whens]
         results.append(t.NULL if default is None else default.type)
@@ -458,13 +466,13 @@ class ExpressionBinder:
             origin=expr.span,
             type=inference.join_all(results),
             subject=subject,
-            whens=whens,
+            whens=tuple(whens),
             default=default,
         )
 
     def _list(self, expr: ast.Expr, ctx: ExprContext) -> BExpr:
         assert isinstance(expr, ast.ListLiteral)
-        items = tuple(self.bind(item, ctx.value()) for item in expr.items)
+        items = self._bind_all(expr.items, ctx.value())
         element = inference.join_all([item.type for item in items])
         return BList(origin=expr.span, type=t.list_of(element), items=items)
 
@@ -596,7 +604,7 @@ class ExpressionBinder:
         assert isinstance(expr, ast.ExistsSubquery)
         if self.subquery is None:
             raise fail(ErrorDetail.UNSUPPORTED, "EXISTS subqueries are not available", expr.span)
-        self._depth += 4  # a subquery costs more stack than one expression level
+        self._depth += _SUBQUERY_COST
         aggregates = self.aggregate_count  # the subquery's own aggregates are not ours
         try:
             if self._depth > MAX_DEPTH:
@@ -607,7 +615,7 @@ class ExpressionBinder:
                 )
             body = self.subquery(expr.query, ctx.scope)
         finally:
-            self._depth -= 4
+            self._depth -= _SUBQUERY_COST
             self.aggregate_count = aggregates
         return BExists(
             origin=expr.span, type=t.BOOLEAN, body=body, outer=outer_symbols(body, ctx.scope)
