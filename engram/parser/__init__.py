@@ -1,3 +1,66 @@
-"""Parse stage: query text to an AST (`parse`); the only entry into this stage."""
+"""Parse stage: query text to an AST (`parse`); the only entry into this stage.
+
+>>> from engram.parser import parse
+>>> statement = parse("MATCH (p:Person) WHERE p.age > 30 RETURN p.name AS name")
+>>> type(statement.body).__name__
+'SingleQuery'
+>>> from engram.parser.printer import print_statement
+>>> print_statement(statement)
+'MATCH (p:Person) WHERE p.age > 30 RETURN p.name AS name'
+
+Every error is an `engram.errors.CypherSyntaxError` (kind ``SyntaxError``) carrying the
+query text, so ``str(error)`` shows the offending line with a caret.
+"""
 
 from __future__ import annotations
+
+from engram.errors import QueryError
+from engram.parser.ast import Expr, Statement
+from engram.parser.checks import MAX_DEPTH, check_expression, check_nesting, check_statement
+from engram.parser.keywords import KEYWORDS, NON_RESERVED, RESERVED
+from engram.parser.lalr import ParseFailure
+from engram.parser.syntax_errors import syntax_error
+from engram.parser.transformer import build_expression, build_statement
+
+__all__ = ["KEYWORDS", "MAX_DEPTH", "NON_RESERVED", "RESERVED", "parse", "parse_expression"]
+
+
+def parse(text: str) -> Statement:
+    """Parse one statement: a query or schema command, optionally under EXPLAIN/PROFILE.
+
+    Args:
+        text: the query text; a trailing ``;`` is allowed.
+
+    Returns:
+        The statement's AST, every node carrying its span in `text`.
+
+    Raises:
+        CypherSyntaxError: the text is not a statement of the language; the error
+            carries the text, the span of the offending part and, where one helps, a hint.
+    """
+    try:
+        check_nesting(text)
+        statement = build_statement(text)
+        check_statement(statement)
+    except ParseFailure as failure:
+        raise syntax_error(failure, text).with_source(text) from None
+    except QueryError as error:
+        raise error.with_source(text) from None
+    return statement
+
+
+def parse_expression(text: str) -> Expr:
+    """Parse one expression, e.g. ``n.age > 30 AND n.name STARTS WITH 'A'``.
+
+    Raises:
+        CypherSyntaxError: the text is not one expression of the language.
+    """
+    try:
+        check_nesting(text)
+        expression = build_expression(text)
+        check_expression(expression)
+    except ParseFailure as failure:
+        raise syntax_error(failure, text).with_source(text) from None
+    except QueryError as error:
+        raise error.with_source(text) from None
+    return expression

@@ -1,0 +1,274 @@
+"""Run the LALR(1) tables Lark computes and build the AST directly, without a parse tree.
+
+Lark analyses the grammar (`engram.parser.grammar`); this module drives its tables with
+a small loop: every reduction calls the rule's method on the AST builder with the
+rule's span and its children (filtered, with `[optional]` placeholders, the way Lark's
+tree builder would hand them over). That is several times faster than building and
+then transforming a Lark tree, and it never recurses, so input of any depth is safe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from lark import Lark
+from lark.grammar import Rule, Terminal
+from lark.parsers.lalr_analysis import Shift
+
+from engram.errors import InternalError, Span
+from engram.parser.lexer import Lexeme, Lexer, LexFailure
+
+__all__ = ["END", "LalrDriver", "ParseFailure"]
+
+#: the terminal that stands for the end of the text
+END: Final = "$END"
+
+
+class ParseFailure(Exception):
+    """The parser cannot go on at `position`.
+
+    Attributes:
+        position: offset of the offending token (the text's length at the end).
+        token: the offending token; None at the end of the text or when no terminal of
+            the language starts there.
+        accepted: the terminals the parser would have accepted there.
+        stack: the values on the parser's stack, innermost last.
+    """
+
+    def __init__(
+        self,
+        position: int,
+        token: Lexeme | None,
+        accepted: frozenset[str],
+        stack: Sequence[object],
+    ) -> None:
+        super().__init__(position)
+        self.position = position
+        self.token = token
+        self.accepted = accepted
+        self.stack = stack
+
+
+class _Splice(list[Any]):
+    """The children of one of Lark's helper rules (`x*`, `x+`), spliced into the parent."""
+
+
+# what a reduction does with the children on the stack
+_NONES, _CHILD, _SPLICE = 0, 1, 2
+
+
+@dataclass(frozen=True, slots=True)
+class _Reduction:
+    """How to reduce by one grammar rule."""
+
+    size: int
+    origin: str
+    steps: tuple[tuple[int, int], ...]  # (_NONES, count) | (_CHILD, index) | (_SPLICE, index)
+    function: Callable[..., object] | None  # the builder method, if the rule calls one
+    is_helper: bool  # one of Lark's helper rules (`x*`, `x+`): spliced into the parent
+    expand_single: bool  # a `?rule`: one child stands for itself
+    passthrough: bool  # reduces one child to itself (`?a: b`): only the state changes
+    direct: bool  # keeps every child as it is: the children are the arguments
+
+    def build(self, builder: object, children: list[Any], start: int, end: int) -> object:
+        args = self._arguments(children)
+        if self.is_helper:
+            return args
+        if self.expand_single and len(args) == 1:
+            return args[0]
+        assert self.function is not None
+        return self.function(builder, Span(start, end), *args)
+
+    def _arguments(self, children: list[Any]) -> list[Any]:
+        if self.direct:
+            return children
+        args: list[Any] = _Splice()
+        for kind, value in self.steps:
+            if kind == _CHILD:
+                args.append(children[value])
+            elif kind == _SPLICE:
+                if args:
+                    args.extend(children[value])
+                else:
+                    # a left-recursive helper: grow its list instead of copying it
+                    args = children[value]
+            else:
+                args.extend([None] * value)
+        return args
+
+
+_Action = tuple[bool, Any]  # (True, next state) or (False, _Reduction)
+
+
+class LalrDriver:
+    """Parse text with Lark's LALR tables, calling `builder_class` methods on reduction."""
+
+    def __init__(self, lark: Lark, builder_class: type) -> None:
+        table = lark.parser.parser.parser.parse_table
+        reductions: dict[Rule, _Reduction] = {}
+        self._actions: dict[int, dict[str, _Action]] = {}
+        self._gotos: dict[int, dict[str, int]] = {}
+        for state, row in table.states.items():
+            actions = self._actions.setdefault(state, {})
+            gotos = self._gotos.setdefault(state, {})
+            for symbol, (action, argument) in row.items():
+                name = str(symbol)
+                if action is Shift and not name.isupper():
+                    gotos[name] = argument
+                elif action is Shift:
+                    actions[name] = (True, argument)
+                else:
+                    if argument not in reductions:
+                        reductions[argument] = _reduction(argument, builder_class)
+                    actions[name] = (False, reductions[argument])
+        self._start_states = {str(name): state for name, state in table.start_states.items()}
+        self._end_states = {str(name): state for name, state in table.end_states.items()}
+        terminals = {
+            state: [name for name in actions if name != END]
+            for state, actions in self._actions.items()
+        }
+        self.lexer = Lexer(lark.terminals, lark.lexer_conf.ignore, terminals)
+
+    def parse(self, text: str, start: str, builder: object) -> object:
+        """Parse `text` from the start symbol `start`, building with `builder`.
+
+        Raises:
+            ParseFailure: the text is not in the language.
+        """
+        actions = self._actions
+        gotos = self._gotos
+        end_state = self._end_states[start]
+        states = [self._start_states[start]]
+        values: list[Any] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        token = self._next(text, 0, states, values)
+        while True:
+            kind = END if token is None else token.type
+            while True:
+                action = actions[states[-1]].get(kind)
+                if action is None:
+                    raise self._failure(text, token, states, values)
+                shift, target = action
+                if shift:
+                    assert token is not None
+                    states.append(target)
+                    values.append(token)
+                    starts.append(token.start)
+                    ends.append(token.end)
+                    break
+                if target.passthrough:
+                    del states[-1]
+                    states.append(gotos[states[-1]][target.origin])
+                    if token is None and states[-1] == end_state:
+                        return values[-1]
+                    continue
+                size = target.size
+                if size:
+                    children = values[-size:]
+                    first, last = starts[-size], ends[-1]
+                    del values[-size:], starts[-size:], ends[-size:], states[-size:]
+                else:
+                    children = []
+                    first = last = len(text) if token is None else token.start
+                values.append(target.build(builder, children, first, last))
+                starts.append(first)
+                ends.append(last)
+                states.append(gotos[states[-1]][target.origin])
+                if token is None and states[-1] == end_state:
+                    return values[-1]
+            token = self._next(text, token.end, states, values)
+
+    def _next(
+        self, text: str, position: int, states: list[int], values: list[Any]
+    ) -> Lexeme | None:
+        try:
+            return self.lexer.next(text, position, states[-1])
+        except LexFailure as failure:
+            accepted = self.accepted(states)
+            raise ParseFailure(failure.position, failure.found, accepted, values) from None
+
+    def _failure(
+        self, text: str, token: Lexeme | None, states: list[int], values: list[Any]
+    ) -> ParseFailure:
+        position = len(text) if token is None else token.start
+        return ParseFailure(position, token, self.accepted(states), tuple(values))
+
+    def accepted(self, states: Sequence[int]) -> frozenset[str]:
+        """The terminals the parser accepts next, given its state stack.
+
+        LALR merges states, so the current state lists some terminals that only other
+        contexts accept; each candidate is tried on a copy of the stack.
+        """
+        candidates = self._actions[states[-1]]
+        return frozenset(kind for kind in candidates if self._accepts(states, kind))
+
+    def _accepts(self, states: Sequence[int], kind: str) -> bool:
+        stack = list(states)
+        while True:
+            action = self._actions[stack[-1]].get(kind)
+            if action is None:
+                return False
+            shift, target = action
+            if shift:
+                return True
+            if target.size:
+                del stack[-target.size :]
+            stack.append(self._gotos[stack[-1]][target.origin])
+            if kind == END and stack[-1] in self._end_states.values():
+                return True
+
+
+def _reduction(rule: Rule, builder_class: type) -> _Reduction:
+    """How Lark's tree builder would hand this rule's children over, as a plan."""
+    origin = str(rule.origin.name)
+    name = str(rule.alias or origin)
+    steps = _steps(rule)
+    is_helper = origin.startswith("_")
+    expand_single = bool(rule.options.expand1 and not rule.alias)
+    function = None if is_helper else getattr(builder_class, name, None)
+    always_single = expand_single and _always_one_child(steps)
+    if function is None and not is_helper and not always_single:
+        raise InternalError(f"parser: no builder method for grammar rule '{name}'")
+    size = len(rule.expansion)
+    direct = not is_helper and steps == tuple((_CHILD, index) for index in range(size))
+    return _Reduction(
+        size=size,
+        origin=origin,
+        steps=steps,
+        function=function,
+        is_helper=is_helper,
+        expand_single=expand_single,
+        passthrough=always_single and size == 1,
+        direct=direct,
+    )
+
+
+def _steps(rule: Rule) -> tuple[tuple[int, int], ...]:
+    """Which stack children a rule keeps, where `[optional]` placeholders go, what splices."""
+    expansion = rule.expansion
+    empty = rule.options.empty_indices
+    if empty:
+        ones = "".join(str(int(flag)) for flag in empty).split("0")
+        nones = [len(run) for run in ones]
+    else:
+        nones = [0] * (len(expansion) + 1)
+    keep_tokens = rule.options.keep_all_tokens
+    steps: list[tuple[int, int]] = []
+    for index, symbol in enumerate(expansion):
+        if nones[index]:
+            steps.append((_NONES, nones[index]))
+        if isinstance(symbol, Terminal) and symbol.filter_out and not keep_tokens:
+            continue
+        is_helper = not symbol.is_term and str(symbol.name).startswith("_")
+        steps.append((_SPLICE if is_helper else _CHILD, index))
+    if nones[len(expansion)]:
+        steps.append((_NONES, nones[len(expansion)]))
+    return tuple(steps)
+
+
+def _always_one_child(steps: Iterable[tuple[int, int]]) -> bool:
+    kinds = [kind for kind, _value in steps]
+    return kinds == [_CHILD]

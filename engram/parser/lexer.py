@@ -1,0 +1,148 @@
+"""Split query text into tokens, offering in each parser state only what it accepts.
+
+This is Lark's contextual lexing, done by `engram.parser.lalr` without Lark's runtime:
+for every set of terminals a parser state accepts, one regular expression tries them
+in Lark's order (priority, then longest possible match, then name). Keywords are not
+tried on their own: an identifier that spells a keyword the state accepts becomes that
+keyword, so keywords always end at a word boundary (`ORb` is a name, not `OR` + `b`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Final, NamedTuple
+
+from lark.lexer import TerminalDef
+
+from engram.errors import Span
+
+__all__ = ["IDENTIFIER", "LexFailure", "Lexeme", "Lexer"]
+
+#: the identifier terminal, offered in every state
+IDENTIFIER: Final = "NAME"
+
+
+class Lexeme(NamedTuple):
+    """One token: its terminal's name, its text and where it is."""
+
+    type: str
+    text: str
+    start: int
+    end: int
+
+    @property
+    def span(self) -> Span:
+        """The token's half-open character span."""
+        return Span(self.start, self.end)
+
+
+class LexFailure(Exception):
+    """No terminal the parser accepts starts at `position`.
+
+    `found` is what some other terminal of the language reads there, if any: the token
+    is then valid text in the wrong place (an em dash where a minus cannot go).
+    """
+
+    def __init__(self, position: int, found: Lexeme | None) -> None:
+        super().__init__(position)
+        self.position = position
+        self.found = found
+
+
+@dataclass(frozen=True, slots=True)
+class _Scanner:
+    pattern: re.Pattern[str]
+    ignored: frozenset[str]
+    # terminal read by a regular expression → {text (upper case) → terminal it becomes}
+    conversions: Mapping[str, Mapping[str, str]]
+
+
+class Lexer:
+    """A contextual lexer over the grammar's terminal definitions."""
+
+    def __init__(
+        self,
+        terminals: Iterable[TerminalDef],
+        ignore: Iterable[str],
+        state_terminals: Mapping[int, Iterable[str]],
+    ) -> None:
+        self._terminals = {terminal.name: terminal for terminal in terminals}
+        self._ignore = frozenset(ignore)
+        self._scanners: dict[int, _Scanner] = {}
+        by_set: dict[frozenset[str], _Scanner] = {}
+        for state, names in state_terminals.items():
+            accepted = frozenset(name for name in names if name in self._terminals)
+            scanner = by_set.get(accepted)
+            if scanner is None:
+                scanner = by_set[accepted] = self._scanner(accepted | {IDENTIFIER})
+            self._scanners[state] = scanner
+        self._root = self._scanner(frozenset(self._terminals))
+
+    def next(self, text: str, position: int, state: int) -> Lexeme | None:
+        """The token at `position` for parser `state`, or None at the end of the text.
+
+        Raises:
+            LexFailure: nothing the state accepts starts at `position`.
+        """
+        scanner = self._scanners[state]
+        length = len(text)
+        while position < length:
+            match = scanner.pattern.match(text, position)
+            if match is None:
+                raise LexFailure(position, self._root_token(text, position))
+            kind = match.lastgroup
+            assert kind is not None
+            end = match.end()
+            if kind not in scanner.ignored:
+                value = match.group()
+                return Lexeme(_convert(scanner, kind, value), value, position, end)
+            position = end
+        return None
+
+    def skip_ignored(self, text: str, position: int) -> int:
+        """The first position at or after `position` that is not space or a comment."""
+        while position < len(text):
+            match = self._root.pattern.match(text, position)
+            if match is None or match.lastgroup not in self._ignore:
+                return position
+            position = match.end()
+        return position
+
+    def _root_token(self, text: str, position: int) -> Lexeme | None:
+        match = self._root.pattern.match(text, position)
+        if match is None or match.lastgroup is None:
+            return None
+        value = match.group()
+        return Lexeme(_convert(self._root, match.lastgroup, value), value, position, match.end())
+
+    def _scanner(self, names: frozenset[str]) -> _Scanner:
+        """One regular expression for `names` plus the ignored terminals, in Lark's order."""
+        terminals = [self._terminals[name] for name in names | self._ignore]
+        conversions: dict[str, dict[str, str]] = {}
+        embedded: set[str] = set()
+        for regexp in terminals:
+            if regexp.pattern.type != "re":
+                continue
+            for string in terminals:
+                if string.pattern.type != "str" or string.priority != regexp.priority:
+                    continue
+                value = string.pattern.value
+                flags = re.IGNORECASE if "i" in string.pattern.flags else 0
+                if re.fullmatch(regexp.pattern.to_regexp(), value, flags):
+                    key = value.upper() if flags else value
+                    conversions.setdefault(regexp.name, {})[key] = string.name
+                    embedded.add(string.name)
+        kept = [terminal for terminal in terminals if terminal.name not in embedded]
+        kept.sort(key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
+        pattern = "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in kept)
+        return _Scanner(re.compile(pattern), self._ignore, conversions)
+
+
+def _convert(scanner: _Scanner, kind: str, value: str) -> str:
+    """The terminal a regular-expression match stands for (an identifier may be a keyword)."""
+    table = scanner.conversions.get(kind)
+    if table is None or not value.isascii():
+        return kind
+    return table.get(value) or table.get(value.upper(), kind)
