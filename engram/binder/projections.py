@@ -61,9 +61,9 @@ def column_name(item: ast.ProjectionItem) -> str:
         return item.text
     if isinstance(item.expression, ast.Variable):
         return item.expression.name
-    from engram.parser.printer import print_expression  # type: ignore[import-not-found]
+    from engram.parser.printer import print_expression
 
-    return str(print_expression(item.expression))
+    return print_expression(item.expression)
 
 
 @dataclass(frozen=True, slots=True)
