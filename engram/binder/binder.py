@@ -67,7 +67,17 @@ def bind(
         state.is_updating = not isinstance(body, ast.ShowIndexes | ast.ShowConstraints)
         bound = BSchemaCommand(command=body)
     else:
-        bound = binder.query(body)
+        try:
+            bound = binder.query(body)
+        except RecursionError:
+            # the depth limits keep parsed statements far from this; a caller that is
+            # itself deep in the stack still gets a clear error, never a RecursionError
+            raise fail(
+                ErrorDetail.RESOURCE_LIMIT,
+                "statement nested too deeply to analyse",
+                None,
+                hint="split it with WITH, or pass large values as parameters",
+            ) from None
     return BStatement(
         body=bound,
         explain=statement.explain,

@@ -349,8 +349,10 @@ class BPatternComprehension(BExpr):
 class BNodePattern:
     """A node in a pattern.
 
-    `is_new` is false when the symbol was bound before this clause (the pattern then
-    refers to an existing node and its labels / properties are extra filters).
+    `is_new` is true on the occurrence that introduces the symbol and false when the
+    symbol was bound before: by an earlier clause, or earlier in this clause's patterns
+    (`(a)-->(b)-->(a)`: the second `a` is not new). A pattern that is not new refers to
+    that node; its labels / properties are extra filters.
     """
 
     origin: Span = field(compare=False, repr=False)
@@ -365,8 +367,10 @@ class BRelPattern:
     """A relationship in a pattern; `length` is (min, max) for variable length.
 
     For a variable-length relationship the symbol's kind is RELATIONSHIP_LIST and
-    `max` None means unbounded (never silently capped). `direction` is as written left to
-    right, relative to the node before it in the path.
+    `max` None means unbounded (never silently capped); `*` is `(1, None)`, `*..3` is
+    `(1, 3)`. `direction` is as written left to right, relative to the node before it in
+    the path. `is_new` as for nodes; a relationship that is not new was bound by an
+    earlier clause (one MATCH never uses a relationship variable twice).
     """
 
     origin: Span = field(compare=False, repr=False)
@@ -428,7 +432,12 @@ class BUnwind(BClause):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BProjectionItem:
-    """One projected column: `expression AS symbol`; `name` is the column name."""
+    """One projected column: `expression AS symbol`; `name` is the column name.
+
+    A bare variable projected under its own name (`WITH a`, `WITH a AS a`, the items of
+    `*`) keeps its symbol, so `symbol` is then the projected variable's symbol itself;
+    any other item gets a new symbol.
+    """
 
     symbol: Symbol
     expression: BExpr
@@ -602,7 +611,11 @@ class BCall(BClause):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BSingleQuery:
-    """A bound single query; `columns` are the RETURN column names (empty without RETURN)."""
+    """A bound single query; `columns` are the RETURN column names (empty without RETURN).
+
+    A standalone CALL's columns are its yielded fields. The body of an EXISTS subquery
+    or pattern predicate is a single query too, without RETURN.
+    """
 
     clauses: tuple[BClause, ...]
     columns: tuple[str, ...] = ()

@@ -74,7 +74,8 @@ class CallBinder:
                     f"procedure '{spec.name}' takes arguments; inside a larger query they "
                     "must be passed explicitly",
                     clause.span,
-                    hint=f"write CALL {spec.signature.split(' ::')[0]}",
+                    hint=f"write CALL {spec.name}({', '.join(f.name for f in spec.inputs)}) "
+                    "with the values in parentheses",
                 )
             for field in spec.inputs:
                 self.state.parameters.add(field.name)

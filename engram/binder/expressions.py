@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import TYPE_CHECKING, Final
 
 from engram import types as t
-from engram.binder import functions, inference
+from engram.binder import comprehensions, functions, inference
 from engram.binder.bound import (
     BAggregate,
     BBinary,
@@ -26,14 +27,11 @@ from engram.binder.bound import (
     BinaryOp,
     BIsNull,
     BList,
-    BListComprehension,
     BLiteral,
     BMap,
     BMapProjection,
     BParameter,
     BProperty,
-    BQuantifier,
-    BReduce,
     BSingleQuery,
     BSlice,
     BSubscript,
@@ -41,14 +39,19 @@ from engram.binder.bound import (
     BVariable,
     Symbol,
     UnaryOp,
-    VarKind,
+)
+from engram.binder.checks import (
+    check_boolean_operand,
+    check_has_properties,
+    check_index,
+    described,
+    outer_symbols,
 )
 from engram.binder.context import Aggregates, BinderState, ExprContext
 from engram.binder.diagnostics import fail, type_error, undefined_variable
 from engram.binder.scope import Scope
 from engram.binder.suggestions import did_you_mean
-from engram.binder.walk import referenced_symbols
-from engram.errors import ErrorDetail, ErrorKind, Span
+from engram.errors import ErrorDetail, Span
 from engram.parser import ast
 from engram.types import TypeKind
 
@@ -58,8 +61,11 @@ if TYPE_CHECKING:
 __all__ = ["MAX_DEPTH", "ExpressionBinder"]
 
 #: deepest expression nesting bound (deeper input gets a clear error, never a RecursionError)
-MAX_DEPTH: Final = 120
+MAX_DEPTH: Final = 200
 
+#: depth charged for entering a subquery, which costs about ten times the stack of one
+#: expression level
+_SUBQUERY_COST: Final = 10
 _INT_MIN: Final = -(2**63)
 _INT_MAX: Final = 2**63 - 1
 _BOOLEAN_OPS: Final = frozenset({BinaryOp.AND, BinaryOp.OR, BinaryOp.XOR})
@@ -69,19 +75,6 @@ _COMPARISONS: Final = frozenset(
 _STRING_OPS: Final = frozenset(
     {BinaryOp.STARTS_WITH, BinaryOp.ENDS_WITH, BinaryOp.CONTAINS, BinaryOp.REGEX}
 )
-#: values that have no properties: `x.key` on them is a TypeError
-_NO_PROPERTIES: Final = frozenset(
-    {
-        TypeKind.BOOLEAN,
-        TypeKind.INTEGER,
-        TypeKind.FLOAT,
-        TypeKind.NUMBER,
-        TypeKind.STRING,
-        TypeKind.LIST,
-        TypeKind.PATH,
-    }
-)
-_ENTITY_KINDS: Final = frozenset({VarKind.PATH, VarKind.RELATIONSHIP_LIST})
 
 _NO_CONTEXT: Final = ExprContext(scope=Scope())
 
@@ -96,6 +89,8 @@ class ExpressionBinder:
         self.patterns: PatternBinder | None = None
         self.subquery: SubqueryBinder | None = None
         self._depth = 0
+        #: aggregates bound so far outside subqueries (a projection compares before/after)
+        self.aggregate_count = 0
         self._handlers: dict[type, Callable[[ast.Expr, ExprContext], BExpr]] = {
             ast.Literal: self._literal,
             ast.Parameter: self._parameter,
@@ -112,9 +107,9 @@ class ExpressionBinder:
             ast.Case: self._case,
             ast.ListLiteral: self._list,
             ast.MapLiteral: self._map,
-            ast.ListComprehension: self._list_comprehension,
-            ast.Quantifier: self._quantifier,
-            ast.Reduce: self._reduce,
+            ast.ListComprehension: partial(comprehensions.list_comprehension, self),
+            ast.Quantifier: partial(comprehensions.quantifier, self),
+            ast.Reduce: partial(comprehensions.reduce, self),
             ast.PatternComprehension: self._pattern_comprehension,
             ast.PatternExpression: self._pattern_expression,
             ast.ExistsSubquery: self._exists,
@@ -155,6 +150,12 @@ class ExpressionBinder:
         finally:
             self._depth -= 1
 
+    def _bind_all(self, exprs: tuple[ast.Expr, ...], ctx: ExprContext) -> tuple[BExpr, ...]:
+        bound = []
+        for expr in exprs:  # a loop, not a generator: one stack frame less per level
+            bound.append(self.bind(expr, ctx))
+        return tuple(bound)
+
     def predicate(self, expr: ast.Expr, ctx: ExprContext) -> BExpr:
         """Bind a WHERE predicate: pattern predicates allowed, the result must be boolean."""
         bound = self.bind(expr, ctx.as_predicate())
@@ -162,7 +163,7 @@ class ExpressionBinder:
             raise fail(
                 ErrorDetail.INVALID_ARGUMENT_TYPE,
                 f"type mismatch: expected a BOOLEAN predicate in {ctx.place} "
-                f"but got {_described(bound)}",
+                f"but got {described(bound)}",
                 expr.span,
             )
         return bound
@@ -241,15 +242,15 @@ class ExpressionBinder:
         kind = subject.type.kind
         result = t.ANY
         if kind is TypeKind.LIST:
-            _check_index(index, t.INTEGER, ErrorDetail.LIST_ELEMENT_ACCESS_BY_NON_INTEGER)
+            check_index(index, t.INTEGER, ErrorDetail.LIST_ELEMENT_ACCESS_BY_NON_INTEGER)
             result = inference.element_type(subject.type)
         elif kind in (TypeKind.MAP, TypeKind.NODE, TypeKind.RELATIONSHIP):
-            _check_index(index, t.STRING, ErrorDetail.MAP_ELEMENT_ACCESS_BY_NON_STRING)
+            check_index(index, t.STRING, ErrorDetail.MAP_ELEMENT_ACCESS_BY_NON_STRING)
         elif kind is TypeKind.NULL:
             result = t.NULL
         elif kind is not TypeKind.ANY:
             raise type_error(
-                f"type mismatch: cannot index into {_described(subject)} with '[]'",
+                f"type mismatch: cannot index into {described(subject)} with '[]'",
                 expr.subject.span,
             )
         return BSubscript(origin=expr.span, type=result, subject=subject, index=index)
@@ -261,12 +262,10 @@ class ExpressionBinder:
         end = None if expr.end is None else self.bind(expr.end, ctx.value())
         for bound in (start, end):
             if bound is not None:
-                _check_index(bound, t.INTEGER, ErrorDetail.LIST_ELEMENT_ACCESS_BY_NON_INTEGER)
+                check_index(bound, t.INTEGER, ErrorDetail.LIST_ELEMENT_ACCESS_BY_NON_INTEGER)
         kind = subject.type.kind
         if kind not in (TypeKind.LIST, TypeKind.ANY, TypeKind.NULL):
-            raise type_error(
-                f"type mismatch: cannot slice {_described(subject)}", expr.subject.span
-            )
+            raise type_error(f"type mismatch: cannot slice {described(subject)}", expr.subject.span)
         return BSlice(origin=expr.span, type=subject.type, subject=subject, start=start, end=end)
 
     # -----------------------------------------------------------------------------------
@@ -276,7 +275,7 @@ class ExpressionBinder:
         assert isinstance(expr, ast.Unary)
         if expr.op is UnaryOp.NOT:
             operand = self.bind(expr.operand, ctx)
-            _check_boolean_operand(operand, "NOT", expr.operand.span)
+            check_boolean_operand(operand, "NOT", expr.operand.span)
             return BUnary(origin=expr.span, type=t.BOOLEAN, op=expr.op, operand=operand)
         literal = expr.operand
         if isinstance(literal, ast.Literal) and _is_number(literal.value):
@@ -286,7 +285,7 @@ class ExpressionBinder:
         if result is None:
             raise fail(
                 ErrorDetail.INVALID_ARGUMENT_TYPE,
-                f"type mismatch: cannot apply unary '{expr.op}' to {_described(operand)}",
+                f"type mismatch: cannot apply unary '{expr.op}' to {described(operand)}",
                 expr.span,
             )
         return BUnary(origin=expr.span, type=result, op=expr.op, operand=operand)
@@ -304,8 +303,8 @@ class ExpressionBinder:
         if op in _BOOLEAN_OPS:
             left = self.bind(expr.left, ctx)
             right = self.bind(expr.right, ctx)
-            _check_boolean_operand(left, str(op), expr.left.span)
-            _check_boolean_operand(right, str(op), expr.right.span)
+            check_boolean_operand(left, str(op), expr.left.span)
+            check_boolean_operand(right, str(op), expr.right.span)
             return BBinary(origin=expr.span, type=t.BOOLEAN, op=op, left=left, right=right)
         operands = ctx.value()
         left = self.bind(expr.left, operands)
@@ -316,7 +315,7 @@ class ExpressionBinder:
             if right.type.kind not in (TypeKind.LIST, TypeKind.ANY, TypeKind.NULL):
                 raise fail(
                     ErrorDetail.INVALID_ARGUMENT_TYPE,
-                    f"type mismatch: the right side of IN must be a LIST, not {_described(right)}",
+                    f"type mismatch: the right side of IN must be a LIST, not {described(right)}",
                     expr.right.span,
                 )
             result = t.BOOLEAN
@@ -325,8 +324,8 @@ class ExpressionBinder:
             if found is None:
                 raise fail(
                     ErrorDetail.INVALID_ARGUMENT_TYPE,
-                    f"type mismatch: cannot apply '{op}' to {_described(left)} "
-                    f"and {_described(right)}",
+                    f"type mismatch: cannot apply '{op}' to {described(left)} "
+                    f"and {described(right)}",
                     expr.span,
                 )
             result = found
@@ -348,7 +347,7 @@ class ExpressionBinder:
         ):
             raise fail(
                 ErrorDetail.INVALID_ARGUMENT_TYPE,
-                f"type mismatch: a label predicate needs a node, not {_described(subject)}",
+                f"type mismatch: a label predicate needs a node, not {described(subject)}",
                 expr.subject.span,
             )
         what = "relationship type" if subject.type.kind is TypeKind.RELATIONSHIP else "label"
@@ -393,7 +392,7 @@ class ExpressionBinder:
                     expr.span,
                 )
             args_ctx = ctx.value()
-        args = tuple(self.bind(arg, args_ctx) for arg in expr.args)
+        args = self._bind_all(expr.args, args_ctx)
         for position, (arg, written) in enumerate(zip(args, expr.args, strict=True)):
             if inference.is_known(arg.type) and not functions.accepts_argument(
                 spec, position, arg.type
@@ -401,11 +400,12 @@ class ExpressionBinder:
                 raise fail(
                     ErrorDetail.INVALID_ARGUMENT_TYPE,
                     f"type mismatch: function '{name}' does not accept "
-                    f"{_described(arg)} as argument {position + 1}",
+                    f"{described(arg)} as argument {position + 1}",
                     written.span,
                 )
         result = functions.result_type(spec, [arg.type for arg in args])
         if aggregate:
+            self.aggregate_count += 1
             return BAggregate(
                 origin=expr.span, type=result, spec=spec, args=args, distinct=expr.distinct
             )
@@ -416,6 +416,7 @@ class ExpressionBinder:
         if spec is None:
             raise fail(ErrorDetail.UNKNOWN_FUNCTION, "unknown function 'count'", expr.span)
         self._aggregate_context("count", expr.span, ctx)
+        self.aggregate_count += 1
         return BAggregate(origin=expr.span, type=t.INTEGER, spec=spec, args=(), star=True)
 
     def _aggregate_context(self, name: str, span: Span, ctx: ExprContext) -> ExprContext:
@@ -443,10 +444,9 @@ class ExpressionBinder:
         assert isinstance(expr, ast.Case)
         values = ctx.value()
         subject = None if expr.subject is None else self.bind(expr.subject, values)
-        whens = tuple(
-            (self.bind(when.condition, values), self.bind(when.result, values))
-            for when in expr.whens
-        )
+        whens: list[tuple[BExpr, BExpr]] = []
+        for when in expr.whens:  # loops, not generators: one stack frame less per level
+            whens.append((self.bind(when.condition, values), self.bind(when.result, values)))
         default = None if expr.default is None else self.bind(expr.default, values)
         results = [result.type for _, result in whens]
         results.append(t.NULL if default is None else default.type)
@@ -454,13 +454,13 @@ class ExpressionBinder:
             origin=expr.span,
             type=inference.join_all(results),
             subject=subject,
-            whens=whens,
+            whens=tuple(whens),
             default=default,
         )
 
     def _list(self, expr: ast.Expr, ctx: ExprContext) -> BExpr:
         assert isinstance(expr, ast.ListLiteral)
-        items = tuple(self.bind(item, ctx.value()) for item in expr.items)
+        items = self._bind_all(expr.items, ctx.value())
         element = inference.join_all([item.type for item in items])
         return BList(origin=expr.span, type=t.list_of(element), items=items)
 
@@ -483,7 +483,7 @@ class ExpressionBinder:
         ):
             raise type_error(
                 f"type mismatch: a map projection needs a node, relationship or map, "
-                f"not {_described(subject)}",
+                f"not {described(subject)}",
                 expr.subject.span,
             )
         items: list[tuple[str, str, BExpr | None]] = []
@@ -500,69 +500,6 @@ class ExpressionBinder:
 
     # -----------------------------------------------------------------------------------
     # scoped expressions
-
-    def _iteration(
-        self, variable: ast.Variable, source: BExpr, ctx: ExprContext, place: str
-    ) -> tuple[Symbol, ExprContext]:
-        """Declare a comprehension variable over `source` in a child scope."""
-        _check_list_source(source, place)
-        symbol = self.state.symbols.new(
-            variable.name, VarKind.VALUE, inference.element_type(source.type)
-        )
-        scope = ctx.scope.child()
-        scope.declare(symbol)
-        body = ctx.without_aggregates(f"a {place}").with_scope(scope)
-        return symbol, body
-
-    def _list_comprehension(self, expr: ast.Expr, ctx: ExprContext) -> BExpr:
-        assert isinstance(expr, ast.ListComprehension)
-        source = self.bind(expr.source, ctx.value())
-        symbol, body = self._iteration(expr.variable, source, ctx, "list comprehension")
-        where = None if expr.where is None else self.predicate(expr.where, body)
-        projection = None if expr.projection is None else self.bind(expr.projection, body.value())
-        result = source.type if projection is None else t.list_of(projection.type)
-        if result.kind is not TypeKind.LIST:
-            result = t.list_of(t.ANY)
-        return BListComprehension(
-            origin=expr.span,
-            type=result,
-            variable=symbol,
-            source=source,
-            where=where,
-            projection=projection,
-        )
-
-    def _quantifier(self, expr: ast.Expr, ctx: ExprContext) -> BExpr:
-        assert isinstance(expr, ast.Quantifier)
-        source = self.bind(expr.source, ctx.value())
-        symbol, body = self._iteration(expr.variable, source, ctx, f"{expr.kind}() predicate")
-        where = None if expr.where is None else self.predicate(expr.where, body)
-        return BQuantifier(
-            origin=expr.span,
-            type=t.BOOLEAN,
-            kind=expr.kind,
-            variable=symbol,
-            source=source,
-            where=where,
-        )
-
-    def _reduce(self, expr: ast.Expr, ctx: ExprContext) -> BExpr:
-        assert isinstance(expr, ast.Reduce)
-        init = self.bind(expr.init, ctx.value())
-        source = self.bind(expr.source, ctx.value())
-        variable, body = self._iteration(expr.variable, source, ctx, "reduce() expression")
-        accumulator = self.state.symbols.new(expr.accumulator.name, VarKind.VALUE, t.ANY)
-        body.scope.declare(accumulator)
-        expression = self.bind(expr.expression, body.value())
-        return BReduce(
-            origin=expr.span,
-            type=inference.join(init.type, expression.type),
-            accumulator=accumulator,
-            init=init,
-            variable=variable,
-            source=source,
-            expression=expression,
-        )
 
     def _pattern_comprehension(self, expr: ast.Expr, ctx: ExprContext) -> BExpr:
         assert isinstance(expr, ast.PatternComprehension)
@@ -592,7 +529,8 @@ class ExpressionBinder:
         assert isinstance(expr, ast.ExistsSubquery)
         if self.subquery is None:
             raise fail(ErrorDetail.UNSUPPORTED, "EXISTS subqueries are not available", expr.span)
-        self._depth += 4  # a subquery costs more stack than one expression level
+        self._depth += _SUBQUERY_COST
+        aggregates = self.aggregate_count  # the subquery's own aggregates are not ours
         try:
             if self._depth > MAX_DEPTH:
                 raise fail(
@@ -602,7 +540,8 @@ class ExpressionBinder:
                 )
             body = self.subquery(expr.query, ctx.scope)
         finally:
-            self._depth -= 4
+            self._depth -= _SUBQUERY_COST
+            self.aggregate_count = aggregates
         return BExists(
             origin=expr.span, type=t.BOOLEAN, body=body, outer=outer_symbols(body, ctx.scope)
         )
@@ -611,69 +550,6 @@ class ExpressionBinder:
         if self.patterns is None:
             raise AssertionError("pattern binder not connected")
         return self.patterns
-
-
-# ---------------------------------------------------------------------------------------
-# checks shared with the clause binders
-
-
-def outer_symbols(body: object, outer: Scope) -> tuple[Symbol, ...]:
-    """The symbols of `outer` that a subquery or comprehension body refers to, by id."""
-    found = [s for s in referenced_symbols(body) if outer.lookup(s.name) == s]
-    return tuple(sorted(found, key=lambda symbol: symbol.id))
-
-
-def check_has_properties(subject: BExpr, key: str, span: Span) -> None:
-    """Reject `x.key` where x certainly has no properties (a number, a path, ...).
-
-    A path or a relationship list bound by a pattern is a SyntaxError (the variable's
-    kind is wrong); other values are a TypeError (openCypher's split).
-    """
-    if isinstance(subject, BVariable) and subject.symbol.kind in _ENTITY_KINDS:
-        raise fail(
-            ErrorDetail.INVALID_ARGUMENT_TYPE,
-            f"type mismatch: {subject.symbol.kind} '{subject.symbol.name}' has no property '{key}'",
-            span,
-        )
-    if subject.type.kind in _NO_PROPERTIES:
-        raise type_error(
-            f"type mismatch: cannot read property '{key}' of {_described(subject)}",
-            span,
-        )
-
-
-def _check_index(index: BExpr, wanted: t.CypherType, detail: ErrorDetail) -> None:
-    if inference.is_known(index.type) and not wanted.accepts(index.type):
-        raise fail(
-            detail,
-            f"type mismatch: expected {wanted} as index but got {_described(index)}",
-            index.origin,
-            kind=ErrorKind.TYPE_ERROR,
-        )
-
-
-def _check_boolean_operand(operand: BExpr, op: str, span: Span) -> None:
-    if not inference.accepts_boolean(operand.type):
-        raise fail(
-            ErrorDetail.INVALID_ARGUMENT_TYPE,
-            f"type mismatch: {op} expects BOOLEAN operands but got {_described(operand)}",
-            span,
-        )
-
-
-def _check_list_source(source: BExpr, place: str) -> None:
-    if source.type.kind not in (TypeKind.LIST, TypeKind.ANY, TypeKind.NULL):
-        raise fail(
-            ErrorDetail.INVALID_ARGUMENT_TYPE,
-            f"type mismatch: a {place} iterates over a LIST, not {_described(source)}",
-            source.origin,
-        )
-
-
-def _described(bound: BExpr) -> str:
-    if isinstance(bound, BVariable):
-        return f"{bound.type} '{bound.symbol.name}'"
-    return str(bound.type)
 
 
 def _is_number(value: object) -> bool:

@@ -34,9 +34,10 @@ from engram.binder.bound import (
     Symbol,
     VarKind,
 )
+from engram.binder.checks import outer_symbols
 from engram.binder.context import BinderState, ExprContext
 from engram.binder.diagnostics import fail, undefined_variable
-from engram.binder.expressions import ExpressionBinder, outer_symbols
+from engram.binder.expressions import ExpressionBinder
 from engram.binder.scope import Scope
 from engram.errors import ErrorDetail
 from engram.parser import ast

@@ -63,7 +63,7 @@ def column_name(item: ast.ProjectionItem) -> str:
         return item.expression.name
     from engram.parser.printer import print_expression
 
-    return str(print_expression(item.expression))
+    return print_expression(item.expression)
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,11 +163,12 @@ class ProjectionBinder:
         ctx = ExprContext(scope=scope, aggregates=Aggregates.ALLOWED, place=clause)
         items = []
         for item in projection.items:
+            aggregates = self.expressions.aggregate_count
             expression = self.expressions.bind(item.expression, ctx)
             name = column_name(item)
             symbol = self._item_symbol(item, expression, name)
             bound = BProjectionItem(symbol=symbol, expression=expression, name=name)
-            items.append(_Item(bound, item, contains_aggregate(expression)))
+            items.append(_Item(bound, item, self.expressions.aggregate_count > aggregates))
         return items
 
     def _item_symbol(self, item: ast.ProjectionItem, expression: BExpr, name: str) -> Symbol:
@@ -248,7 +249,14 @@ class _LateBinder:
         self.clause = clause
         self.distinct = distinct
         self.is_aggregating = is_aggregating
-        self.substitutions = _substitutions(items, before)
+        self._substitutions: list[Substitution] | None = None
+
+    @property
+    def substitutions(self) -> list[Substitution]:
+        """The ORDER BY / WHERE rewrites, computed on first use (most projections have none)."""
+        if self._substitutions is None:
+            self._substitutions = _substitutions(self.items, self.before)
+        return self._substitutions
 
     def bind(self, expr: ast.Expr, part: str, *, predicate: bool = False) -> BExpr:
         """Bind `expr` as part `part` (`"ORDER BY"`, `"WHERE"`) of the projection."""
@@ -260,10 +268,11 @@ class _LateBinder:
                 self.after if self.distinct else Scope(dict(_names(self.items)), parent=self.before)
             )
             ctx = ExprContext(scope=scope, place=place, substitutions=tuple(self.substitutions))
+        aggregates = self.expressions.aggregate_count
         bound = (
             self.expressions.predicate(expr, ctx) if predicate else self.expressions.bind(expr, ctx)
         )
-        if self.is_aggregating and contains_aggregate(bound):
+        if self.expressions.aggregate_count > aggregates:
             raise fail(
                 ErrorDetail.INVALID_AGGREGATION,
                 f"{place} can only use aggregates that it projects",

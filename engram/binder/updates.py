@@ -27,9 +27,10 @@ from engram.binder.bound import (
     BVariable,
     VarKind,
 )
+from engram.binder.checks import check_has_properties
 from engram.binder.context import BinderState, ExprContext
 from engram.binder.diagnostics import fail, type_error
-from engram.binder.expressions import ExpressionBinder, check_has_properties
+from engram.binder.expressions import ExpressionBinder
 from engram.binder.patterns import PatternBinder, PatternMode
 from engram.binder.scope import Scope
 from engram.errors import ErrorDetail
