@@ -177,7 +177,7 @@ class GraphWriter(GraphView):
         for index_id, (index, entry) in after.items():
             if not index.unique or before.get(index_id, (None, None))[1] == entry:
                 continue
-            owner = self.unique_owner(index, entry.key)
+            owner = GraphView.unique_owner(self, index, entry.key)
             if owner is not None and owner != node_id:
                 raise self._violation(index, owner, entry.value_key)
 
@@ -261,9 +261,8 @@ class GraphWriter(GraphView):
     ) -> np.ndarray:
         """Create one node per property map, all with `labels`; returns their ids."""
         label_list = list(labels)
-        return np.asarray(
-            [self.create_node(label_list, props) for props in properties], dtype=np.int64
-        )
+        create = GraphWriter.create_node
+        return np.asarray([create(self, label_list, props) for props in properties], dtype=np.int64)
 
     def delete_node(self, node_id: int) -> bool:
         """Delete a node without checking its relationships (see `check_deleted_nodes`).
@@ -299,7 +298,7 @@ class GraphWriter(GraphView):
         if not overlay.unchecked_deletes:
             return
         ids = as_ids(sorted(overlay.unchecked_deletes))
-        degrees = self.degree(ids, Direction.BOTH)
+        degrees = GraphView.degree(self, ids, Direction.BOTH)
         connected = ids[degrees > 0]
         if len(connected):
             raise QueryRuntimeError(
@@ -313,11 +312,13 @@ class GraphWriter(GraphView):
     def detach_delete_node(self, node_id: int) -> int:
         """Delete a node and all its relationships; returns how many relationships went."""
         self._ensure_active()
-        if self.node_labels(node_id) is None:
+        if self._current_labels(node_id) is None:
             return 0
-        expansion = self.expand(as_ids([node_id]), Direction.BOTH)
-        deleted = sum(self.delete_relationship(int(rel)) for rel in expansion.relationship)
-        self.delete_node(node_id)
+        expansion = GraphView.expand(self, as_ids([node_id]), Direction.BOTH)
+        deleted = sum(
+            GraphWriter.delete_relationship(self, int(rel)) for rel in expansion.relationship
+        )
+        GraphWriter.delete_node(self, node_id)
         return deleted
 
     def set_node_property(self, node_id: int, key_id: int, value: Any) -> None:
@@ -337,7 +338,7 @@ class GraphWriter(GraphView):
 
     def remove_node_property(self, node_id: int, key_id: int) -> None:
         """Remove one property (no-op if absent)."""
-        self.set_node_property(node_id, key_id, None)
+        GraphWriter.set_node_property(self, node_id, key_id, None)
 
     def replace_node_properties(self, node_id: int, properties: Mapping[int, Any]) -> None:
         """Replace all properties of a node (None values are dropped)."""
@@ -407,8 +408,8 @@ class GraphWriter(GraphView):
         self._ensure_active()
         overlay = self._overlay
         self._check_ids(len(overlay.catalog.types), (type_id,), "relationship type")
-        start_labels = self.node_labels(start)
-        end_labels = start_labels if end == start else self.node_labels(end)
+        start_labels = self._current_labels(start)
+        end_labels = start_labels if end == start else self._current_labels(end)
         if start_labels is None or end_labels is None:
             missing = start if start_labels is None else end
             raise _not_found("node", missing, missing in overlay.deleted_nodes)
@@ -452,11 +453,26 @@ class GraphWriter(GraphView):
         state.deleted = True
         return True
 
+    def _current_labels(self, node_id: int) -> Iterable[int] | None:
+        """Labels of a node in this transaction's view, None if it does not exist.
+
+        Committed labels are cached: only this transaction writes while it is open.
+        """
+        overlay = self._overlay
+        state = overlay.nodes.get(node_id)
+        if state is not None:
+            return None if state.deleted else state.labels
+        cache = overlay.label_cache
+        if node_id in cache:
+            return cache[node_id]
+        labels = cache[node_id] = GraphView.node_labels(self, node_id)
+        return labels
+
     def _labels_for_stats(self, node_id: int) -> Iterable[int]:
         state = self._overlay.nodes.get(node_id)
         if state is not None:
             return state.labels
-        return self.node_labels(node_id) or ()
+        return self._current_labels(node_id) or ()
 
     def set_relationship_property(self, rel_id: int, key_id: int, value: Any) -> None:
         """Set one relationship property (None removes it)."""
@@ -474,7 +490,7 @@ class GraphWriter(GraphView):
 
     def remove_relationship_property(self, rel_id: int, key_id: int) -> None:
         """Remove one relationship property (no-op if absent)."""
-        self.set_relationship_property(rel_id, key_id, None)
+        GraphWriter.set_relationship_property(self, rel_id, key_id, None)
 
     def replace_relationship_properties(self, rel_id: int, properties: Mapping[int, Any]) -> None:
         """Replace all properties of a relationship."""
@@ -576,8 +592,9 @@ class GraphWriter(GraphView):
         overlay = self._overlay
         owners: dict[bytes, int] = {}
         delta = overlay.index_delta(index.id)
-        for batch in self.scan_label(index.label_id):
-            for node_id, props in zip(batch.tolist(), self.properties_of(batch), strict=True):
+        for batch in GraphView.scan_label(self, index.label_id):
+            properties = GraphView.properties_of(self, batch)
+            for node_id, props in zip(batch.tolist(), properties, strict=True):
                 entry = entry_for(index, props or {}, node_id)
                 if entry is None:
                     continue
