@@ -244,6 +244,29 @@ class _ListEditor:
         return ListUpdate(writes, not self.existed, is_empty, self.degree)
 
 
+def _append_in_place(
+    cursor: Cursor, prefix: bytes, added: dict[int, int], fresh: bool
+) -> ListUpdate | None:
+    """The common case without numpy: new pairs fit in the last chunk (or a new head).
+
+    Returns None when a tail chunk must be created (the general editor handles that).
+    """
+    packed = _pack([(neighbour, rel) for rel, neighbour in added.items()])
+    if not fresh:
+        cursor.seek_for_prev(prefix + _LAST)
+        if cursor.valid():
+            key = cursor.key()
+            if key.startswith(prefix):
+                raw = cursor.value()
+                count = (len(raw) - HEADER) // _PAIR
+                if count + len(added) > CHUNK_CAPACITY:
+                    return None
+                before = 0 if key == head_key(prefix) else _U64.unpack_from(raw, 8)[0]
+                update = (key, raw[8:] + packed, raw)
+                return ListUpdate([update], False, False, before + count + len(added))
+    return ListUpdate([(head_key(prefix), _HEAD + packed, None)], True, False, len(added))
+
+
 def update_list(
     cursor: Cursor,
     node_id: int,
@@ -269,7 +292,12 @@ def update_list(
     """
     if not change:
         return ListUpdate([], False, False, 0)
-    editor = _ListEditor(cursor, adjacency_list_prefix(node_id, direction, type_id), fresh=fresh)
+    prefix = adjacency_list_prefix(node_id, direction, type_id)
+    if not change.removed and len(change.added) <= CHUNK_CAPACITY:
+        update = _append_in_place(cursor, prefix, change.added, fresh)
+        if update is not None:
+            return update
+    editor = _ListEditor(cursor, prefix, fresh=fresh)
     if change.removed:
         editor.remove(change.removed)
     if change.added:

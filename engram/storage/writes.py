@@ -18,11 +18,7 @@ from typing import Any, Final
 import numpy as np
 
 from engram.catalog import PROPERTY_INDEX, IndexDef
-from engram.errors import (
-    ErrorDetail,
-    ErrorKind,
-    QueryRuntimeError,
-)
+from engram.errors import ErrorDetail, ErrorKind, InternalError, QueryRuntimeError
 from engram.storage import keys as layout
 from engram.storage.adjacency import Direction
 from engram.storage.codec import check_property_value, decode_node, decode_rel
@@ -344,6 +340,65 @@ class GraphWriter(SchemaWriter):
         overlay.list_change(end, layout.IN, type_id).added[rel_id] = start
         overlay.stats.relationship(type_id, start_labels, end_labels, +1)
         return rel_id
+
+    def create_relationships(
+        self,
+        type_id: int,
+        starts: Sequence[int] | np.ndarray,
+        ends: Sequence[int] | np.ndarray,
+        properties: Sequence[Mapping[int, Any]] | None = None,
+    ) -> np.ndarray:
+        """Create many relationships of one type (bulk loads); returns their ids.
+
+        Raises:
+            QueryRuntimeError: an end node does not exist or a property value is invalid;
+                nothing is created then.
+        """
+        self._ensure_active()
+        overlay = self._overlay
+        self._check_ids(len(overlay.catalog.types), (type_id,), "relationship type")
+        start_list, end_list = as_ids(starts).tolist(), as_ids(ends).tolist()
+        if len(start_list) != len(end_list) or (
+            properties is not None and len(properties) != len(start_list)
+        ):
+            raise InternalError("create_relationships needs aligned starts, ends and properties")
+        labels = {node: self._current_labels(node) for node in {*start_list, *end_list}}
+        missing = next((node for node, found in labels.items() if found is None), None)
+        if missing is not None:
+            raise _not_found("node", missing, missing in overlay.deleted_nodes)
+        checked = [_checked(props) for props in properties] if properties is not None else None
+        for props in checked or ():
+            self._check_ids(len(overlay.catalog.property_keys), props, "property key")
+        created = np.empty(len(start_list), dtype=np.int64)
+        combos: dict[tuple[int, int], int] = {}
+        added = overlay.type_added.setdefault(type_id, set())
+        for position, (start, end) in enumerate(zip(start_list, end_list, strict=True)):
+            rel_id = self._ids.next_rel_id()
+            state = RelState(None, type_id, start, end, {})
+            if checked is not None:
+                state.props = checked[position]
+            overlay.rels[rel_id] = state
+            overlay.new_rels.append(rel_id)
+            added.add(rel_id)
+            overlay.list_change(start, layout.OUT, type_id).added[rel_id] = end
+            overlay.list_change(end, layout.IN, type_id).added[rel_id] = start
+            combos[(start, end)] = combos.get((start, end), 0) + 1
+            created[position] = rel_id
+        self._count_relationships(type_id, combos, labels)
+        return created
+
+    def _count_relationships(
+        self,
+        type_id: int,
+        combos: dict[tuple[int, int], int],
+        labels: Mapping[int, Iterable[int] | None],
+    ) -> None:
+        by_labels: dict[tuple[frozenset[int], frozenset[int]], int] = {}
+        for (start, end), count in combos.items():
+            key = (frozenset(labels[start] or ()), frozenset(labels[end] or ()))
+            by_labels[key] = by_labels.get(key, 0) + count
+        for (start_labels, end_labels), count in by_labels.items():
+            self._overlay.stats.relationship(type_id, start_labels, end_labels, count)
 
     def delete_relationship(self, rel_id: int) -> bool:
         """Delete a relationship; returns False if it does not exist."""

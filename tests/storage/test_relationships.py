@@ -266,3 +266,23 @@ def test_chunk_edge_cases_typed_and_untyped_paths_agree(store, schema):
     check([])
     with store.begin_read() as tx:
         assert tx.statistics.degree(schema.knows, outgoing=True).lists == 0
+
+
+def test_batch_relationship_creation(store, schema):
+    with store.begin_write() as tx:
+        people = [tx.create_node([schema.person]) for _ in range(4)]
+        city = tx.create_node([schema.city])
+    with store.begin_write() as tx:
+        created = tx.create_relationships(
+            schema.lives_in, people, [city] * 4, [{schema.age: i} for i in range(4)]
+        )
+        assert created.dtype == np.int64
+        assert len(set(created.tolist())) == 4
+        with pytest.raises(QueryRuntimeError, match="does not exist"):
+            tx.create_relationships(schema.knows, [people[0]], [999])
+        assert tx.count_relationships() == 4  # the failed batch created nothing
+    with store.begin_read() as tx:
+        assert tx.degree(np.array([city]), Direction.IN).tolist() == [4]
+        assert tx.relationship_property_of(created, schema.age) == [0, 1, 2, 3]
+        assert tx.statistics.pattern_count(schema.person, schema.lives_in, schema.city) == 4
+        assert check_integrity(tx) == []
