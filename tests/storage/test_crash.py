@@ -80,7 +80,11 @@ def run_writer(path: Path, first: int, rng: random.Random) -> list[int]:
         assert ready == "ready", ready + (writer.stderr.read() if writer.stderr else "")
         time.sleep(rng.uniform(0.02, 0.6))
         os.kill(writer.pid, signal.SIGKILL)
-        out, err = writer.communicate(timeout=60)
+        writer.wait(timeout=60)
+        # read through the same buffered stream as `readline`: `communicate` would read
+        # the raw pipe and miss lines that readline already buffered
+        out = writer.stdout.read()
+        err = writer.stderr.read() if writer.stderr else ""
     assert writer.returncode == -signal.SIGKILL, f"the writer failed:\n{err}"
     return [int(line) for line in out.split()]
 
@@ -118,7 +122,7 @@ def verify(path: Path, oracle: Model, acknowledged: int, report: CrashReport) ->
     return committed
 
 
-def run_cycles(path: Path, cycles: int, seed: int) -> CrashReport:
+def run_cycles(path: Path, cycles: int, seed: int, progress: bool = False) -> CrashReport:
     rng = random.Random(seed)
     report = CrashReport()
     oracle = Model()
@@ -135,6 +139,8 @@ def run_cycles(path: Path, cycles: int, seed: int) -> CrashReport:
         report.cycles += 1
         assert report.lost == 0
         assert report.partial == 0
+        if progress and report.cycles % 10 == 0:
+            print(f"cycle {report.cycles}: {committed} committed", flush=True)
     report.committed = committed
     return report
 
@@ -148,7 +154,7 @@ def test_crash_cycles(tmp_path):
 
 @pytest.mark.slow
 def test_crash_cycles_long(tmp_path):
-    report = run_cycles(tmp_path / "db", cycles=200, seed=2)
+    report = run_cycles(tmp_path / "db", cycles=200, seed=2, progress=True)
     print(f"\ncrash test: {report.summary()}")
     assert report.cycles == 200
     assert (report.lost, report.partial, report.integrity_problems) == (0, 0, 0)
