@@ -216,13 +216,17 @@ class _Builder:
 
     def indexes(self) -> None:
         overlay = self.overlay
+        nodes = overlay.nodes
         for index_id, delta in overlay.indexes.items():
             fresh = index_id in overlay.created_indexes
             for key in delta.removed:
                 if key not in delta.added:
                     self.delete(key)
             for key, payload in delta.added.items():
-                self.put(key, payload, fresh=fresh)
+                # a non-unique entry names its node: a node created here has no old entry
+                state = nodes.get(int.from_bytes(key[-8:], "big")) if not fresh else None
+                new_node = key[0] == layout.INDEX and state is not None and state.base_raw is None
+                self.put(key, payload, fresh=fresh or new_node)
 
     def resolve_old(self, kv: KeyValueBackend) -> None:
         unknown = [key for key in self.writes if key not in self.fresh and key not in self.old]

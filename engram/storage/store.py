@@ -287,8 +287,12 @@ class Store:
             self._write_horizon = self._synced = counters.version
 
     def end_read(self, version: int) -> None:
-        """Called by a read transaction when it ends."""
+        """Called by a read transaction when it is closed."""
         self._readers.remove(version)
+
+    def abandon_read(self, version: int) -> None:
+        """Called by the finalizer of a read transaction that was never closed."""
+        self._readers.release_later(version)
 
     def begin_write(self, timeout: float | None = None) -> WriteTransaction:
         """Start the write transaction, waiting up to `timeout` seconds for another one.
