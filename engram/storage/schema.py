@@ -10,6 +10,7 @@ existing data violates it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from numbers import Integral
 from typing import Any, Protocol
 
 from engram.catalog import PROPERTY_INDEX, Catalog, IndexDef, IndexState, NameKind
@@ -103,9 +104,11 @@ class SchemaWriter(GraphView):
         """The id of property key `name`, created if new."""
         return self._intern(NameKind.PROPERTY_KEY, name)
 
-    def _check_ids(self, table_size: int, ids: Iterable[int], what: str) -> None:
+    def _check_ids(self, table_size: int, ids: Iterable[object], what: str) -> None:
         for item in ids:
-            if not 0 <= item < table_size:
+            if not isinstance(item, Integral):
+                raise InternalError(f"{what} ids must be integers, got {item!r}")
+            if not 0 <= int(item) < table_size:
                 raise InternalError(f"unknown {what} id {item}")
 
     # schema --------------------------------------------------------------------------
