@@ -260,6 +260,16 @@ class GraphWriter(GraphReader, Protocol):
         """Create a relationship; returns its id."""
         ...
 
+    def create_relationships(
+        self,
+        type_id: int,
+        starts: Ids,
+        ends: Ids,
+        properties: Sequence[Mapping[int, Any]] | None = None,
+    ) -> np.ndarray:
+        """Create many relationships of one type; returns their ids."""
+        ...
+
     def delete_relationship(self, rel_id: int) -> bool:
         """Delete a relationship; False if it does not exist."""
         ...

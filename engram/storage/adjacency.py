@@ -1,55 +1,31 @@
-"""Adjacency lists: the chunk format, batched expansion and degree reads, chunk rewriting.
+"""Adjacency reads: expansion and degrees of many nodes at once, as numpy arrays.
 
-One list per (node, direction, relationship type) holds (neighbour id, relationship id)
-pairs as little-endian int64, split into chunks of at most `CHUNK_CAPACITY` pairs. A
-chunk's key ends with the id of the first relationship it was created with; lists only
-grow at the end (relationship ids increase), so pairs are in relationship-id order
-across chunks and the chunk holding relationship ``r`` is the last chunk whose key is
-``<= r`` (one `seek_for_prev`). Appending to a supernode rewrites its last chunk only.
-
-Chunk value: ``version(8) prior(8) pairs(16 * n)``, where ``prior`` is how many pairs
-the list held before this chunk when the chunk was started (a cheap degree estimate for
-statistics).
+Lists are stored in chunks (layout in `engram.storage.chunks`). A typed expansion reads
+the head chunk of every (node, direction, type) list with one batched multi-get and
+range-scans only the lists whose head records tail chunks (nodes with more than
+`CHUNK_CAPACITY` relationships of a type); an untyped expansion scans each node's
+lists per direction. Chunk payloads are joined and decoded in one numpy call.
 """
 
 from __future__ import annotations
 
 import enum
 import struct
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
 import numpy as np
 
-from engram.errors import CorruptionError
-from engram.storage.keys import (
-    IN,
-    OUT,
-    adjacency_key,
-    adjacency_list_prefix,
-    adjacency_node_prefix,
-)
+from engram.storage.chunks import CHUNK_CAPACITY, HEADER, head_key, tail_count
+from engram.storage.keys import IN, OUT, adjacency_list_prefix, adjacency_node_prefix, prefix_end
 from engram.storage.mvcc import VersionedReader
 from engram.storage.rocks import Cursor
 
-__all__ = [
-    "CHUNK_CAPACITY",
-    "Direction",
-    "Expansion",
-    "ListChange",
-    "ListUpdate",
-    "degree_base",
-    "expand_base",
-    "update_list",
-]
+__all__ = ["CHUNK_CAPACITY", "Direction", "Expansion", "degree_base", "expand_base"]
 
-CHUNK_CAPACITY: Final = 256
-_HEADER: Final = 16
 _PAIR: Final = 16
-_U64 = struct.Struct(">Q")
-_LAST: Final = b"\xff" * 8
-_SEEK_LIMIT: Final = 64
+_TAILS_FROM: Final = struct.pack(">Q", 1)
 
 
 class Direction(enum.IntEnum):
@@ -135,7 +111,7 @@ class _Collector:
         self.directions: list[int] = []
 
     def add(self, source: int, key: bytes, value: bytes) -> None:
-        payload = memoryview(value)[_HEADER:]
+        payload = memoryview(value)[HEADER:]
         self.payloads.append(payload)
         self.counts.append(len(payload) // _PAIR)
         self.sources.append(source)
@@ -189,20 +165,43 @@ def _chunks(
         cursor.next()
 
 
+def _collect_typed(
+    reader: VersionedReader,
+    node_ids: np.ndarray,
+    direction: Direction,
+    type_ids: list[int],
+) -> _Collector:
+    collector = _Collector()
+    stored_directions = direction.stored
+    lists = [
+        (position, adjacency_list_prefix(node_id, stored, type_id))
+        for position, node_id in enumerate(node_ids.tolist())
+        for stored in stored_directions
+        for type_id in type_ids
+    ]
+    heads = reader.multi_get([head_key(prefix) for _, prefix in lists])
+    for (position, prefix), raw in zip(lists, heads, strict=True):
+        if raw is None:
+            continue
+        collector.add(position, prefix, raw)
+        if tail_count(raw):
+            for key, value in reader.scan(prefix + _TAILS_FROM, prefix_end(prefix)):
+                collector.add(position, key, value)
+    return collector
+
+
 def _collect(
     reader: VersionedReader,
     node_ids: np.ndarray,
     direction: Direction,
     type_ids: Sequence[int] | None,
 ) -> _Collector:
-    collector = _Collector()
     if type_ids is not None:
-        type_ids = sorted(set(type_ids))
-        if not type_ids:
-            return collector
+        return _collect_typed(reader, node_ids, direction, sorted(set(type_ids)))
+    collector = _Collector()
     cursor = reader.current_cursor()
     for position, node_id in enumerate(node_ids.tolist()):
-        for prefix in _prefixes(node_id, direction, type_ids):
+        for prefix in _prefixes(node_id, direction, None):
             for key, value in _chunks(reader, cursor, prefix):
                 collector.add(position, key, value)
     return collector
@@ -235,166 +234,3 @@ def degree_base(
     if collector.counts:
         np.add.at(degrees, np.asarray(collector.sources), np.asarray(collector.counts))
     return degrees
-
-
-# commit side -------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class ListChange:
-    """What a transaction did to one adjacency list: appended and removed relationships."""
-
-    added: dict[int, int] = field(default_factory=dict)  # relationship id -> neighbour id
-    removed: set[int] = field(default_factory=set)
-
-    def __bool__(self) -> bool:
-        return bool(self.added or self.removed)
-
-
-@dataclass(frozen=True, slots=True)
-class ListUpdate:
-    """Chunk writes for one list: (key, new payload or None to delete, old raw value)."""
-
-    writes: list[tuple[bytes, bytes | None, bytes | None]]
-    was_empty: bool
-    is_empty: bool
-    degree_estimate: int
-
-
-def _pairs(raw: bytes) -> np.ndarray:
-    return np.frombuffer(raw, dtype="<i8", offset=_HEADER).reshape(-1, 2)
-
-
-def _prior(raw: bytes) -> int:
-    prior: int = _U64.unpack_from(raw, 8)[0]
-    return prior
-
-
-def _payload(prior: int, pairs: np.ndarray) -> bytes:
-    return _U64.pack(prior) + np.ascontiguousarray(pairs, dtype="<i8").tobytes()
-
-
-class _ListEditor:
-    """Rewrites the chunks of one list against the latest committed data."""
-
-    def __init__(self, cursor: Cursor, prefix: bytes) -> None:
-        self.cursor = cursor
-        self.prefix = prefix
-        self.old: dict[bytes, bytes] = {}
-        self.pairs: dict[bytes, np.ndarray] = {}
-        self.deleted: set[bytes] = set()
-        self.modified: set[bytes] = set()
-        self.new: list[tuple[bytes, bytes]] = []
-
-    def _load(self, key: bytes, raw: bytes) -> np.ndarray:
-        if key not in self.pairs:
-            self.old[key] = raw
-            self.pairs[key] = _pairs(raw)
-        return self.pairs[key]
-
-    def has_chunks(self) -> bool:
-        self.cursor.seek(self.prefix)
-        while self.cursor.valid():
-            key = self.cursor.key()
-            if not key.startswith(self.prefix):
-                return False
-            if key not in self.deleted:
-                return True
-            self.cursor.next()
-        return False
-
-    def remove(self, removed: set[int]) -> None:
-        by_chunk: dict[bytes, list[int]] = {}
-        if len(removed) > _SEEK_LIMIT:
-            self._remove_by_scan(removed)
-            return
-        for rel_id in sorted(removed):
-            self.cursor.seek_for_prev(self.prefix + _U64.pack(rel_id))
-            key = self.cursor.key() if self.cursor.valid() else b""
-            if not key.startswith(self.prefix):
-                raise CorruptionError(f"relationship {rel_id} is missing from its adjacency list")
-            self._load(key, self.cursor.value())
-            by_chunk.setdefault(key, []).append(rel_id)
-        for key, rel_ids in by_chunk.items():
-            self._drop(key, np.asarray(rel_ids, dtype=np.int64))
-
-    def _remove_by_scan(self, removed: set[int]) -> None:
-        wanted = np.fromiter(removed, dtype=np.int64, count=len(removed))
-        self.cursor.seek(self.prefix)
-        while self.cursor.valid():
-            key = self.cursor.key()
-            if not key.startswith(self.prefix):
-                break
-            pairs = self._load(key, self.cursor.value())
-            if np.isin(pairs[:, 1], wanted).any():
-                self._drop(key, wanted)
-            self.cursor.next()
-
-    def _drop(self, key: bytes, rel_ids: np.ndarray) -> None:
-        pairs = self.pairs[key]
-        kept = pairs[~np.isin(pairs[:, 1], rel_ids)]
-        self.pairs[key] = kept
-        self.modified.add(key)
-        if len(kept) == 0:
-            self.deleted.add(key)
-
-    def append(self, added: dict[int, int], node_id: int, direction: int, type_id: int) -> int:
-        entries = np.array([(nbr, rel) for rel, nbr in added.items()], dtype="<i8").reshape(-1, 2)
-        self.cursor.seek_for_prev(self.prefix + _LAST)
-        last_key = self.cursor.key() if self.cursor.valid() else b""
-        prior = 0
-        if last_key.startswith(self.prefix) and last_key not in self.deleted:
-            current = self._load(last_key, self.cursor.value())
-            prior = _prior(self.old[last_key])
-            room = CHUNK_CAPACITY - len(current)
-            if room > 0:
-                self.pairs[last_key] = np.concatenate([current, entries[:room]])
-                self.modified.add(last_key)
-                entries = entries[room:]
-            prior += len(self.pairs[last_key])
-        while len(entries):
-            chunk, entries = entries[:CHUNK_CAPACITY], entries[CHUNK_CAPACITY:]
-            key = adjacency_key(node_id, direction, type_id, int(chunk[0, 1]))
-            self.new.append((key, _payload(prior, chunk)))
-            prior += len(chunk)
-        return prior
-
-    def writes(self) -> list[tuple[bytes, bytes | None, bytes | None]]:
-        out: list[tuple[bytes, bytes | None, bytes | None]] = []
-        for key in self.modified:
-            old = self.old[key]
-            if key in self.deleted:
-                out.append((key, None, old))
-            else:
-                out.append((key, _payload(_prior(old), self.pairs[key]), old))
-        out.extend((key, payload, None) for key, payload in self.new)
-        return out
-
-
-def update_list(
-    cursor: Cursor, node_id: int, direction: int, type_id: int, change: ListChange
-) -> ListUpdate:
-    """Apply one list's changes to the latest committed chunks (the writer's view).
-
-    Raises:
-        CorruptionError: a relationship to remove is not in the list.
-    """
-    editor = _ListEditor(cursor, adjacency_list_prefix(node_id, direction, type_id))
-    was_empty = not editor.has_chunks()
-    if change.removed:
-        if was_empty:
-            raise CorruptionError(f"adjacency list of node {node_id} is missing")
-        editor.remove(change.removed)
-    degree = 0
-    if change.added:
-        degree = editor.append(change.added, node_id, direction, type_id)
-    is_empty = not change.added and (was_empty or not editor.has_chunks())
-    return ListUpdate(editor.writes(), was_empty, is_empty, degree)
-
-
-def list_pairs(raw_values: Iterable[bytes]) -> np.ndarray:
-    """All (neighbour, relationship) pairs of the given raw chunk values."""
-    payloads = [memoryview(raw)[_HEADER:] for raw in raw_values]
-    if not payloads:
-        return np.empty((0, 2), dtype=np.int64)
-    return np.frombuffer(b"".join(payloads), dtype="<i8").reshape(-1, 2).astype(np.int64)

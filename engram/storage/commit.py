@@ -18,7 +18,7 @@ import msgpack
 
 from engram.catalog import Catalog, IndexStats, NameKind
 from engram.storage import keys as layout
-from engram.storage.adjacency import update_list
+from engram.storage.chunks import update_list
 from engram.storage.codec import encode_node, encode_rel
 from engram.storage.overlay import TxState
 from engram.storage.records import ChangeSet, VersionState
@@ -195,10 +195,13 @@ class _Builder:
 
     def adjacency(self, cursor: Cursor) -> None:
         stats = self.overlay.stats
+        nodes = self.overlay.nodes
         for (node_id, direction, type_id), change in self.overlay.adjacency.items():
             if not change:
                 continue
-            update = update_list(cursor, node_id, direction, type_id, change)
+            state = nodes.get(node_id)
+            fresh = state is not None and state.base_raw is None
+            update = update_list(cursor, node_id, direction, type_id, change, fresh=fresh)
             for key, payload, old in update.writes:
                 if payload is None:
                     self.delete(key, old=old)
@@ -213,13 +216,17 @@ class _Builder:
 
     def indexes(self) -> None:
         overlay = self.overlay
+        nodes = overlay.nodes
         for index_id, delta in overlay.indexes.items():
             fresh = index_id in overlay.created_indexes
             for key in delta.removed:
                 if key not in delta.added:
                     self.delete(key)
             for key, payload in delta.added.items():
-                self.put(key, payload, fresh=fresh)
+                # a non-unique entry names its node: a node created here has no old entry
+                state = nodes.get(int.from_bytes(key[-8:], "big")) if not fresh else None
+                new_node = key[0] == layout.INDEX and state is not None and state.base_raw is None
+                self.put(key, payload, fresh=fresh or new_node)
 
     def resolve_old(self, kv: KeyValueBackend) -> None:
         unknown = [key for key in self.writes if key not in self.fresh and key not in self.old]

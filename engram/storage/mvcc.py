@@ -174,36 +174,58 @@ class VersionedReader:
 
 
 class ReaderRegistry:
-    """The snapshots of open read transactions (a multiset), for history collection."""
+    """The snapshots of open read transactions (a multiset), for history collection.
+
+    Finalizers of abandoned transactions may run inside garbage collection at any
+    moment, even while this thread holds `lock`; they only queue their release
+    (`release_later`, an atomic deque append) and the queue is drained under the lock.
+    """
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self._counts: dict[int, int] = {}
+        self._pending: deque[int] = deque()
+
+    def _drain(self) -> None:
+        while self._pending:
+            self._decrement(self._pending.popleft())
+
+    def _decrement(self, version: int) -> None:
+        remaining = self._counts.get(version, 0) - 1
+        if remaining > 0:
+            self._counts[version] = remaining
+        else:
+            self._counts.pop(version, None)
 
     def add(self, version: int) -> None:
         """Register a reader at `version`; call with `lock` held."""
+        self._drain()
         self._counts[version] = self._counts.get(version, 0) + 1
 
     def remove(self, version: int) -> None:
-        """Unregister one reader at `version`."""
+        """Unregister one reader at `version` (not from a finalizer: see `release_later`)."""
         with self.lock:
-            remaining = self._counts.get(version, 0) - 1
-            if remaining > 0:
-                self._counts[version] = remaining
-            else:
-                self._counts.pop(version, None)
+            self._drain()
+            self._decrement(version)
+
+    def release_later(self, version: int) -> None:
+        """Unregister one reader at `version` without taking the lock (finalizers)."""
+        self._pending.append(version)
 
     def has_readers(self) -> bool:
         """Whether any reader is registered; call with `lock` held."""
+        self._drain()
         return bool(self._counts)
 
     def oldest(self) -> int | None:
         """The smallest registered snapshot, or None when no reader is open."""
         with self.lock:
+            self._drain()
             return min(self._counts, default=None)
 
     def __len__(self) -> int:
         with self.lock:
+            self._drain()
             return sum(self._counts.values())
 
 

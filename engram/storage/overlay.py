@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engram.catalog import Catalog
-from engram.storage.adjacency import ListChange
+from engram.storage.chunks import ListChange
 from engram.storage.statistics import StatsDelta
 
 __all__ = ["IndexDelta", "NodeState", "RelState", "TxState"]
@@ -145,6 +145,7 @@ class TxState:
     adjacency_by_node: dict[int, set[tuple[int, int]]] = field(default_factory=dict)
     indexes: dict[int, IndexDelta] = field(default_factory=dict)
     deleted_rels: set[int] = field(default_factory=set)
+    label_cache: dict[int, frozenset[int] | None] = field(default_factory=dict)
     deleted_nodes: set[int] = field(default_factory=set)
     unchecked_deletes: set[int] = field(default_factory=set)
     stats: StatsDelta = field(default_factory=StatsDelta)

@@ -249,9 +249,20 @@ class GraphView:
         return _merge_sorted(base, overlay.label_removed.get(label_id), added, batch_size)
 
     def label_members(self, label_id: int) -> np.ndarray:
-        """All ids of nodes with `label_id`, sorted (one array)."""
-        parts = list(self.scan_label(label_id, 1 << 16))
-        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+        """All ids of nodes with `label_id`, sorted (one read-only array).
+
+        Read transactions share the array through their version's caches: it is built
+        once per version and carried over by commits that do not touch the label.
+        """
+        if self._overlay is not None:
+            return self._members(label_id)
+        return self._state.caches.get(("label", label_id), lambda: self._members(label_id))
+
+    def _members(self, label_id: int) -> np.ndarray:
+        parts = list(GraphView.scan_label(self, label_id, 1 << 16))
+        members = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+        members.flags.writeable = False
+        return members
 
     def count_nodes(self, label_id: int | None = None) -> int:
         """Exact number of nodes (with `label_id`, if given)."""

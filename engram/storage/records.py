@@ -80,9 +80,9 @@ class VersionCaches:
         """The cached value for `key`, building (and keeping) it when missing."""
         found = self._entries.get(key)
         if found is None:
-            found = build()
+            built = build()
             with self._lock:
-                self._entries.setdefault(key, found)
+                found = self._entries.setdefault(key, built)
         result: T = found
         return result
 

@@ -110,6 +110,7 @@ class Store:
         self._active_write: weakref.ref[WriteTransaction] | None = None
         self._sync_lock = threading.Lock()
         self._publish_lock = threading.Lock()
+        self._next_node = self._next_rel = self._next_index = 0
         self._before_write: list[_BEFORE_WRITE] = []
         self._listeners: list[Callable[[ChangeSet], None]] = []
         _check_directory(path, create=not read_only)
@@ -150,7 +151,7 @@ class Store:
         if not self.read_only:
             self._drop_leftovers(counters)
         state = VersionState(counters.version, self._read_catalog(), self._read_statistics())
-        self._counters = counters
+        self._set_counters(counters)
         self._published = self._head = state
         self._write_horizon = self._synced = counters.version
 
@@ -223,29 +224,33 @@ class Store:
         """The latest durable, visible version."""
         return self._published
 
+    @property
+    def counters(self) -> Counters:
+        """The next ids to hand out and the latest written version."""
+        return Counters(self._head.version, self._next_node, self._next_rel, self._next_index)
+
     def next_node_id(self) -> int:
         """A new node id (writer only)."""
-        counters = self._counters
-        self._counters = Counters(
-            counters.version, counters.next_node + 1, counters.next_rel, counters.next_index
-        )
-        return counters.next_node
+        node_id = self._next_node
+        self._next_node = node_id + 1
+        return node_id
 
     def next_rel_id(self) -> int:
         """A new relationship id (writer only)."""
-        counters = self._counters
-        self._counters = Counters(
-            counters.version, counters.next_node, counters.next_rel + 1, counters.next_index
-        )
-        return counters.next_rel
+        rel_id = self._next_rel
+        self._next_rel = rel_id + 1
+        return rel_id
 
     def next_index_id(self) -> int:
         """A new index id (writer only)."""
-        counters = self._counters
-        self._counters = Counters(
-            counters.version, counters.next_node, counters.next_rel, counters.next_index + 1
-        )
-        return counters.next_index
+        index_id = self._next_index
+        self._next_index = index_id + 1
+        return index_id
+
+    def _set_counters(self, counters: Counters) -> None:
+        self._next_node = counters.next_node
+        self._next_rel = counters.next_rel
+        self._next_index = counters.next_index
 
     # transactions --------------------------------------------------------------------
 
@@ -277,13 +282,17 @@ class Store:
         counters = decode_counters(raw_state)
         if counters.version != self._published.version:
             state = VersionState(counters.version, self._read_catalog(), self._read_statistics())
-            self._counters = counters
+            self._set_counters(counters)
             self._published = self._head = state
             self._write_horizon = self._synced = counters.version
 
     def end_read(self, version: int) -> None:
-        """Called by a read transaction when it ends."""
+        """Called by a read transaction when it is closed."""
         self._readers.remove(version)
+
+    def abandon_read(self, version: int) -> None:
+        """Called by the finalizer of a read transaction that was never closed."""
+        self._readers.release_later(version)
 
     def begin_write(self, timeout: float | None = None) -> WriteTransaction:
         """Start the write transaction, waiting up to `timeout` seconds for another one.
@@ -357,9 +366,8 @@ class Store:
         return version
 
     def _build(self, transaction: WriteTransaction) -> CommitPlan:
-        counters = self._counters
         counters = Counters(
-            self._head.version + 1, counters.next_node, counters.next_rel, counters.next_index
+            self._head.version + 1, self._next_node, self._next_rel, self._next_index
         )
         plan = build_commit(
             self._kv, transaction.overlay, self._head, counters, transaction.index_bounds
@@ -373,7 +381,6 @@ class Store:
             plan.batch.delete(key)
         for low, high in ranges:
             plan.batch.delete_range(low, high)
-        self._counters = counters
         return plan
 
     def _make_durable(self, version: int) -> None:

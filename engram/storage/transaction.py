@@ -105,7 +105,7 @@ class ReadTransaction(_Transaction, GraphView):
     def __init__(self, store: Store, reader: VersionedReader, state: VersionState) -> None:
         GraphView.__init__(self, reader, state, None)
         self._store = store
-        self._release = weakref.finalize(self, store.end_read, reader.version)
+        self._release = weakref.finalize(self, store.abandon_read, reader.version)
 
     @property
     def read_only(self) -> bool:
@@ -116,7 +116,8 @@ class ReadTransaction(_Transaction, GraphView):
         """End the transaction (idempotent)."""
         if not self._ended:
             self._ended = "ended"
-            self._release()
+            self._release.detach()
+            self._store.end_read(self._reader.version)
 
     commit = close
     rollback = close
@@ -189,6 +190,7 @@ class WriteTransaction(_Transaction, GraphWriter):
         try:
             version = self._store.commit(self)
         except Exception as error:
+            self._ended = "failed to commit"
             translated = _translated(error)
             if translated is None:
                 raise

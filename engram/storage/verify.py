@@ -15,7 +15,7 @@ from typing import Any, Final
 
 from engram.catalog import ANY_LABEL, DegreeStats, IndexDef, IndexStats, Statistics
 from engram.storage import keys as layout
-from engram.storage.adjacency import list_pairs
+from engram.storage.chunks import list_pairs
 from engram.storage.codec import decode_node, decode_rel_header
 from engram.storage.indexing import entry_for
 from engram.storage.mvcc import VersionedReader

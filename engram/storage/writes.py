@@ -13,45 +13,24 @@ statement (``MATCH (n)-[r]-() DELETE n, r`` works in either order), so the engin
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
 import numpy as np
 
-from engram.catalog import PROPERTY_INDEX, IndexDef, IndexState, NameKind
-from engram.errors import (
-    ErrorDetail,
-    ErrorKind,
-    InternalError,
-    QueryRuntimeError,
-)
+from engram.catalog import PROPERTY_INDEX, IndexDef
+from engram.errors import ErrorDetail, ErrorKind, InternalError, QueryRuntimeError
 from engram.storage import keys as layout
 from engram.storage.adjacency import Direction
 from engram.storage.codec import check_property_value, decode_node, decode_rel
 from engram.storage.indexing import Entry, entry_for
 from engram.storage.overlay import NodeState, RelState, TxState
 from engram.storage.reads import GraphView, as_ids
-from engram.values import format_value
+from engram.storage.schema import IdAllocator, SchemaWriter, unique_violation
 
 __all__ = ["GraphWriter", "IdAllocator"]
 
 _V: Final = 8
 _IndexEntries = dict[int, tuple[IndexDef, Entry]]
-
-
-class IdAllocator(Protocol):
-    """Hands out ids that are never reused."""
-
-    def next_node_id(self) -> int:
-        """A new node id."""
-        ...
-
-    def next_rel_id(self) -> int:
-        """A new relationship id."""
-        ...
-
-    def next_index_id(self) -> int:
-        """A new index id."""
-        ...
 
 
 def _not_found(kind: str, entity_id: int, deleted: bool) -> QueryRuntimeError:
@@ -65,59 +44,16 @@ def _not_found(kind: str, entity_id: int, deleted: bool) -> QueryRuntimeError:
     )
 
 
-def _schema_error(message: str, hint: str | None = None) -> QueryRuntimeError:
-    return QueryRuntimeError(
-        message, kind=ErrorKind.SEMANTIC_ERROR, detail=ErrorDetail.SCHEMA_ERROR, hint=hint
-    )
-
-
 def _checked(properties: Mapping[int, Any] | None) -> dict[int, Any]:
     if not properties:
         return {}
     return {key: check_property_value(v) for key, v in properties.items() if v is not None}
 
 
-class GraphWriter(GraphView):
+class GraphWriter(SchemaWriter):
     """`GraphView` plus the write operations of a write transaction."""
 
     _overlay: TxState
-
-    def __init__(self, *args: Any, ids: IdAllocator, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._ids = ids
-
-    def _ensure_active(self) -> None:
-        """Raise unless the transaction can still write (overridden by the transaction)."""
-
-    # names ---------------------------------------------------------------------------
-
-    def _intern(self, kind: NameKind, name: str) -> int:
-        self._ensure_active()
-        if not isinstance(name, str) or not name:
-            raise InternalError(f"invalid {kind.value} name {name!r}")
-        overlay = self._overlay
-        catalog, name_id = overlay.catalog.with_name(kind, name)
-        if catalog is not overlay.catalog:
-            overlay.catalog = catalog
-            overlay.new_names = True
-        return name_id
-
-    def intern_label(self, name: str) -> int:
-        """The id of label `name`, created if the name is new."""
-        return self._intern(NameKind.LABEL, name)
-
-    def intern_type(self, name: str) -> int:
-        """The id of relationship type `name`, created if new."""
-        return self._intern(NameKind.TYPE, name)
-
-    def intern_property_key(self, name: str) -> int:
-        """The id of property key `name`, created if new."""
-        return self._intern(NameKind.PROPERTY_KEY, name)
-
-    def _check_ids(self, table_size: int, ids: Iterable[int], what: str) -> None:
-        for item in ids:
-            if not 0 <= item < table_size:
-                raise InternalError(f"unknown {what} id {item}")
 
     # state loading -------------------------------------------------------------------
 
@@ -177,30 +113,9 @@ class GraphWriter(GraphView):
         for index_id, (index, entry) in after.items():
             if not index.unique or before.get(index_id, (None, None))[1] == entry:
                 continue
-            owner = self.unique_owner(index, entry.key)
+            owner = GraphView.unique_owner(self, index, entry.key)
             if owner is not None and owner != node_id:
-                raise self._violation(index, owner, entry.value_key)
-
-    def _violation(self, index: IndexDef, owner: int, value_key: bytes) -> QueryRuntimeError:
-        from engram.storage.ordered import decode_composite
-
-        catalog = self._overlay.catalog
-        label = catalog.label_name(index.label_id)
-        names = [catalog.property_key_name(key) for key in index.property_key_ids]
-        try:
-            values, _ = decode_composite(value_key, len(names))
-            shown = ", ".join(
-                f"'{name}' = {format_value(value)}"
-                for name, value in zip(names, values, strict=True)
-            )
-        except ValueError:
-            shown = ", ".join(f"'{name}'" for name in names)
-        return QueryRuntimeError(
-            f"node {owner} already has label '{label}' and property {shown} "
-            f"(unique constraint '{index.name}')",
-            kind=ErrorKind.CONSTRAINT_VALIDATION_FAILED,
-            detail=ErrorDetail.UNIQUE_CONSTRAINT_VIOLATION,
-        )
+                raise unique_violation(self._overlay.catalog, index, owner, entry.value_key)
 
     def _swap_entries(self, before: _IndexEntries, after: _IndexEntries) -> None:
         overlay = self._overlay
@@ -261,9 +176,8 @@ class GraphWriter(GraphView):
     ) -> np.ndarray:
         """Create one node per property map, all with `labels`; returns their ids."""
         label_list = list(labels)
-        return np.asarray(
-            [self.create_node(label_list, props) for props in properties], dtype=np.int64
-        )
+        create = GraphWriter.create_node
+        return np.asarray([create(self, label_list, props) for props in properties], dtype=np.int64)
 
     def delete_node(self, node_id: int) -> bool:
         """Delete a node without checking its relationships (see `check_deleted_nodes`).
@@ -299,7 +213,7 @@ class GraphWriter(GraphView):
         if not overlay.unchecked_deletes:
             return
         ids = as_ids(sorted(overlay.unchecked_deletes))
-        degrees = self.degree(ids, Direction.BOTH)
+        degrees = GraphView.degree(self, ids, Direction.BOTH)
         connected = ids[degrees > 0]
         if len(connected):
             raise QueryRuntimeError(
@@ -313,11 +227,13 @@ class GraphWriter(GraphView):
     def detach_delete_node(self, node_id: int) -> int:
         """Delete a node and all its relationships; returns how many relationships went."""
         self._ensure_active()
-        if self.node_labels(node_id) is None:
+        if self._current_labels(node_id) is None:
             return 0
-        expansion = self.expand(as_ids([node_id]), Direction.BOTH)
-        deleted = sum(self.delete_relationship(int(rel)) for rel in expansion.relationship)
-        self.delete_node(node_id)
+        expansion = GraphView.expand(self, as_ids([node_id]), Direction.BOTH)
+        deleted = sum(
+            GraphWriter.delete_relationship(self, int(rel)) for rel in expansion.relationship
+        )
+        GraphWriter.delete_node(self, node_id)
         return deleted
 
     def set_node_property(self, node_id: int, key_id: int, value: Any) -> None:
@@ -337,7 +253,7 @@ class GraphWriter(GraphView):
 
     def remove_node_property(self, node_id: int, key_id: int) -> None:
         """Remove one property (no-op if absent)."""
-        self.set_node_property(node_id, key_id, None)
+        GraphWriter.set_node_property(self, node_id, key_id, None)
 
     def replace_node_properties(self, node_id: int, properties: Mapping[int, Any]) -> None:
         """Replace all properties of a node (None values are dropped)."""
@@ -407,8 +323,8 @@ class GraphWriter(GraphView):
         self._ensure_active()
         overlay = self._overlay
         self._check_ids(len(overlay.catalog.types), (type_id,), "relationship type")
-        start_labels = self.node_labels(start)
-        end_labels = start_labels if end == start else self.node_labels(end)
+        start_labels = self._current_labels(start)
+        end_labels = start_labels if end == start else self._current_labels(end)
         if start_labels is None or end_labels is None:
             missing = start if start_labels is None else end
             raise _not_found("node", missing, missing in overlay.deleted_nodes)
@@ -424,6 +340,65 @@ class GraphWriter(GraphView):
         overlay.list_change(end, layout.IN, type_id).added[rel_id] = start
         overlay.stats.relationship(type_id, start_labels, end_labels, +1)
         return rel_id
+
+    def create_relationships(
+        self,
+        type_id: int,
+        starts: Sequence[int] | np.ndarray,
+        ends: Sequence[int] | np.ndarray,
+        properties: Sequence[Mapping[int, Any]] | None = None,
+    ) -> np.ndarray:
+        """Create many relationships of one type (bulk loads); returns their ids.
+
+        Raises:
+            QueryRuntimeError: an end node does not exist or a property value is invalid;
+                nothing is created then.
+        """
+        self._ensure_active()
+        overlay = self._overlay
+        self._check_ids(len(overlay.catalog.types), (type_id,), "relationship type")
+        start_list, end_list = as_ids(starts).tolist(), as_ids(ends).tolist()
+        if len(start_list) != len(end_list) or (
+            properties is not None and len(properties) != len(start_list)
+        ):
+            raise InternalError("create_relationships needs aligned starts, ends and properties")
+        labels = {node: self._current_labels(node) for node in {*start_list, *end_list}}
+        missing = next((node for node, found in labels.items() if found is None), None)
+        if missing is not None:
+            raise _not_found("node", missing, missing in overlay.deleted_nodes)
+        checked = [_checked(props) for props in properties] if properties is not None else None
+        for props in checked or ():
+            self._check_ids(len(overlay.catalog.property_keys), props, "property key")
+        created = np.empty(len(start_list), dtype=np.int64)
+        combos: dict[tuple[int, int], int] = {}
+        added = overlay.type_added.setdefault(type_id, set())
+        for position, (start, end) in enumerate(zip(start_list, end_list, strict=True)):
+            rel_id = self._ids.next_rel_id()
+            state = RelState(None, type_id, start, end, {})
+            if checked is not None:
+                state.props = checked[position]
+            overlay.rels[rel_id] = state
+            overlay.new_rels.append(rel_id)
+            added.add(rel_id)
+            overlay.list_change(start, layout.OUT, type_id).added[rel_id] = end
+            overlay.list_change(end, layout.IN, type_id).added[rel_id] = start
+            combos[(start, end)] = combos.get((start, end), 0) + 1
+            created[position] = rel_id
+        self._count_relationships(type_id, combos, labels)
+        return created
+
+    def _count_relationships(
+        self,
+        type_id: int,
+        combos: dict[tuple[int, int], int],
+        labels: Mapping[int, Iterable[int] | None],
+    ) -> None:
+        by_labels: dict[tuple[frozenset[int], frozenset[int]], int] = {}
+        for (start, end), count in combos.items():
+            key = (frozenset(labels[start] or ()), frozenset(labels[end] or ()))
+            by_labels[key] = by_labels.get(key, 0) + count
+        for (start_labels, end_labels), count in by_labels.items():
+            self._overlay.stats.relationship(type_id, start_labels, end_labels, count)
 
     def delete_relationship(self, rel_id: int) -> bool:
         """Delete a relationship; returns False if it does not exist."""
@@ -452,11 +427,26 @@ class GraphWriter(GraphView):
         state.deleted = True
         return True
 
+    def _current_labels(self, node_id: int) -> Iterable[int] | None:
+        """Labels of a node in this transaction's view, None if it does not exist.
+
+        Committed labels are cached: only this transaction writes while it is open.
+        """
+        overlay = self._overlay
+        state = overlay.nodes.get(node_id)
+        if state is not None:
+            return None if state.deleted else state.labels
+        cache = overlay.label_cache
+        if node_id in cache:
+            return cache[node_id]
+        labels = cache[node_id] = GraphView.node_labels(self, node_id)
+        return labels
+
     def _labels_for_stats(self, node_id: int) -> Iterable[int]:
         state = self._overlay.nodes.get(node_id)
         if state is not None:
             return state.labels
-        return self.node_labels(node_id) or ()
+        return self._current_labels(node_id) or ()
 
     def set_relationship_property(self, rel_id: int, key_id: int, value: Any) -> None:
         """Set one relationship property (None removes it)."""
@@ -474,7 +464,7 @@ class GraphWriter(GraphView):
 
     def remove_relationship_property(self, rel_id: int, key_id: int) -> None:
         """Remove one relationship property (no-op if absent)."""
-        self.set_relationship_property(rel_id, key_id, None)
+        GraphWriter.set_relationship_property(self, rel_id, key_id, None)
 
     def replace_relationship_properties(self, rel_id: int, properties: Mapping[int, Any]) -> None:
         """Replace all properties of a relationship."""
@@ -486,131 +476,3 @@ class GraphWriter(GraphView):
         self._check_ids(len(self._overlay.catalog.property_keys), props, "property key")
         state.props = props
         state.dirty = True
-
-    # schema --------------------------------------------------------------------------
-
-    def create_index(
-        self,
-        label_id: int,
-        property_key_ids: Sequence[int],
-        *,
-        name: str | None = None,
-        unique: bool = False,
-        if_not_exists: bool = False,
-        kind: str = PROPERTY_INDEX,
-        options: Mapping[str, Any] | None = None,
-    ) -> IndexDef:
-        """Create a property index (or a unique constraint) and build it over existing data.
-
-        Raises:
-            QueryRuntimeError: SchemaError when an equivalent index or the name exists
-                (unless `if_not_exists`); ConstraintValidationFailed when existing data
-                violates a new unique constraint.
-        """
-        self._ensure_active()
-        overlay = self._overlay
-        keys = tuple(property_key_ids)
-        if not keys or len(set(keys)) != len(keys):
-            raise InternalError("an index needs distinct property keys")
-        self._check_ids(len(overlay.catalog.labels), (label_id,), "label")
-        self._check_ids(len(overlay.catalog.property_keys), keys, "property key")
-        existing = overlay.catalog.find_index(label_id, keys, kind=kind)
-        if existing is not None and existing.unique != unique:
-            raise self._conflict(existing)
-        chosen = name or self._default_index_name(label_id, keys, unique, kind)
-        clash = overlay.catalog.index(chosen)
-        if existing is not None or clash is not None:
-            if if_not_exists:
-                return existing or clash  # type: ignore[return-value]  # one is not None
-            return self._reject_duplicate(existing, clash, chosen)
-        index = IndexDef(
-            id=self._ids.next_index_id(),
-            name=chosen,
-            kind=kind,
-            label_id=label_id,
-            property_key_ids=keys,
-            unique=unique,
-            state=IndexState.ONLINE,
-            options=dict(options or {}),
-        )
-        if kind == PROPERTY_INDEX:
-            self._populate(index)
-        overlay.catalog = overlay.catalog.with_index(index)
-        overlay.created_indexes.add(index.id)
-        return index
-
-    def _conflict(self, existing: IndexDef) -> QueryRuntimeError:
-        catalog = self._overlay.catalog
-        keys = ", ".join(catalog.property_key_name(key) for key in existing.property_key_ids)
-        schema = f":{catalog.label_name(existing.label_id)}({keys})"
-        what = "constraint" if existing.unique else "index"
-        return _schema_error(
-            f"the {what} '{existing.name}' already covers {schema}",
-            hint=f"drop '{existing.name}' first",
-        )
-
-    def _reject_duplicate(
-        self, existing: IndexDef | None, clash: IndexDef | None, chosen: str
-    ) -> IndexDef:
-        if existing is not None:
-            what = "constraint" if existing.unique else "index"
-            raise _schema_error(
-                f"an equivalent {what} '{existing.name}' already exists",
-                hint="add IF NOT EXISTS to make this a no-op when it exists",
-            )
-        raise _schema_error(f"an index or constraint named '{chosen}' already exists")
-
-    def _default_index_name(
-        self, label_id: int, keys: tuple[int, ...], unique: bool, kind: str
-    ) -> str:
-        catalog = self._overlay.catalog
-        parts = [catalog.label_name(label_id), *(catalog.property_key_name(k) for k in keys)]
-        prefix = "constraint" if unique else ("index" if kind == PROPERTY_INDEX else kind)
-        base = "_".join([prefix, *parts])
-        name, suffix = base, 2
-        while catalog.index(name) is not None:
-            name, suffix = f"{base}_{suffix}", suffix + 1
-        return name
-
-    def _populate(self, index: IndexDef) -> None:
-        overlay = self._overlay
-        owners: dict[bytes, int] = {}
-        delta = overlay.index_delta(index.id)
-        for batch in self.scan_label(index.label_id):
-            for node_id, props in zip(batch.tolist(), self.properties_of(batch), strict=True):
-                entry = entry_for(index, props or {}, node_id)
-                if entry is None:
-                    continue
-                if index.unique:
-                    owner = owners.setdefault(entry.key, node_id)
-                    if owner != node_id:
-                        overlay.indexes.pop(index.id, None)
-                        overlay.stats.index_entries.pop(index.id, None)
-                        overlay.stats.index_added.pop(index.id, None)
-                        raise self._violation(index, owner, entry.value_key)
-                delta.add(entry.key, entry.value_prefix, entry.payload)
-                overlay.stats.index_entry(index.id, entry.value_key, +1)
-
-    def drop_index(self, name: str, *, if_exists: bool = False) -> IndexDef | None:
-        """Drop an index or constraint by name; returns it (None if absent and `if_exists`).
-
-        Raises:
-            QueryRuntimeError: SchemaError when no index or constraint has that name.
-        """
-        self._ensure_active()
-        overlay = self._overlay
-        index = overlay.catalog.index(name)
-        if index is None:
-            if if_exists:
-                return None
-            raise _schema_error(f"there is no index or constraint named '{name}'")
-        overlay.catalog = overlay.catalog.without_index(index.id)
-        overlay.indexes.pop(index.id, None)
-        for counter in (overlay.stats.index_entries, overlay.stats.index_added):
-            counter.pop(index.id, None)
-        overlay.stats.index_removed.pop(index.id, None)
-        if index.id in overlay.created_indexes:
-            overlay.created_indexes.discard(index.id)
-        else:
-            overlay.dropped_indexes.add(index.id)
-        return index

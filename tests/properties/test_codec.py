@@ -7,7 +7,7 @@ import struct
 
 import numpy as np
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from engram.errors import ErrorDetail, ErrorKind, QueryRuntimeError
@@ -54,6 +54,7 @@ def identical(left, right) -> bool:
     return left == right
 
 
+@settings(deadline=None)
 @given(PROPERTY_MAPS)
 @example({0: -0.0, 1: float("nan"), 2: float("-inf"), 3: "\ud800\x00", 4: 2**63 - 1})
 @example({7: [0.5] * FLOAT_ARRAY_MIN})
@@ -89,6 +90,7 @@ def test_numpy_values_are_normalised():
     assert check_property_value((1, 2)) == [1, 2]
 
 
+@settings(deadline=None)
 @given(st.frozensets(st.integers(0, 2**32 - 1), max_size=8), PROPERTY_MAPS)
 def test_node_records_round_trip(labels, properties):
     payload = encode_node(labels, properties)
@@ -99,6 +101,7 @@ def test_node_records_round_trip(labels, properties):
     assert identical(decoded_properties, properties)
 
 
+@settings(deadline=None)
 @given(st.integers(0, 2**32 - 1), INT64.map(abs), INT64.map(abs), PROPERTY_MAPS)
 def test_relationship_records_round_trip(type_id, start, end, properties):
     start, end = min(start, 2**63 - 1), min(end, 2**63 - 1)

@@ -69,6 +69,7 @@ def sign(number: int) -> int:
     return (number > 0) - (number < 0)
 
 
+@settings(deadline=None)
 @given(VALUES)
 @example(-0.0)
 @example(float("nan"))
@@ -81,7 +82,7 @@ def test_round_trip(value):
     assert same_value(decode_value(value_key(value), value_marks(value)), value)
 
 
-@settings(max_examples=400)
+@settings(max_examples=400, deadline=None)
 @given(VALUES, VALUES)
 @example(1, 1.0)
 @example(0.0, -0.0)
@@ -99,6 +100,7 @@ def test_byte_order_is_cypher_order(left, right):
     assert sign((left_key > right_key) - (left_key < right_key)) == expected
 
 
+@settings(deadline=None)
 @given(VALUES, VALUES)
 def test_keys_are_prefix_free(left, right):
     left_key, right_key = value_key(left), value_key(right)
@@ -107,6 +109,7 @@ def test_keys_are_prefix_free(left, right):
     assert not right_key.startswith(left_key)
 
 
+@settings(deadline=None)
 @given(st.lists(VALUES, min_size=1, max_size=3), st.lists(VALUES, min_size=1, max_size=3))
 def test_composite_keys_order_component_wise(left, right):
     assume(len(left) == len(right))
@@ -124,6 +127,7 @@ def test_composite_keys_order_component_wise(left, right):
     assert all(map(same_value, decoded, left))
 
 
+@settings(deadline=None)
 @given(TEXT, TEXT)
 @example("abc", "ab")
 @example("a\x00", "a")

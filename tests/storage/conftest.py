@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -33,6 +34,17 @@ def make_schema(tx: WriteTransaction) -> Schema:
         age=tx.intern_property_key("age"),
         email=tx.intern_property_key("email"),
     )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip this package's `slow` tests unless a marker expression selects tests."""
+    if config.option.markexpr:
+        return
+    skip = pytest.mark.skip(reason="long-running; run it with `pytest -m slow`")
+    here = Path(__file__).parent
+    for item in items:
+        if "slow" in item.keywords and here in Path(str(item.fspath)).parents:
+            item.add_marker(skip)
 
 
 @pytest.fixture

@@ -126,8 +126,10 @@ def test_backup_from_another_process_while_it_writes(tmp_path):
         writer.stdin.flush()
         info = backup_module.backup_database(str(path), str(tmp_path / "bk"))
         writer.stdin.write("stop\n" * 100)
-        writer.stdin.flush()
-        out, err = writer.communicate(timeout=60)
+        writer.stdin.close()
+        writer.wait(timeout=60)
+        out = writer.stdout.read()  # the buffered stream readline used
+        err = writer.stderr.read() if writer.stderr else ""
     assert writer.returncode == 0, err
     assert info.method == "follower-copy"
     restore_backup(str(tmp_path / "bk"), str(tmp_path / "restored"))

@@ -204,3 +204,13 @@ def test_changes_between_python_equal_values_are_stored(store, schema, old, new)
         stored = tx.node_property(node, schema.age)
         assert type(stored) is type(new)
         assert repr(stored) == repr(new)
+
+
+def test_wrongly_typed_ids_are_engine_bugs(store, schema):
+    with store.begin_write() as tx:
+        with pytest.raises(InternalError, match="must be integers"):
+            tx.create_node(["Person"])
+        with pytest.raises(InternalError, match="must be integers"):
+            tx.create_node([], {"name": 1})
+        node = tx.create_node([np.int64(schema.person)], {np.int64(schema.age): 1})
+        assert tx.node_property(np.int64(node), schema.age) == 1

@@ -217,3 +217,72 @@ def test_created_then_deleted_relationship_leaves_nothing(store, schema):
         assert tx.count_relationships() == 0
         assert tx.relationship(rel) is None
         assert check_integrity(tx) == []
+
+
+def test_chunk_edge_cases_typed_and_untyped_paths_agree(store, schema):
+    with store.begin_write() as tx:
+        hub = tx.create_node()
+        other = tx.create_node()
+    batches = []
+    for _ in range(3):  # three commits: the lists grow across commits and chunks
+        with store.begin_write() as tx:
+            batches.append(
+                [tx.create_relationship(schema.knows, hub, other) for _ in range(CHUNK_CAPACITY)]
+            )
+    live = [rel for batch in batches for rel in batch]
+
+    def check(expected):
+        with store.begin_read() as tx:
+            typed = tx.expand(np.array([hub]), Direction.OUT, [schema.knows])
+            untyped = tx.expand(np.array([hub]), Direction.OUT)
+            incoming = tx.expand(np.array([other]), Direction.IN, [schema.knows])
+            assert typed.relationship.tolist() == expected
+            assert untyped.relationship.tolist() == expected
+            assert incoming.relationship.tolist() == expected
+            assert tx.degree(np.array([hub, other]), Direction.BOTH, [schema.knows]).tolist() == [
+                len(expected),
+                len(expected),
+            ]
+            assert check_integrity(tx) == []
+
+    check(live)
+    with store.begin_write() as tx:  # empty the head chunk: its tails keep the list alive
+        for rel in batches[0]:
+            tx.delete_relationship(rel)
+    live = batches[1] + batches[2]
+    check(live)
+    with store.begin_write() as tx:  # empty a tail chunk
+        for rel in batches[2]:
+            tx.delete_relationship(rel)
+    check(batches[1])
+    with store.begin_write() as tx:  # empty everything, then grow again in one transaction
+        for rel in batches[1]:
+            tx.delete_relationship(rel)
+        again = [tx.create_relationship(schema.knows, hub, other) for _ in range(300)]
+    check(again)
+    with store.begin_write() as tx:
+        for rel in again:
+            tx.delete_relationship(rel)
+    check([])
+    with store.begin_read() as tx:
+        assert tx.statistics.degree(schema.knows, outgoing=True).lists == 0
+
+
+def test_batch_relationship_creation(store, schema):
+    with store.begin_write() as tx:
+        people = [tx.create_node([schema.person]) for _ in range(4)]
+        city = tx.create_node([schema.city])
+    with store.begin_write() as tx:
+        created = tx.create_relationships(
+            schema.lives_in, people, [city] * 4, [{schema.age: i} for i in range(4)]
+        )
+        assert created.dtype == np.int64
+        assert len(set(created.tolist())) == 4
+        with pytest.raises(QueryRuntimeError, match="does not exist"):
+            tx.create_relationships(schema.knows, [people[0]], [999])
+        assert tx.count_relationships() == 4  # the failed batch created nothing
+    with store.begin_read() as tx:
+        assert tx.degree(np.array([city]), Direction.IN).tolist() == [4]
+        assert tx.relationship_property_of(created, schema.age) == [0, 1, 2, 3]
+        assert tx.statistics.pattern_count(schema.person, schema.lives_in, schema.city) == 4
+        assert check_integrity(tx) == []

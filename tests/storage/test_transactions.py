@@ -212,3 +212,18 @@ def test_concurrent_committers_all_land(durable_store):
         assert tx.version == store.published.version
     assert store.sync
     assert store._synced == store.published.version
+
+
+def test_abandoned_readers_are_released(store, schema):
+    with store.begin_write() as tx:
+        node = tx.create_node([], {schema.age: 0})
+    reader = store.begin_read()
+    assert len(store._readers) == 1
+    del reader
+    gc.collect()
+    assert len(store._readers) == 0
+    with store.begin_write() as tx:
+        tx.set_node_property(node, schema.age, 1)
+    with store.begin_write() as tx:  # nothing holds the old version: history is collected
+        tx.set_node_property(node, schema.age, 2)
+    assert len(store._history) <= 1
