@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     report = sub.add_parser("report", help="print a saved run's tables")
     report.add_argument("results", type=Path, help="a results.json")
     report.add_argument("--markdown", action="store_true", help="markdown for docs/")
+    report.add_argument("--cpu", action="store_true", help="CPU time per call, not wall time")
 
     compare = sub.add_parser("compare", help="compare the medians of two runs")
     compare.add_argument("old", type=Path)
@@ -155,9 +156,10 @@ def _report(args: argparse.Namespace) -> int:
 
     summary = json.loads(args.results.read_text())
     if args.markdown:
-        print(markdown(latency_table(summary)) + "\n\n" + markdown(footprint_table(summary)))
+        latency = markdown(latency_table(summary, cpu=args.cpu))
+        print(latency + "\n\n" + markdown(footprint_table(summary)))
     else:
-        print_report(summary, Console())
+        print_report(summary, Console(), cpu=args.cpu)
     return 0
 
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import gc
 import math
+import os
 import signal
 import statistics
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import FrameType
 from typing import Any
 
@@ -63,12 +64,15 @@ def _is_timeout(error: BaseException) -> bool:
     return "timeout" in text or "interrupted" in text
 
 
-def _timed(form: QueryForm, params: Params, budget: Budget) -> tuple[float, Rows]:
+def _timed(form: QueryForm, params: Params, budget: Budget) -> tuple[float, float, Rows]:
+    """Wall-clock and process CPU seconds (all threads) of one call, and its rows."""
     with _alarm(budget.call_timeout):
+        cpu = time.process_time()
         started = time.perf_counter()
         rows = form.run(params)
         elapsed = time.perf_counter() - started
-    return elapsed, rows
+        cpu = time.process_time() - cpu
+    return elapsed, cpu, rows
 
 
 def summarize(latencies: Sequence[float]) -> dict[str, float] | None:
@@ -90,38 +94,37 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}".strip()[:500]
 
 
-def _warm(
-    form: QueryForm, warmup: Sequence[Params], budget: Budget
-) -> tuple[list[float], str | None]:
-    """Run `form` on the warm-up sets (a quarter of the budget at most)."""
-    latencies: list[float] = []
-    started = time.perf_counter()
-    for params in warmup:
-        try:
-            elapsed, _ = _timed(form, params, budget)
-        except Exception as error:
-            kind = "timeout" if _is_timeout(error) else "error"
-            return latencies, f"{kind}: {_describe(error)}"
-        latencies.append(elapsed)
-        if time.perf_counter() - started > budget.seconds / 4:
-            break
-    return latencies, None
-
-
 def _calibrate(
     forms: Sequence[QueryForm], warmup: Sequence[Params], budget: Budget
 ) -> tuple[dict[str, float | str | None], int]:
-    """Warm every form up: each form's median or failure, and the calls that succeeded."""
+    """Warm every form up: each form's median or failure, and the calls that succeeded.
+
+    Forms take turns on each parameter set, so none profits from caches another warmed;
+    warming stops after a quarter of the budget.
+    """
+    latencies: dict[str, list[float]] = {form.name: [] for form in forms}
+    failures: dict[str, str] = {}
+    started = time.perf_counter()
+    for params in warmup:
+        for form in forms:
+            if form.name in failures:
+                continue
+            try:
+                elapsed, _, _ = _timed(form, params, budget)
+            except Exception as error:
+                kind = "timeout" if _is_timeout(error) else "error"
+                failures[form.name] = f"{kind}: {_describe(error)}"
+                continue
+            latencies[form.name].append(elapsed)
+        if time.perf_counter() - started > budget.seconds / 4:
+            break
     calibration: dict[str, float | str | None] = {}
-    calls = 0
     for form in forms:
-        latencies, failure = _warm(form, warmup, budget)
-        calls += len(latencies)
-        if failure is not None:
-            calibration[form.name] = failure
-        else:
-            calibration[form.name] = statistics.median(latencies) if latencies else None
-    return calibration, calls
+        timed = latencies[form.name]
+        calibration[form.name] = failures.get(form.name) or (
+            statistics.median(timed) if timed else None
+        )
+    return calibration, sum(len(timed) for timed in latencies.values())
 
 
 def _best(
@@ -159,36 +162,57 @@ def measure_query(
         failures = [str(outcome) for outcome in calibration.values()]
         status = "timeout" if any(f.startswith("timeout") for f in failures) else "error"
         return {"status": status, "calibration": calibration, "error": "; ".join(failures)}
-    latencies, answers, stopped = _measure(query, form, measured, budget)
-    failed = stopped is not None and not latencies and stopped != "budget"
+    load = os.getloadavg()[0]
+    series = _measure(query, form, measured, budget)
+    stopped = series.stopped
+    failed = stopped is not None and not series.latencies and stopped != "budget"
     return {
         "status": stopped.split(":")[0] if failed and stopped else "ok",
         "form": form.name,
         "calibration": calibration,
-        "runs": len(latencies),
+        "runs": len(series.latencies),
         "planned": len(measured),
         "stopped": stopped,
-        "summary": summarize(latencies),
-        "latencies": latencies,
-        "answers": answers,
-        "calls": calls + len(latencies),
+        "summary": summarize(series.latencies),
+        "cpu_summary": summarize(series.cpu),
+        "latencies": series.latencies,
+        "cpu_latencies": series.cpu,
+        "answers": series.answers,
+        "calls": calls + len(series.latencies),
+        "load_average": [load, os.getloadavg()[0]],
     }
+
+
+@dataclass
+class _Series:
+    """What the measured calls of one query collect."""
+
+    size: int
+    latencies: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    answers: list[dict[str, Any] | None] = field(default_factory=list)
+    stopped: str | None = None
+
+    def __post_init__(self) -> None:
+        self.answers = [None] * self.size
 
 
 def _measure(
     query: QuerySpec, form: QueryForm, measured: Sequence[Params], budget: Budget
-) -> tuple[list[float], list[dict[str, Any] | None], str | None]:
-    latencies: list[float] = []
-    answers: list[dict[str, Any] | None] = [None] * len(measured)
+) -> _Series:
+    series = _Series(len(measured))
     started = time.perf_counter()
     for index, params in enumerate(measured):
         if time.perf_counter() - started > budget.seconds:
-            return latencies, answers, "budget"
+            series.stopped = "budget"
+            break
         try:
-            elapsed, rows = _timed(form, params, budget)
+            elapsed, cpu, rows = _timed(form, params, budget)
         except Exception as error:
             kind = "timeout" if _is_timeout(error) else "error"
-            return latencies, answers, f"{kind}: {_describe(error)}"
-        latencies.append(elapsed)
-        answers[index] = {"value": canonical(query.name, rows)}
-    return latencies, answers, None
+            series.stopped = f"{kind}: {_describe(error)}"
+            break
+        series.latencies.append(elapsed)
+        series.cpu.append(cpu)
+        series.answers[index] = {"value": canonical(query.name, rows)}
+    return series

@@ -21,6 +21,7 @@ __all__ = [
     "compare_table",
     "footprint_table",
     "latency_table",
+    "load_range",
     "markdown",
     "print_report",
     "problems",
@@ -66,14 +67,16 @@ def _outcome(summary: dict[str, Any], engine: str, query: str) -> dict[str, Any]
     return found
 
 
-def _median(summary: dict[str, Any], engine: str, query: str) -> float | None:
+def _median(
+    summary: dict[str, Any], engine: str, query: str, metric: str = "summary"
+) -> float | None:
     outcome = _outcome(summary, engine, query)
-    if outcome is None or outcome.get("status") != "ok" or not outcome.get("summary"):
+    if outcome is None or outcome.get("status") != "ok" or not outcome.get(metric):
         return None
-    return float(outcome["summary"]["median"])
+    return float(outcome[metric]["median"])
 
 
-def _cell(summary: dict[str, Any], engine: str, query: str) -> str:
+def _cell(summary: dict[str, Any], engine: str, query: str, metric: str) -> str:
     output = summary["engines"][engine]
     if output.get("status") != "ok":
         return str(output.get("status", "error"))
@@ -82,7 +85,7 @@ def _cell(summary: dict[str, Any], engine: str, query: str) -> str:
         return "-"
     if outcome["status"] != "ok":
         return str(outcome["status"])
-    stats = outcome["summary"]
+    stats = outcome.get(metric) or outcome["summary"]
     text = f"{_ms(stats['median'])} / {_ms(stats['p99'])}"
     if outcome["runs"] < outcome["planned"]:
         text += f" ({outcome['runs']} runs)"
@@ -102,26 +105,33 @@ def _ratio(numerator: float | None, denominator: float | None) -> str:
     return f"{numerator / denominator:.2f}"
 
 
-def latency_table(summary: dict[str, Any], *, titles: bool = True) -> TextTable:
-    """Median / p99 latency in ms per query and engine, with the engram/Kùzu ratio."""
+def latency_table(summary: dict[str, Any], *, titles: bool = True, cpu: bool = False) -> TextTable:
+    """Median / p99 latency in ms per query and engine, with the engram/Kùzu ratio.
+
+    With `cpu`, the figures are the process CPU time per call (all threads) instead of
+    wall-clock time: steadier when other work shares the machine.
+    """
     engines = _engines(summary)
+    metric = "cpu_summary" if cpu else "summary"
     rows = []
     for query in (*(query.name for query in QUERIES), WRITE.name):
-        engram, kuzu = _median(summary, "engram", query), _median(summary, "kuzu", query)
-        grand = _median(summary, "grand-cypher", query)
+        engram = _median(summary, "engram", query, metric)
+        kuzu = _median(summary, "kuzu", query, metric)
+        grand = _median(summary, "grand-cypher", query, metric)
         target = _TARGETS.get(query)
         rows.append(
             (
                 f"{query} {_TITLES[query]}" if titles else query,
-                *(_cell(summary, engine, query) for engine in engines),
+                *(_cell(summary, engine, query, metric) for engine in engines),
                 _ratio(engram, kuzu),
                 "-" if target is None else f"<= {target:g}",
                 _ratio(grand, engram) if grand is not None else "-",
             )
         )
     persons = summary["meta"]["dataset"]["counts"]["persons"]
+    kind = "CPU time per call" if cpu else "Latency"
     return TextTable(
-        title=f"Latency in ms, median / p99, {persons:,} persons",
+        title=f"{kind} in ms, median / p99, {persons:,} persons",
         headers=("query", *engines, "engram/Kùzu", "target", "grand-cypher/engram"),
         rows=tuple(rows),
     )
@@ -140,7 +150,7 @@ def footprint_table(summary: dict[str, Any]) -> TextTable:
         memory = output.get("memory") or {}
         if output.get("status") != "ok" or load is None:
             status = str(output.get("status", "error"))
-            rows.append((engine, status, "-", "-", "-", "-", "-", "-"))
+            rows.append((engine, status, "-", "-", "-", "-", "-", "-", "-"))
             continue
         peak, disk = memory.get("peak_rss"), output.get("disk_bytes")
         rows.append(
@@ -150,6 +160,7 @@ def footprint_table(summary: dict[str, Any]) -> TextTable:
                 _rate(load["nodes_per_second"]),
                 _rate(load["relationships_per_second"]),
                 f"{load['total_seconds']:.1f}",
+                "-" if load.get("cpu_seconds") is None else f"{load['cpu_seconds']:.1f}",
                 f"{load['index_seconds']:.1f}",
                 "-" if peak is None else f"{peak / _MB:,.0f}",
                 "-" if disk is None else f"{disk / _MB:,.0f}",
@@ -163,6 +174,7 @@ def footprint_table(summary: dict[str, Any]) -> TextTable:
             "nodes/s",
             "rels/s",
             "load s",
+            "load+index CPU s",
             "index s",
             "peak RSS MiB",
             "disk MiB",
@@ -229,7 +241,18 @@ def _style(cell: str) -> str:
     return cell
 
 
-def print_report(summary: dict[str, Any], console: Console) -> None:
+def load_range(summary: dict[str, Any]) -> tuple[float, float] | None:
+    """Lowest and highest 1-minute load average seen while queries were measured."""
+    seen = [
+        value
+        for output in summary["engines"].values()
+        for outcome in output.get("queries", {}).values()
+        for value in outcome.get("load_average", [])
+    ]
+    return (min(seen), max(seen)) if seen else None
+
+
+def print_report(summary: dict[str, Any], console: Console, *, cpu: bool = False) -> None:
     """Print the tables and, loudly, every problem."""
     meta = summary["meta"]
     console.print(
@@ -237,7 +260,15 @@ def print_report(summary: dict[str, Any], console: Console) -> None:
         f"Python {meta['machine']['python']}, commit {meta['git_commit']})",
         markup=False,
     )
-    console.print(_rich(latency_table(summary, titles=False)))
+    loads, cores = load_range(summary), meta["machine"]["cores"] or 1
+    if loads is not None:
+        console.print(f"load average while measuring: {loads[0]:.1f} to {loads[1]:.1f}")
+        if loads[1] > cores:
+            console.print(
+                f"[yellow]the machine was busy (more runnable tasks than its {cores} cores): "
+                "wall-clock latencies are inflated; `report --cpu` shows CPU time per call[/]"
+            )
+    console.print(_rich(latency_table(summary, titles=False, cpu=cpu)))
     console.print(
         "  ".join(f"{name}: {title}" for name, title in _TITLES.items()), style="dim", markup=False
     )

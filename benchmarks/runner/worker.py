@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -86,6 +87,7 @@ def run_worker(options: WorkerOptions) -> int:
     """Run one engine and write its JSON result; the exit status is 0 unless it crashed."""
     baseline = memory_status()["rss"]
     result: dict[str, Any] = {"engine": options.engine, "baseline_rss": baseline}
+    result["load_average"] = {"start": os.getloadavg()[0]}
     try:
         engine = _make_engine(options)
     except EngineUnavailable as reason:
@@ -106,6 +108,7 @@ def run_worker(options: WorkerOptions) -> int:
             if not options.keep_workdir:
                 shutil.rmtree(workdir, ignore_errors=True)
     result["memory"] = {"baseline_rss": baseline, "peak_rss": memory_status()["peak_rss"]}
+    result["load_average"]["end"] = os.getloadavg()[0]
     options.out.write_text(json.dumps(result))
     return 0
 
@@ -115,8 +118,9 @@ def _run_engine(engine: Engine, options: WorkerOptions, workdir: Path) -> dict[s
     params = read_params(options.params)
     out: dict[str, Any] = {"versions": engine.versions(), "workdir": str(workdir)}
     _log(engine.name, "loading")
+    cpu = time.process_time()
     load = engine.load(files, workdir)
-    out["load"] = load.to_json()
+    out["load"] = {**load.to_json(), "cpu_seconds": time.process_time() - cpu}
     out["disk_bytes"] = engine.disk_bytes()
     _log(engine.name, f"loaded in {load.total_seconds:.1f} s ({load.method})")
     out["queries"] = {

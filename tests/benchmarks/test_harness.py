@@ -82,6 +82,7 @@ def test_kuzu_runs_everything_and_agrees(run):
         outcome = kuzu["queries"][name]
         assert outcome["status"] == "ok", (name, outcome)
         assert outcome["runs"] == RUNS
+        assert outcome["cpu_summary"]["median"] > 0
         assert set(outcome["calibration"]) == {form.name for form in _spec(name).kuzu}
     checks = summary["verification"]["engines"]["kuzu"]
     for name in READS[:-1]:
