@@ -31,11 +31,24 @@ def _csv_list(choices: Sequence[str]) -> Callable[[str], tuple[str, ...]]:
     return parse
 
 
+def _at_least(minimum: float, kind: type[int] | type[float]) -> Callable[[str], float]:
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum:g}, got {text}")
+        return value
+
+    return parse
+
+
 def _add_size(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--persons",
         "--size",
-        type=int,
+        type=_at_least(2, int),
         default=10_000,
         help=f"graph size in persons (the reported sizes are {', '.join(map(str, SIZES))})",
     )
@@ -56,19 +69,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run the workload on every engine and compare answers")
     _add_size(run)
-    run.add_argument("--engines", type=_csv_list(ENGINE_NAMES), default=ENGINE_NAMES[1:])
-    run.add_argument("--queries", type=_csv_list((*QUERY_NAMES, "W1")), default=None)
-    run.add_argument("--runs", type=int, default=200, help="measured parameter sets per query")
-    run.add_argument("--warmup", type=int, default=20, help="warm-up parameter sets per query")
-    run.add_argument("--budget", type=float, default=60.0, help="seconds per query and engine")
     run.add_argument(
-        "--slow-budget", type=float, default=30.0, help="seconds per query for grand-cypher"
+        "--engines",
+        type=_csv_list(ENGINE_NAMES),
+        default=ENGINE_NAMES[1:],
+        help=f"comma-separated, from {','.join(ENGINE_NAMES[1:])} (numpy always runs)",
     )
-    run.add_argument("--call-timeout", type=float, default=30.0, help="seconds per call")
+    run.add_argument(
+        "--queries",
+        type=_csv_list((*QUERY_NAMES, "W1")),
+        default=None,
+        help="comma-separated query names (default: all, Q1..Q8 and W1)",
+    )
+    positive_int, positive = _at_least(1, int), _at_least(0.001, float)
+    run.add_argument("--runs", type=positive_int, default=200, help="measured sets per query")
+    run.add_argument("--warmup", type=_at_least(0, int), default=20, help="warm-up sets per query")
+    run.add_argument("--budget", type=positive, default=60.0, help="seconds per query and engine")
+    run.add_argument(
+        "--slow-budget", type=positive, default=30.0, help="seconds per query for grand-cypher"
+    )
+    run.add_argument("--call-timeout", type=positive, default=30.0, help="seconds per call")
     run.add_argument("--workdir", type=Path, default=None, help="where databases are built")
     run.add_argument("--keep-workdir", action="store_true", help="keep the databases")
     run.add_argument("--engram-loader", choices=("unwind", "import"), default="unwind")
-    run.add_argument("--engram-batch", type=int, default=10_000, help="UNWIND rows per batch")
+    run.add_argument(
+        "--engram-batch", type=positive_int, default=10_000, help="UNWIND rows per batch"
+    )
     run.add_argument("--results", type=Path, default=None, help="results root directory")
 
     report = sub.add_parser("report", help="print a saved run's tables")
@@ -83,10 +109,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     hnsw = sub.add_parser("hnsw", help="hnswlib recall@k vs ef, build time, QPS on the vectors")
     _add_size(hnsw)
-    hnsw.add_argument("--queries", type=int, default=1000, help="query vectors")
+    hnsw.add_argument("--queries", type=_at_least(1, int), default=1000, help="query vectors")
 
     micro = sub.add_parser("micro", help="micro-benchmarks of engram's stages (where built)")
-    micro.add_argument("--repeat", type=int, default=200)
+    micro.add_argument("--repeat", type=_at_least(1, int), default=200)
 
     worker = sub.add_parser("worker", help=argparse.SUPPRESS)
     worker.add_argument("--engine", choices=ENGINE_NAMES, required=True)
@@ -227,8 +253,17 @@ _COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of `python -m benchmarks`."""
-    args = build_parser().parse_args(argv)
-    return _COMMANDS[args.command](args)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except (OSError, json.JSONDecodeError, KeyError) as error:
+        if args.command == "worker":
+            raise
+        reason = str(error)
+        if isinstance(error, KeyError):
+            reason = f"not a results file of this harness (no {error} entry)"
+        parser.exit(2, f"python -m benchmarks {args.command}: error: {reason}\n")
 
 
 if __name__ == "__main__":
