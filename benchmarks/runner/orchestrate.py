@@ -31,6 +31,11 @@ RESULTS_ROOT: Final = ROOT / "benchmarks" / "results"
 REFERENCE: Final = "numpy"
 # engines whose per-query budget is `slow_budget` (they take seconds per call)
 _SLOW: Final = frozenset({"grand-cypher"})
+# the hand-written references get single-threaded BLAS: OpenBLAS splits even a small
+# matrix-vector product over every core, and its threads spin waiting for each other
+# when another process holds a core, which made a 0.15 ms search take 5 to 10 ms
+_SINGLE_THREADED: Final = frozenset({"numpy", "networkx"})
+_ONE_THREAD: Final = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +127,7 @@ def _run_worker(name: str, options: RunOptions, files: DatasetFiles, run_dir: Pa
         process = subprocess.run(
             _worker_command(name, options, files, run_dir),
             cwd=ROOT,
+            env={**os.environ, **(_ONE_THREAD if name in _SINGLE_THREADED else {})},
             timeout=options.worker_timeout,
             check=False,
         )
