@@ -9,6 +9,7 @@ is linked into the `kuzu` wheel, so nothing is downloaded.
 from __future__ import annotations
 
 import time
+import warnings
 from pathlib import Path
 from typing import Any, Final
 
@@ -115,16 +116,25 @@ class KuzuEngine:
         self._conn.execute(f"COPY {table} FROM '{path}' ({options})")
 
     def _form(self, form: KuzuForm) -> QueryForm:
-        conn = self._conn
-        if form.literal:
-            text = form.text
+        conn, text = self._conn, form.text
+        if form.mode == "literal":
 
             def run_literal(params: Params) -> Rows:
                 rows: Rows = conn.execute(render_literals(text, params)).get_all()
                 return rows
 
             return QueryForm(form.name, run_literal)
-        statement = conn.prepare(form.text)
+        if form.mode == "parameters":
+
+            def run_parameters(params: Params) -> Rows:
+                rows: Rows = conn.execute(text, params).get_all()
+                return rows
+
+            return QueryForm(form.name, run_parameters)
+        with warnings.catch_warnings():
+            # Kùzu 0.11 deprecates prepare(); it is measured while it exists
+            warnings.simplefilter("ignore", DeprecationWarning)
+            statement = conn.prepare(text)
 
         def run_prepared(params: Params) -> Rows:
             rows: Rows = conn.execute(statement, params).get_all()

@@ -31,11 +31,16 @@ VECTOR_INDEX: Final = "person_embedding"
 
 @dataclass(frozen=True, slots=True)
 class KuzuForm:
-    """One way to send a query to Kùzu: `literal` writes the values into the text."""
+    """One way to send a query to Kùzu.
+
+    `mode` is "prepared" (prepared once, executed with parameters: Kùzu 0.11 deprecates
+    this API but it is still there), "parameters" (`execute(text, parameters)` per call,
+    the API Kùzu recommends) or "literal" (the values written into the text).
+    """
 
     name: str
     text: str
-    literal: bool
+    mode: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +54,13 @@ class QuerySpec:
     grand_cypher: str | None
     # median latency ratio engram / Kùzu to reach at 100,000 persons (issue 11)
     target: float | None
+    # a write cannot run twice with the same parameters (ids are unique)
+    is_write: bool = False
 
 
-def _kuzu_forms(text: str, *, extra: tuple[KuzuForm, ...] = ()) -> tuple[KuzuForm, ...]:
-    return (
-        KuzuForm("prepared", text, literal=False),
-        KuzuForm("literal", text, literal=True),
-        *extra,
+def _kuzu_forms(text: str, *, prefix: str = "") -> tuple[KuzuForm, ...]:
+    return tuple(
+        KuzuForm(prefix + mode, text, mode) for mode in ("prepared", "parameters", "literal")
     )
 
 
@@ -122,15 +127,11 @@ QUERIES: Final[tuple[QuerySpec, ...]] = (
             "RETURN c.name AS city, count(p) AS persons, avg(p.age) AS avgAge "
             "ORDER BY persons DESC, city ASC LIMIT 10"
         ),
-        kuzu=(
-            KuzuForm(
-                "prepared",
-                "MATCH (p:Person)-[:LIVES_IN]->(c:City) "
-                "RETURN c.name AS city, count(p) AS persons, avg(p.age) AS avgAge "
-                "ORDER BY persons DESC, city ASC LIMIT 10",
-                literal=False,
-            ),
-        ),
+        kuzu=_kuzu_forms(
+            "MATCH (p:Person)-[:LIVES_IN]->(c:City) "
+            "RETURN c.name AS city, count(p) AS persons, avg(p.age) AS avgAge "
+            "ORDER BY persons DESC, city ASC LIMIT 10"
+        )[:2],
         grand_cypher=(
             "MATCH (p:Person)-[:LIVES_IN]->(c:City) "
             "RETURN c.name, COUNT(p), AVG(p.age) ORDER BY COUNT(p) DESC, c.name LIMIT 10"
@@ -158,13 +159,7 @@ QUERIES: Final[tuple[QuerySpec, ...]] = (
             "MATCH (a:Person {id: $id})-[:KNOWS*1..3]->(c:Person) "
             "WHERE c <> a RETURN count(DISTINCT c) AS reach"
         ),
-        kuzu=_kuzu_forms(
-            _Q6_KUZU,
-            extra=(
-                KuzuForm("shortest-prepared", _Q6_KUZU_SHORTEST, literal=False),
-                KuzuForm("shortest-literal", _Q6_KUZU_SHORTEST, literal=True),
-            ),
-        ),
+        kuzu=_kuzu_forms(_Q6_KUZU) + _kuzu_forms(_Q6_KUZU_SHORTEST, prefix="shortest-"),
         grand_cypher=(
             "MATCH (a:Person {id: $id})-[:KNOWS*1..3]->(c:Person) "
             "WHERE c.id <> $id RETURN DISTINCT c.id"
@@ -209,16 +204,13 @@ WRITE: Final = QuerySpec(
         "CREATE (:Person {id: $id, firstName: $firstName, lastName: $lastName, age: $age, "
         "cityId: $cityId})"
     ),
-    kuzu=(
-        KuzuForm(
-            "prepared",
-            "CREATE (:Person {id: $id, firstName: $firstName, lastName: $lastName, "
-            "age: $age, cityId: $cityId})",
-            literal=False,
-        ),
-    ),
+    kuzu=_kuzu_forms(
+        "CREATE (:Person {id: $id, firstName: $firstName, lastName: $lastName, "
+        "age: $age, cityId: $cityId})"
+    )[:2],
     grand_cypher=None,
     target=None,
+    is_write=True,
 )
 
 QUERY_NAMES: Final = tuple(query.name for query in QUERIES)

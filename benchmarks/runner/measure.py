@@ -95,22 +95,29 @@ def _describe(error: BaseException) -> str:
 
 
 def _calibrate(
-    forms: Sequence[QueryForm], warmup: Sequence[Params], budget: Budget
+    forms: Sequence[QueryForm], warmup: Sequence[Params], budget: Budget, *, disjoint: bool
 ) -> tuple[dict[str, float | str | None], int]:
     """Warm every form up: each form's median or failure, and the calls that succeeded.
 
     Forms take turns on each parameter set, so none profits from caches another warmed;
-    warming stops after a quarter of the budget.
+    with `disjoint` (writes) each form gets its own share of the sets instead. Warming
+    stops after a quarter of the budget.
     """
+    count = len(forms)
+    plans = {
+        form.name: list(warmup[index::count]) if disjoint else list(warmup)
+        for index, form in enumerate(forms)
+    }
     latencies: dict[str, list[float]] = {form.name: [] for form in forms}
     failures: dict[str, str] = {}
     started = time.perf_counter()
-    for params in warmup:
+    for round_index in range(max((len(plan) for plan in plans.values()), default=0)):
         for form in forms:
-            if form.name in failures:
+            plan = plans[form.name]
+            if form.name in failures or round_index >= len(plan):
                 continue
             try:
-                elapsed, _, _ = _timed(form, params, budget)
+                elapsed, _, _ = _timed(form, plan[round_index], budget)
             except Exception as error:
                 kind = "timeout" if _is_timeout(error) else "error"
                 failures[form.name] = f"{kind}: {_describe(error)}"
@@ -156,7 +163,7 @@ def measure_query(
     except Exception as error:
         return {"status": "error", "error": _describe(error)}
     gc.collect()
-    calibration, calls = _calibrate(forms, warmup, budget)
+    calibration, calls = _calibrate(forms, warmup, budget, disjoint=query.is_write)
     form = _best(forms, calibration)
     if form is None:
         failures = [str(outcome) for outcome in calibration.values()]
