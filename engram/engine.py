@@ -205,7 +205,7 @@ class QueryEngine:
         columns: tuple[str, ...] = ()
         if isinstance(optimized, ProduceResults):
             columns = tuple(name for name, _ in optimized.columns)
-        notes = tuple(getattr(statement, "notes", ())) + tuple(ctx.notes)
+        notes = tuple(_note_text(note) for note in statement.notes) + tuple(ctx.notes)
         return CompiledQuery(
             text=text,
             statement=statement,
@@ -240,6 +240,12 @@ def _rows(compiled: CompiledQuery, ctx: ExecContext) -> Iterator[Row]:
             yield from batch
     except QueryError as error:
         raise error.with_source(compiled.text) from None
+
+
+def _note_text(note: Any) -> str:
+    message = str(getattr(note, "message", note))
+    hint = getattr(note, "hint", None)
+    return f"{message} ({hint})" if hint else message
 
 
 def check_parameters(compiled: CompiledQuery, params: Mapping[str, Any]) -> dict[str, Any]:

@@ -34,12 +34,14 @@ def _wrong(function: str, expected: str, value: Any) -> QueryRuntimeError:
 
 
 def _id(ctx: ExecContext, value: Any) -> Any:
+    """The id of a node or relationship."""
     if type(value) in (NodeRef, RelRef):
         return value.id
     raise _wrong("id", "a node or relationship", value)
 
 
 def _element_id(ctx: ExecContext, value: Any) -> Any:
+    """A string id of a node or relationship."""
     if type(value) is NodeRef:
         return f"n:{value.id}"
     if type(value) is RelRef:
@@ -48,20 +50,21 @@ def _element_id(ctx: ExecContext, value: Any) -> Any:
 
 
 def _labels(ctx: ExecContext, value: Any) -> Any:
+    """The labels of a node, sorted."""
     if type(value) is NodeRef:
         return sorted(ctx.graph.node_labels(value.id))
     raise _wrong("labels", "a node", value)
 
 
 def _type(ctx: ExecContext, value: Any) -> Any:
+    """The type of a relationship."""
     if type(value) is RelRef:
-        if ctx.graph.is_deleted_relationship(value.id):
-            pass  # the type of a deleted relationship is still known
         return ctx.graph.rel_type_name(value.type_id)
     raise _wrong("type", "a relationship", value)
 
 
 def _keys(ctx: ExecContext, value: Any) -> Any:
+    """The property keys of a node or relationship (sorted), or the keys of a map."""
     if type(value) is NodeRef:
         return sorted(ctx.graph.node_properties(value.id))
     if type(value) is RelRef:
@@ -70,6 +73,7 @@ def _keys(ctx: ExecContext, value: Any) -> Any:
 
 
 def _properties(ctx: ExecContext, value: Any) -> Any:
+    """The properties of a node or relationship, or a map itself."""
     if type(value) is NodeRef:
         return ctx.graph.node_properties(value.id)
     if type(value) is RelRef:
@@ -78,30 +82,35 @@ def _properties(ctx: ExecContext, value: Any) -> Any:
 
 
 def _start_node(ctx: ExecContext, value: Any) -> Any:
+    """The start node of a relationship."""
     if type(value) is RelRef:
         return NodeRef(value.start)
     raise _wrong("startNode", "a relationship", value)
 
 
 def _end_node(ctx: ExecContext, value: Any) -> Any:
+    """The end node of a relationship."""
     if type(value) is RelRef:
         return NodeRef(value.end)
     raise _wrong("endNode", "a relationship", value)
 
 
 def _nodes(ctx: ExecContext, value: Any) -> Any:
+    """The nodes of a path."""
     if type(value) is PathValue:
         return list(value.nodes)
     raise _wrong("nodes", "a path", value)
 
 
 def _relationships(ctx: ExecContext, value: Any) -> Any:
+    """The relationships of a path."""
     if type(value) is PathValue:
         return list(value.rels)
     raise _wrong("relationships", "a path", value)
 
 
 def _length(ctx: ExecContext, value: Any) -> Any:
+    """The number of relationships of a path."""
     if type(value) is PathValue:
         return len(value.rels)
     if isinstance(value, str | list):
@@ -110,7 +119,24 @@ def _length(ctx: ExecContext, value: Any) -> Any:
 
 
 def _exists(ctx: ExecContext, value: Any) -> Any:
+    """Whether the value is not null."""
     return value is not None
+
+
+_SIGNATURES = {
+    "id": "id(input :: NODE | RELATIONSHIP) :: INTEGER",
+    "elementId": "elementId(input :: NODE | RELATIONSHIP) :: STRING",
+    "labels": "labels(input :: NODE) :: LIST<STRING>",
+    "type": "type(input :: RELATIONSHIP) :: STRING",
+    "keys": "keys(input :: MAP | NODE | RELATIONSHIP) :: LIST<STRING>",
+    "properties": "properties(input :: MAP | NODE | RELATIONSHIP) :: MAP",
+    "startNode": "startNode(input :: RELATIONSHIP) :: NODE",
+    "endNode": "endNode(input :: RELATIONSHIP) :: NODE",
+    "nodes": "nodes(input :: PATH) :: LIST<NODE>",
+    "relationships": "relationships(input :: PATH) :: LIST<RELATIONSHIP>",
+    "length": "length(input :: PATH) :: INTEGER",
+    "exists": "exists(input :: ANY) :: BOOLEAN",
+}
 
 
 def _spec(
@@ -134,7 +160,7 @@ def _spec(
         propagates_null=propagates_null,
         needs_context=True,
         deterministic=False,
-        signature=signature,
+        signature=signature or _SIGNATURES[name],
         description=description,
     )
 

@@ -342,6 +342,114 @@ class StoreGraph:
         writer = self._writer
         return writer is not None and rel_id in writer.overlay.deleted_rels
 
+    # -- schema ------------------------------------------------------------------------------
+
+    def create_index(
+        self, name: str | None, label: str, keys: Sequence[str], if_not_exists: bool
+    ) -> bool:
+        """Create a property index; False when IF NOT EXISTS found one already."""
+        return self._create(name, label, keys, if_not_exists, unique=False)
+
+    def create_constraint(
+        self, name: str | None, label: str, keys: Sequence[str], if_not_exists: bool
+    ) -> bool:
+        """Create a uniqueness constraint; False when IF NOT EXISTS found one already."""
+        return self._create(name, label, keys, if_not_exists, unique=True)
+
+    def _create(
+        self, name: str | None, label: str, keys: Sequence[str], if_not_exists: bool, unique: bool
+    ) -> bool:
+        writer = self._write()
+        before = len(writer.catalog.indexes)
+        writer.create_index(
+            writer.intern_label(label),
+            [writer.intern_property_key(key) for key in keys],
+            name=name,
+            unique=unique,
+            if_not_exists=if_not_exists,
+        )
+        return len(writer.catalog.indexes) > before
+
+    def create_vector_index(
+        self,
+        name: str | None,
+        label: str,
+        key: str,
+        options: Mapping[str, Any],
+        if_not_exists: bool,
+    ) -> bool:
+        """Vector indexes arrive with the vector search work."""
+        raise QueryRuntimeError(
+            "vector indexes are not supported by this build",
+            detail=ErrorDetail.UNSUPPORTED,
+            kind=ErrorKind.SEMANTIC_ERROR,
+        )
+
+    def drop_index(self, name: str, if_exists: bool) -> bool:
+        """Drop an index by name; False when IF EXISTS found none."""
+        return self._write().drop_index(name, if_exists=if_exists) is not None
+
+    def drop_constraint(self, name: str, if_exists: bool) -> bool:
+        """Drop a constraint by name; False when IF EXISTS found none."""
+        return self._write().drop_index(name, if_exists=if_exists) is not None
+
+    def show_indexes(self) -> list[tuple[Any, ...]]:
+        """One row per index (columns as `SHOW INDEXES` names them)."""
+        catalog, stats = self._view.catalog, self._view.statistics
+        rows = []
+        for index in sorted(catalog.indexes, key=lambda i: i.name):
+            kind = "UNIQUE" if index.unique else index.kind.upper()
+            keys = [catalog.property_key_name(k) for k in index.property_key_ids]
+            rows.append(
+                (
+                    index.name,
+                    kind,
+                    "NODE",
+                    [catalog.label_name(index.label_id)],
+                    keys,
+                    index.state.value.upper(),
+                    dict(index.options),
+                    stats.index_stats(index.id).entries,
+                )
+            )
+        return rows
+
+    def show_constraints(self) -> list[tuple[Any, ...]]:
+        """One row per constraint (columns as `SHOW CONSTRAINTS` names them)."""
+        catalog = self._view.catalog
+        rows = []
+        for index in sorted(catalog.constraints, key=lambda i: i.name):
+            keys = [catalog.property_key_name(k) for k in index.property_key_ids]
+            rows.append(
+                (
+                    index.name,
+                    "UNIQUENESS",
+                    "NODE",
+                    [catalog.label_name(index.label_id)],
+                    keys,
+                    index.name,
+                )
+            )
+        return rows
+
+    def schema_summary(self) -> dict[str, Any]:
+        """Labels and types with counts, property keys, indexes and constraints."""
+        view = self._view
+        catalog = view.catalog
+        labels = {name: view.count_nodes(catalog.label_id(name)) for name in catalog.label_names()}
+        types = {
+            name: view.count_relationships(catalog.type_id(name)) for name in catalog.type_names()
+        }
+        return {
+            "labels": labels,
+            "relationshipTypes": types,
+            "propertyKeys": list(catalog.property_key_names()),
+            "indexes": [row[0] for row in self.show_indexes()],
+            "constraints": [row[0] for row in self.show_constraints()],
+            "nodes": view.count_nodes(None),
+            "relationships": view.count_relationships(None),
+        }
+
     def check_deleted_nodes_detached(self) -> None:
         """Raise if a node deleted in this statement still has relationships."""
         if self._writer is not None:

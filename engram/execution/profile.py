@@ -14,6 +14,7 @@ from typing import Any
 
 from engram.execution.physical import Batch, PhysicalOp
 from engram.planner.explain import PlanLine, describe
+from engram.planner.operators import Start
 
 __all__ = ["OperatorProfile", "Profiler", "plan_lines"]
 
@@ -68,6 +69,8 @@ def _visit(
     profiler: Profiler | None,
     lines: list[PlanLine],
 ) -> None:
+    if isinstance(op.logical, Start) and not op.logical.arguments:
+        return  # the one empty row every top-level plan starts from says nothing
     name, params = describe(op.logical)
     details = ", ".join(f"{key}={value}" if key else value for key, value in params.items())
     rows = reads = None

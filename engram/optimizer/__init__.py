@@ -9,6 +9,7 @@ from engram.optimizer.rule import ApplyOrder, Rule, RuleContext, run_rules
 from engram.optimizer.rules.fold_constants import FoldConstants
 from engram.optimizer.rules.merge_filters import MergeFilters
 from engram.optimizer.rules.plan_patterns import PlanPatterns
+from engram.optimizer.rules.simplify_predicates import SimplifyPredicates
 from engram.optimizer.rules.sort_limit_to_top import SortLimitToTop
 from engram.planner.operators import LogicalOp
 
@@ -17,6 +18,9 @@ __all__ = ["RULES", "ApplyOrder", "Rule", "RuleContext", "optimize"]
 RULES: tuple[Rule, ...] = (
     # first: folded literals are what index selection and pattern costing can read
     FoldConstants(),
+    # after fold_constants (which turns constant sub-expressions into literals): drops TRUE
+    # conjuncts before plan_patterns places predicates
+    SimplifyPredicates(),
     # after fold_constants: chooses scans, seeks and expand order from statistics
     PlanPatterns(),
     # after plan_patterns, which emits one Filter per step

@@ -48,6 +48,11 @@ def symbol_name(symbol: Symbol) -> str:
     return symbol.name.strip() if not symbol.anonymous else f"`{symbol.name.strip()}`"
 
 
+def _in_pattern(symbol: Symbol) -> str:
+    """How a symbol prints inside a pattern: anonymous parts print as nothing."""
+    return "" if symbol.anonymous else symbol_name(symbol)
+
+
 def _literal(value: object) -> str:
     if value is None:
         return "null"
@@ -188,17 +193,17 @@ def describe(op: lp.LogicalOp) -> tuple[str, dict[str, str]]:
             return name, {"node": symbol_name(s), "ids": render_expr(ids)}
         case lp.Expand(source=a, rel=r, target=b, types=types, direction=d, into=into):
             arrow, _ = _rel(types, d)
-            arrow = arrow.replace("[", f"[{symbol_name(r)}", 1)
-            params = {"pattern": f"({symbol_name(a)}){arrow}({symbol_name(b)})"}
+            arrow = arrow.replace("[", f"[{_in_pattern(r)}", 1)
+            params = {"pattern": f"({_in_pattern(a)}){arrow}({_in_pattern(b)})"}
             return ("ExpandInto" if into else name), params
         case lp.RelEndpoints(rel=r, left=a, right=b, direction=d):
             arrow, _ = _rel((), d)
-            arrow = arrow.replace("[", f"[{symbol_name(r)}", 1)
-            return name, {"pattern": f"({symbol_name(a)}){arrow}({symbol_name(b)})"}
+            arrow = arrow.replace("[", f"[{_in_pattern(r)}", 1)
+            return name, {"pattern": f"({_in_pattern(a)}){arrow}({_in_pattern(b)})"}
         case lp.VarExpand(source=a, rel=r, target=b, types=types, direction=d, min=lo, max=hi):
             arrow, _ = _rel(types, d, _bounds(lo, hi))
-            arrow = arrow.replace("[", f"[{symbol_name(r)}", 1)
-            params = {"pattern": f"({symbol_name(a)}){arrow}({symbol_name(b)})"}
+            arrow = arrow.replace("[", f"[{_in_pattern(r)}", 1)
+            params = {"pattern": f"({_in_pattern(a)}){arrow}({_in_pattern(b)})"}
             if op.rel_predicate is not None:
                 params["each relationship"] = render_expr(op.rel_predicate)
             if op.into:
@@ -206,7 +211,7 @@ def describe(op: lp.LogicalOp) -> tuple[str, dict[str, str]]:
             return name, params
         case lp.ShortestPath(source=a, target=b, types=types, direction=d, min=lo, max=hi):
             arrow, _ = _rel(types, d, _bounds(lo, hi))
-            params = {"pattern": f"({symbol_name(a)}){arrow}({symbol_name(b)})"}
+            params = {"pattern": f"({_in_pattern(a)}){arrow}({_in_pattern(b)})"}
             if op.path is not None:
                 params["path"] = symbol_name(op.path)
             return ("AllShortestPaths" if op.all else name), params

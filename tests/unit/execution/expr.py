@@ -281,6 +281,10 @@ class _Parser:
             raise NameError(f"unknown function {name!r}")
         if not spec.accepts_arity(len(args)):
             raise TypeError(f"{name} takes {spec.arity_text} arguments")
+        if spec.needs_context:
+            # graph-aware versions registered by the engine (keys, properties): map
+            # arguments never reach the context
+            return spec.bind(len(args))(None, *args)
         return spec.invoke(*args)
 
 
