@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from engram.binder.bound import BBinary, BExpr, BHasLabels
+from engram.binder.bound import BBinary, BExpr, BHasLabels, BLiteral
 from engram.parser.ast import BinaryOp
 from engram.planner import operators as lp
 
@@ -145,8 +145,9 @@ def _estimate(op: lp.LogicalOp, stats: GraphStatistics, out: dict[int, float]) -
             rows = 1.0 if not keys else max(1.0, rows * 0.5)
         case lp.Distinct():
             rows = max(1.0, rows * 0.7)
-        case lp.Limit() | lp.Top():
-            rows = min(rows, 100.0)
+        case lp.Limit(count=count) | lp.Top(limit=count):
+            limit = count.value if isinstance(count, BLiteral) else None
+            rows = min(rows, float(limit) if isinstance(limit, int) else 100.0)
         case lp.Union():
             rows = sum(inputs)
         case lp.Optional(inner=inner):
