@@ -336,6 +336,8 @@ def _number(value: float) -> str:
         return f"{value / 1e6:.2g}M"
     if value >= 1e3:
         return f"{value / 1e3:.2g}K"
+    if value >= 10:
+        return f"{value:.0f}"
     return f"{value:.2g}"
 
 
