@@ -57,7 +57,14 @@ class PatternMode(enum.Enum):
     @property
     def is_write(self) -> bool:
         """CREATE or MERGE."""
-        return self in (PatternMode.CREATE, PatternMode.MERGE)
+        return self in _WRITE_MODES
+
+
+_WRITE_MODES = frozenset({PatternMode.CREATE, PatternMode.MERGE})
+_REL_TYPES = {
+    VarKind.RELATIONSHIP: inference.type_for_kind(VarKind.RELATIONSHIP),
+    VarKind.RELATIONSHIP_LIST: inference.type_for_kind(VarKind.RELATIONSHIP_LIST),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,11 +240,11 @@ class PatternBinder:
             relationships.add(existing)
             return _Part(rel, existing, False)
         if variable is None:
-            symbol = self.state.symbols.anonymous(kind, inference.type_for_kind(kind))
+            symbol = self.state.symbols.anonymous(kind, _REL_TYPES[kind])
         elif mode is PatternMode.PREDICATE:
             raise _new_in_predicate(variable, scope)
         else:
-            symbol = self.state.symbols.new(variable.name, kind, inference.type_for_kind(kind))
+            symbol = self.state.symbols.new(variable.name, kind, _REL_TYPES[kind])
             scope.declare(symbol)
         relationships.add(symbol)
         return _Part(rel, symbol, True)
@@ -313,7 +320,7 @@ class PatternBinder:
         names: tuple[str, ...],
         element: ast.NodePattern | ast.RelationshipPattern,
     ) -> None:
-        if mode.is_write:
+        if mode.is_write or self.state.catalog is None:
             return
         for name in names:
             self.state.note_unknown(what, name, element.span)
