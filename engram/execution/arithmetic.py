@@ -62,6 +62,10 @@ def _is_number(value: Any) -> bool:
     return kind is int or kind is float or (isinstance(value, int | float) and kind is not bool)
 
 
+def _is_int(value: Any) -> bool:
+    return type(value) is int or (isinstance(value, int) and not isinstance(value, bool))
+
+
 def _mismatch(operator: str, left: Any, right: Any) -> Exception:
     return type_error(
         f"cannot apply '{operator}' to {type_name(left)} and {type_name(right)}",
@@ -72,10 +76,9 @@ def negate(value: Any) -> Any:
     """Unary `-value`."""
     if value is None:
         return None
-    kind = type(value)
-    if kind is int:
-        return check_int64(-value, "unary minus")
-    if kind is float:
+    if _is_int(value):
+        return check_int64(-int(value), "unary minus")
+    if isinstance(value, float):
         return -value
     if isinstance(value, TemporalValue):
         result = value.cypher_mul(-1)
@@ -101,6 +104,8 @@ def add(left: Any, right: Any) -> Any:
     if left_kind is int and right_kind is int:
         return check_int64(left + right, "'+'")
     if _is_number(left) and _is_number(right):
+        if _is_int(left) and _is_int(right):
+            return check_int64(int(left) + int(right), "'+'")
         return float(left) + float(right)
     if left_kind is str and right_kind is str:
         return left + right
@@ -147,6 +152,8 @@ def subtract(left: Any, right: Any) -> Any:
     if type(left) is int and type(right) is int:
         return check_int64(left - right, "'-'")
     if _is_number(left) and _is_number(right):
+        if _is_int(left) and _is_int(right):
+            return check_int64(int(left) - int(right), "'-'")
         return float(left) - float(right)
     result = _temporal("cypher_sub", left, right, None)
     if result is not NotImplemented:
@@ -161,6 +168,8 @@ def multiply(left: Any, right: Any) -> Any:
     if type(left) is int and type(right) is int:
         return check_int64(left * right, "'*'")
     if _is_number(left) and _is_number(right):
+        if _is_int(left) and _is_int(right):
+            return check_int64(int(left) * int(right), "'*'")
         return float(left) * float(right)
     if isinstance(left, TemporalValue) and _is_number(right):
         result = left.cypher_mul(right)
@@ -177,7 +186,7 @@ def divide(left: Any, right: Any) -> Any:
     """`left / right`: integer division truncates toward zero; floats follow IEEE 754."""
     if left is None or right is None:
         return None
-    if type(left) is int and type(right) is int:
+    if _is_int(left) and _is_int(right):
         if right == 0:
             raise arithmetic_error("division by zero", ErrorDetail.DIVISION_BY_ZERO)
         quotient = abs(left) // abs(right)
@@ -205,7 +214,7 @@ def modulo(left: Any, right: Any) -> Any:
     """`left % right`: the remainder takes the sign of the dividend, as in Java."""
     if left is None or right is None:
         return None
-    if type(left) is int and type(right) is int:
+    if _is_int(left) and _is_int(right):
         if right == 0:
             raise arithmetic_error("modulo by zero", ErrorDetail.DIVISION_BY_ZERO)
         remainder = abs(left) % abs(right)

@@ -13,12 +13,14 @@ from typing import Any, Final
 from engram.errors import ErrorDetail, ErrorKind, QueryRuntimeError, Span
 from engram.execution.entities import NodeRef, PathValue, RelRef
 from engram.temporal.base import TemporalValue
+from engram.types import ANY, CypherType, TypeKind, list_of
 
 __all__ = [
     "argument_error",
     "arithmetic_error",
     "type_error",
     "type_name",
+    "value_type",
     "with_span",
 ]
 
@@ -71,6 +73,22 @@ def type_name(value: Any) -> str:
     if isinstance(value, dict):
         return "MAP"
     return type(value).__name__.upper()
+
+
+def value_type(value: Any) -> CypherType:
+    """The logical type of a runtime value (constant folding, inference from results).
+
+    A list's element type is the common type of its non-null elements (`ANY` when they
+    differ); null is `NULL`; a value this layer does not know is `ANY`.
+    """
+    name = type_name(value)
+    if isinstance(value, list | tuple):
+        kinds = {value_type(item) for item in value if item is not None}
+        return list_of(kinds.pop() if len(kinds) == 1 else ANY)
+    try:
+        return CypherType(TypeKind(name))
+    except ValueError:
+        return ANY
 
 
 def type_error(

@@ -28,9 +28,11 @@ __all__ = [
     "Descending",
     "distinct_values",
     "group_key",
+    "join_key",
     "order_compare",
     "order_key",
     "sort_key",
+    "sort_permutation",
     "sort_values",
 ]
 
@@ -158,12 +160,36 @@ def sort_values(items: list[_T], keys: Sequence[tuple[Callable[[_T], Any], bool]
     last to the first, each using Python's stable sort.
     """
     for value_of, desc in reversed(keys):
-        items.sort(key=_keyed(value_of), reverse=desc)
+        items[:] = _sorted_by(items, [value_of(item) for item in items], desc)
     return items
 
 
-def _keyed(value_of: Callable[[_T], Any]) -> Callable[[_T], tuple[Any, ...]]:
-    return lambda item: order_key(value_of(item))
+def sort_permutation(values: Sequence[Any], descending: bool = False) -> list[int]:
+    """Indices that put `values` in ORDER BY order (stable: ties keep input order).
+
+    A column of numbers (without NaN), of strings or of booleans, with or without nulls,
+    is sorted by the raw values, nulls placed last (first when descending), which is
+    several times faster than comparing `order_key` tuples; other columns use
+    `order_key`.
+    """
+    present = [index for index, value in enumerate(values) if value is not None]
+    nulls = [index for index, value in enumerate(values) if value is None]
+    if _is_plain_column(values, present):
+        present.sort(key=values.__getitem__, reverse=descending)
+    else:
+        present.sort(key=lambda index: order_key(values[index]), reverse=descending)
+    return nulls + present if descending else present + nulls
+
+
+def _is_plain_column(values: Sequence[Any], present: list[int]) -> bool:
+    kinds = {type(values[index]) for index in present}
+    if kinds <= {int, float}:
+        return not any(values[index] != values[index] for index in present)
+    return len(kinds) == 1 and kinds <= {str, bool}
+
+
+def _sorted_by(items: list[_T], values: list[Any], descending: bool) -> list[_T]:
+    return [items[index] for index in sort_permutation(values, descending)]
 
 
 # -- equivalence ---------------------------------------------------------------------------
@@ -231,3 +257,32 @@ def distinct_values(values: Iterable[Any]) -> list[Any]:
             seen.add(key)
             kept.append(value)
     return kept
+
+
+def join_key(value: Any) -> Hashable | None:
+    """A hashable key for equality joins and seeks, or None when `=` can never be true.
+
+    `equals(a, b) is True` exactly when both `join_key`s are not None and equal: a value
+    that is or contains a null or a NaN equals nothing (not even itself), so it joins
+    nothing; everything else joins by `group_key`.
+    """
+    if _can_equal(value):
+        return group_key(value)
+    return None
+
+
+def _can_equal(value: Any) -> bool:
+    kind = type(value)
+    if kind is int or kind is str or kind is bool:
+        return True
+    if value is None:
+        return False
+    if kind is float:
+        return value == value  # type: ignore[no-any-return]
+    if isinstance(value, list | tuple):
+        return all(_can_equal(item) for item in value)
+    if isinstance(value, dict):
+        return all(_can_equal(item) for item in value.values())
+    if isinstance(value, float):
+        return not math.isnan(value)
+    return True

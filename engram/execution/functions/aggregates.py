@@ -79,7 +79,11 @@ class Count(_Aggregate):
 
     def add(self, *args: Any) -> None:
         """Count the value if it is not null (and new under DISTINCT)."""
-        if self._fresh(args[0]):
+        value = args[0]
+        if self._seen is None:
+            if value is not None:
+                self._count += 1
+        elif self._fresh(value):
             self._count += 1
 
     def result(self) -> int:
@@ -90,17 +94,28 @@ class Count(_Aggregate):
 class _Total(_Aggregate):
     """A running sum of numbers or of durations, never both."""
 
-    __slots__ = ("_count", "_function", "_total")
+    __slots__ = ("_count", "_function", "_numeric", "_total")
 
     def __init__(self, distinct: bool = False) -> None:
         super().__init__(distinct)
         self._total: Any = 0
         self._count = 0
         self._function = "sum"
+        # numbers only so far, without DISTINCT: the per-row fast path applies
+        self._numeric = not distinct
 
     def add(self, *args: Any) -> None:
         """Add the value to the running total."""
         value = args[0]
+        kind = type(value)
+        if (kind is int or kind is float) and self._numeric:
+            # sequential addition, as the values arrive; integers stay exact
+            self._total += value
+            self._count += 1
+        elif value is not None:
+            self._add_checked(value)
+
+    def _add_checked(self, value: Any) -> None:
         if not self._fresh(value):
             return
         is_duration = isinstance(value, TemporalValue)
@@ -110,7 +125,8 @@ class _Total(_Aggregate):
             )
         if self._count and isinstance(self._total, TemporalValue) != is_duration:
             raise type_error(f"{self._function}() cannot mix numbers and durations")
-        # sequential addition, as the values arrive; integers stay exact
+        if is_duration:
+            self._numeric = False
         self._total = value if self._count == 0 else _sum2(self._total, value)
         self._count += 1
 
@@ -203,8 +219,12 @@ class Collect(_Aggregate):
 
     def add(self, *args: Any) -> None:
         """Append the value if it is not null (and new under DISTINCT)."""
-        if self._fresh(args[0]):
-            self._items.append(args[0])
+        value = args[0]
+        if self._seen is None:
+            if value is not None:
+                self._items.append(value)
+        elif self._fresh(value):
+            self._items.append(value)
 
     def result(self) -> list[Any]:
         """The collected values."""

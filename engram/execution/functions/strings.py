@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from typing import Any, Final
 
 from engram.errors import ErrorDetail
 from engram.execution.faults import argument_error
 from engram.execution.functions.checks import expect_integer, expect_list, expect_string
+from engram.execution.functions.javaregex import full_match
 from engram.execution.functions.spec import FunctionSpec, scalar_spec
 from engram.types import INTEGER, STRING, list_of
 
@@ -60,47 +60,15 @@ def contains(text: Any, part: Any) -> bool | None:
 
 
 def regex_match(text: Any, pattern: Any) -> bool | None:
-    """`text =~ pattern`: the whole string matches the (Java-style) regular expression.
+    """`text =~ pattern`: the whole string matches the Java-style regular expression.
 
     Raises:
-        QueryRuntimeError: ArgumentError InvalidArgumentValue for a malformed pattern.
+        QueryRuntimeError: ArgumentError InvalidArgumentValue for a malformed pattern;
+            ArgumentError ResourceLimit when one match runs too long (see `javaregex`).
     """
     if type(text) is str and type(pattern) is str:
-        return compile_regex(pattern).fullmatch(text) is not None
+        return full_match(text, pattern)
     return None
-
-
-@lru_cache(maxsize=256)
-def compile_regex(pattern: str) -> re.Pattern[str]:
-    r"""Compile a Java-style pattern with Python's `re` (cached).
-
-    Java's `\z` (end of input) becomes Python's `\Z`, and Java's `\Z` (end of input
-    before a final line terminator) becomes a lookahead; everything else is passed on.
-    """
-    try:
-        return re.compile(_translate_java_regex(pattern))
-    except (re.error, OverflowError, RecursionError) as error:
-        raise argument_error(
-            f"invalid regular expression {pattern!r}: {error}",
-            ErrorDetail.INVALID_ARGUMENT_VALUE,
-            hint="patterns use Java regular expression syntax; "
-            "\\p{...} character classes are not supported",
-        ) from None
-
-
-def _translate_java_regex(pattern: str) -> str:
-    out = []
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\" and index + 1 < len(pattern):
-            escaped = pattern[index + 1]
-            out.append({"z": r"\Z", "Z": r"(?=\n?\Z)"}.get(escaped, char + escaped))
-            index += 2
-            continue
-        out.append(char)
-        index += 1
-    return "".join(out)
 
 
 #: operator text -> implementation, for the expression compiler

@@ -256,7 +256,13 @@ class _Parser:
         return result
 
     def named(self, text: str) -> Any:
-        constants = {"NULL": None, "TRUE": True, "FALSE": False, "NAN": float("nan")}
+        constants = {
+            "NULL": None,
+            "TRUE": True,
+            "FALSE": False,
+            "NAN": float("nan"),
+            "INFINITY": float("inf"),
+        }
         if text.upper() in constants and self.peek().text != "(":
             return constants[text.upper()]
         name = text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import math
 
 import pytest
@@ -251,3 +252,15 @@ def test_unary_minus_on_an_instant_is_a_type_error():
 )
 def test_java_pow(base, exponent, expected):
     assert same(java_pow(base, exponent), expected)
+
+
+def test_integer_subclasses_are_integers():
+    class Level(enum.IntEnum):
+        HIGH = 9223372036854775807
+
+    assert add(Level.HIGH, -1) == INT64_MAX - 1
+    assert type(add(Level.HIGH, -1)) is int
+    assert divide(Level.HIGH, 2) == INT64_MAX // 2
+    assert negate(Level.HIGH) == -INT64_MAX
+    with pytest.raises(QueryRuntimeError):
+        multiply(Level.HIGH, 2)

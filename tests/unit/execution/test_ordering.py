@@ -13,9 +13,11 @@ from engram.execution.ordering import (
     Descending,
     distinct_values,
     group_key,
+    join_key,
     order_compare,
     order_key,
     sort_key,
+    sort_permutation,
     sort_values,
 )
 from engram.execution.ternary import less_than
@@ -213,3 +215,51 @@ def test_distinct_values_keeps_first_of_each_class():
     assert kept[3] == [1]
     assert math.isnan(kept[4])
     assert kept[5] is True
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [3, None, 1, 2.5, None, -0.0, 0, 2**53 + 1, float(2**53), math.inf],
+        ["b", None, "a", "", "B", "b"],
+        [True, None, False, True],
+        [1, "a", None, NAN, [1], 2],
+        [NAN, 1.0, None, -math.inf],
+        [None, None],
+        [],
+    ],
+)
+@pytest.mark.parametrize("descending", [False, True])
+def test_sort_permutation_matches_order_key_sort(values, descending):
+    expected = sorted(range(len(values)), key=lambda i: order_key(values[i]), reverse=descending)
+    assert sort_permutation(values, descending) == expected
+
+
+def test_sort_values_sorts_rows_by_plain_and_mixed_columns():
+    rows = [(2, "x"), (None, "y"), (1, None), (2, 1), (1, "a")]
+    sort_values(rows, [(lambda row: row[0], False), (lambda row: row[1], True)])
+    assert rows == [(1, None), (1, "a"), (2, 1), (2, "x"), (None, "y")]
+
+
+@pytest.mark.parametrize(
+    ("value", "joins"),
+    [
+        (1, True),
+        (1.5, True),
+        ("a", True),
+        (False, True),
+        ([1, [2, "x"]], True),
+        ({"a": {"b": 1}}, True),
+        (NodeRef(1), True),
+        (Span(2), True),
+        (None, False),
+        (NAN, False),
+        ([1, None], False),
+        ({"a": [NAN]}, False),
+        ((1, None), False),
+    ],
+)
+def test_join_key_is_none_for_values_that_equal_nothing(value, joins):
+    assert (join_key(value) is not None) == joins
+    if joins:
+        assert join_key(value) == group_key(value)

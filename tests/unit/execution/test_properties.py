@@ -21,7 +21,7 @@ from engram.execution.arithmetic import (
 )
 from engram.execution.entities import NodeRef, RelRef
 from engram.execution.functions.conversion import parse_float, to_integer, to_string
-from engram.execution.ordering import group_key, order_compare, order_key
+from engram.execution.ordering import group_key, join_key, order_compare, order_key
 from engram.execution.ternary import UNORDERED, compare, equals, in_list
 from engram.execution.text import format_float
 
@@ -218,3 +218,10 @@ def test_list_concatenation_keeps_elements(left, right):
     combined = add(left, right)
     assert combined == left + right or _has_nan(combined)
     assert len(combined) == len(left) + len(right)
+
+
+@given(values, values)
+def test_join_keys_match_exactly_when_equality_is_true(left, right):
+    left_key, right_key = join_key(left), join_key(right)
+    matched = left_key is not None and right_key is not None and left_key == right_key
+    assert matched == (equals(left, right) is True)

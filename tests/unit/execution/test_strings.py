@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from engram.errors import ErrorDetail, ErrorKind, QueryRuntimeError
+from engram.execution.functions import javaregex
 from engram.execution.functions.strings import (
-    compile_regex,
     contains,
     ends_with,
     regex_match,
@@ -71,15 +71,20 @@ def test_non_string_operands_give_null(predicate):
         ("abc\n", "abc\\Z", False),
         ("", "", True),
         ("aaa", "a{2}+a", True),
+        ("aab", "(?>a+)b", True),
+        ("héllo", "\\p{L}+", True),
+        ("abc", "\\p{Alpha}+", True),
+        ("ab1", "\\p{Alpha}+", False),
+        ("Ab", "\\p{Lu}\\p{Ll}", True),
     ],
 )
 def test_regex_matches_the_whole_string(text, pattern, expected):
     assert regex_match(text, pattern) is expected
 
 
-@pytest.mark.parametrize("pattern", ["[", "(", "a{2,1}", "\\p{L}", "*"])
+@pytest.mark.parametrize("pattern", ["[", "(", "a{2,1}", "\\p{NoSuchClass}", "*"])
 def test_invalid_regex_is_an_argument_error(pattern):
-    compile_regex.cache_clear()
+    javaregex.compile_java_regex.cache_clear()
     with pytest.raises(QueryRuntimeError) as raised:
         regex_match("x", pattern)
     assert raised.value.kind == ErrorKind.ARGUMENT_ERROR

@@ -17,6 +17,7 @@ from engram.execution.ternary import (
     compare,
     equals,
     in_list,
+    in_list_matcher,
     none3,
     not3,
     not_equals,
@@ -354,3 +355,31 @@ def test_quantifiers_stop_early():
 def test_quantifiers_reject_non_boolean_predicates():
     with pytest.raises(QueryRuntimeError, match=r"all\(\) expects a BOOLEAN, got INTEGER"):
         all3([True, 1])
+
+
+@pytest.mark.parametrize(
+    "container",
+    [
+        [1, 2, 3],
+        [1, None, "a"],
+        [1.0, 2.5, float("nan")],
+        [],
+        [None],
+        ["a", "b"],
+        [0, 1],
+        [True, 1],
+        [[1], 2],
+        (4, 5),
+    ],
+)
+def test_in_list_matcher_agrees_with_in_list(container):
+    matcher = in_list_matcher(container)
+    probes = [1, 1.0, 2, 2.5, 0, True, False, "a", "c", None, float("nan"), [1], 2**53 + 1, 5]
+    for probe in probes:
+        assert matcher(probe) is in_list(probe, container), probe
+
+
+def test_in_list_matcher_of_a_non_list_raises_on_use():
+    matcher = in_list_matcher("abc")
+    with pytest.raises(QueryRuntimeError):
+        matcher(1)
