@@ -209,7 +209,7 @@ class ExpressionBinder:
         symbol = ctx.scope.lookup(variable.name)
         if symbol is not None:
             return symbol
-        if variable.name in ctx.hidden and ctx.hidden_is_ambiguous:
+        if variable.name in ctx.grouped and ctx.hidden_is_ambiguous:
             raise fail(
                 ErrorDetail.AMBIGUOUS_AGGREGATION_EXPRESSION,
                 f"'{variable.name}' is not a grouping key of the aggregating projection; "
@@ -217,6 +217,14 @@ class ExpressionBinder:
                 "property accesses",
                 variable.span,
                 hint=f"project '{variable.name}' (or the property used) under an alias",
+            )
+        if variable.name in ctx.hidden:
+            raise fail(
+                ErrorDetail.UNDEFINED_VARIABLE,
+                f"variable '{variable.name}' is not available in {ctx.place}",
+                variable.span,
+                hint="a DISTINCT or aggregating projection keeps only what it projects; "
+                f"project '{variable.name}' (or the expression using it) to use it here",
             )
         raise undefined_variable(variable.name, variable.span, ctx.scope.names())
 
