@@ -195,7 +195,8 @@ def test_dropped_variables_are_explained():
     error = error_of("MATCH (a) RETURN DISTINCT a.name ORDER BY a.age")
     assert error.detail == ErrorDetail.UNDEFINED_VARIABLE
     assert error.message == "variable 'a' is not available in ORDER BY of this RETURN"
-    assert error.hint is not None and "DISTINCT or aggregating" in error.hint
+    assert error.hint is not None
+    assert "DISTINCT or aggregating" in error.hint
     error = error_of("MATCH (n) RETURN n.x AS x, count(*) AS c ORDER BY n.y")
     assert error.message == "variable 'n' is not available in ORDER BY of this RETURN"
     # a variable that never existed keeps the ordinary message and suggestion
