@@ -25,6 +25,7 @@ from engram.binder.bound import (
     BExpr,
     BMatch,
     BNodePattern,
+    BNote,
     BParameter,
     BPathPattern,
     BPatternComprehension,
@@ -97,6 +98,34 @@ class PatternBinder:
             self._finish(pattern, path_symbol, parts, ctx, mode)
             for pattern, (path_symbol, parts) in zip(patterns, declared, strict=True)
         )
+
+    def note_disconnected(self, clause: str, patterns: tuple[BPathPattern, ...]) -> None:
+        """Note a cartesian product: patterns of one clause that share no variable."""
+        owner: dict[Symbol, int] = {}
+        parent = list(range(len(patterns)))
+
+        def root(index: int) -> int:
+            while parent[index] != index:
+                index = parent[index]
+            return index
+
+        for index, pattern in enumerate(patterns):
+            for element in pattern.elements:
+                seen = owner.setdefault(element.symbol, index)
+                parent[root(index)] = root(seen)
+        roots = [root(index) for index in range(len(patterns))]
+        for index, pattern in enumerate(patterns):
+            if roots[index] != roots[0]:
+                self.state.notes.append(
+                    BNote(
+                        message=f"{clause} builds a cartesian product between disconnected "
+                        "patterns",
+                        span=pattern.origin,
+                        hint="connect the patterns with a relationship, or use separate "
+                        "MATCH clauses if every combination is really wanted",
+                    )
+                )
+                return
 
     def bind_predicate(self, expr: ast.PatternExpression, ctx: ExprContext) -> BExists:
         """`WHERE (a)-[:T]->()`: an existence test that may not name anything new."""
