@@ -65,8 +65,9 @@ class ExprContext:
         scope: where names are resolved.
         aggregates: whether aggregates may appear.
         place: the clause or position, for messages (`"WHERE"`, `"ORDER BY"`).
-        predicate: a boolean predicate position (WHERE and its AND/OR/NOT operands):
-            pattern predicates `(a)-->(b)` are allowed only here.
+        predicate: a truth-value position (WHERE, operands of AND / OR / XOR / NOT,
+            conditions of the generic CASE, exists()): pattern predicates `(a)-->(b)` are
+            allowed only here.
         substitutions: projected expressions ORDER BY refers to by equality.
         hidden: variables visible before a DISTINCT or aggregating projection that it
             drops: reachable only through a substitution; a bare use is an error that says

@@ -282,7 +282,7 @@ class ExpressionBinder:
     def _unary(self, expr: ast.Expr, ctx: ExprContext) -> BExpr:
         assert isinstance(expr, ast.Unary)
         if expr.op is UnaryOp.NOT:
-            operand = self.bind(expr.operand, ctx)
+            operand = self.bind(expr.operand, ctx.as_predicate())
             check_boolean_operand(operand, "NOT", expr.operand.span)
             return BUnary(origin=expr.span, type=t.BOOLEAN, op=expr.op, operand=operand)
         literal = expr.operand
@@ -309,8 +309,9 @@ class ExpressionBinder:
         assert isinstance(expr, ast.Binary)
         op = expr.op
         if op in _BOOLEAN_OPS:
-            left = self.bind(expr.left, ctx)
-            right = self.bind(expr.right, ctx)
+            operands = ctx.as_predicate()
+            left = self.bind(expr.left, operands)
+            right = self.bind(expr.right, operands)
             check_boolean_operand(left, str(op), expr.left.span)
             check_boolean_operand(right, str(op), expr.right.span)
             return BBinary(origin=expr.span, type=t.BOOLEAN, op=op, left=left, right=right)
@@ -452,9 +453,11 @@ class ExpressionBinder:
         assert isinstance(expr, ast.Case)
         values = ctx.value()
         subject = None if expr.subject is None else self.bind(expr.subject, values)
+        # a condition of the generic form is a truth value: a pattern predicate may stand there
+        conditions = values if subject is not None else ctx.as_predicate()
         whens: list[tuple[BExpr, BExpr]] = []
         for when in expr.whens:  # loops, not generators: one stack frame less per level
-            whens.append((self.bind(when.condition, values), self.bind(when.result, values)))
+            whens.append((self.bind(when.condition, conditions), self.bind(when.result, values)))
         default = None if expr.default is None else self.bind(expr.default, values)
         results = [result.type for _, result in whens]
         results.append(t.NULL if default is None else default.type)
@@ -524,7 +527,7 @@ class ExpressionBinder:
         if not ctx.predicate:
             raise fail(
                 ErrorDetail.UNEXPECTED_SYNTAX,
-                "a pattern can only be used as a predicate (in WHERE) here",
+                "a pattern can only be used as a predicate here",
                 expr.span,
                 hint="use a pattern comprehension [(a)-->(b) | b] or EXISTS { ... }",
             )
