@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from engram.errors import QueryError
 from engram.parser.ast import Expr, Statement
-from engram.parser.checks import MAX_DEPTH, check_expression, check_nesting, check_statement
+from engram.parser.checks import MAX_DEPTH, check_nesting
 from engram.parser.keywords import KEYWORDS, NON_RESERVED, RESERVED
 from engram.parser.lalr import ParseFailure
 from engram.parser.syntax_errors import syntax_error
@@ -41,7 +41,6 @@ def parse(text: str) -> Statement:
     try:
         check_nesting(text)
         statement = build_statement(text)
-        check_statement(statement)
     except ParseFailure as failure:
         raise syntax_error(failure, text).with_source(text) from None
     except QueryError as error:
@@ -58,7 +57,6 @@ def parse_expression(text: str) -> Expr:
     try:
         check_nesting(text)
         expression = build_expression(text)
-        check_expression(expression)
     except ParseFailure as failure:
         raise syntax_error(failure, text).with_source(text) from None
     except QueryError as error:
