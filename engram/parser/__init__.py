@@ -37,7 +37,9 @@ def parse(text: str) -> Statement:
     Raises:
         CypherSyntaxError: the text is not a statement of the language; the error
             carries the text, the span of the offending part and, where one helps, a hint.
+        TypeError: `text` is not a string.
     """
+    _check_type(text)
     try:
         check_nesting(text)
         statement = build_statement(text)
@@ -53,7 +55,9 @@ def parse_expression(text: str) -> Expr:
 
     Raises:
         CypherSyntaxError: the text is not one expression of the language.
+        TypeError: `text` is not a string.
     """
+    _check_type(text)
     try:
         check_nesting(text)
         expression = build_expression(text)
@@ -62,3 +66,8 @@ def parse_expression(text: str) -> Expr:
     except QueryError as error:
         raise error.with_source(text) from None
     return expression
+
+
+def _check_type(text: object) -> None:
+    if not isinstance(text, str):
+        raise TypeError(f"query text must be a str, not {type(text).__name__}")

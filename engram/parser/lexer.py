@@ -1,10 +1,11 @@
 """Split query text into tokens, offering in each parser state only what it accepts.
 
-This is Lark's contextual lexing, done by `engram.parser.lalr` without Lark's runtime:
-for every set of terminals a parser state accepts, one regular expression tries them
-in Lark's order (priority, then longest possible match, then name). Keywords are not
-tried on their own: an identifier that spells a keyword the state accepts becomes that
-keyword, so keywords always end at a word boundary (`ORb` is a name, not `OR` + `b`).
+This is Lark's contextual lexing without Lark's runtime: for every set of terminals a
+parser state accepts, one regular expression skips space and comments and then tries
+those terminals in Lark's order (priority, then longest possible match, then name).
+Keywords are not tried on their own: an identifier that spells a keyword the state
+accepts becomes that keyword, so keywords always end at a word boundary (`ORb` is a
+name, not `OR` + `b`). `engram.parser.lalr` runs the scanners inside its parsing loop.
 """
 
 from __future__ import annotations
@@ -91,21 +92,6 @@ class Lexer:
                 scanner = by_set[accepted] = self._scanner(accepted | {IDENTIFIER})
             self.scanners[state] = scanner
         self._root = self._scanner(frozenset(self._terminals) - self._ignore)
-
-    def next(self, text: str, position: int, state: int) -> Lexeme | None:
-        """The token at `position` for parser `state`, or None at the end of the text.
-
-        Raises:
-            LexFailure: nothing the state accepts starts at `position`.
-        """
-        scanner = self.scanners[state]
-        match = scanner.match(text, position)
-        kind = None if match is None else match.lastgroup
-        if match is None or kind is None:
-            self.check_end(text, position)
-            return None
-        value = match.group(kind)
-        return Lexeme(convert(scanner, kind, value), value, match.start(kind), match.end())
 
     def check_end(self, text: str, position: int) -> None:
         """Check that only space and comments remain after `position`.

@@ -8,8 +8,14 @@ from __future__ import annotations
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lark.exceptions import UnexpectedInput
 
+from engram.errors import CypherSyntaxError
 from engram.parser import parse
+from engram.parser.grammar import build_parser
+from engram.parser.lalr import ParseFailure
+from engram.parser.transformer import build_statement
 from tests.unit.parser.fuzzing import FuzzStats, check, mutations, queries
 
 #: the most CPU time any single input may take (measured, not a benchmark)
@@ -67,3 +73,36 @@ def test_long_fuzz_run():
     assert total >= 100_000
     slowest = max(generated.slowest, mutated.slowest)
     assert slowest < DEADLINE, (generated.slowest_input, mutated.slowest_input)
+
+
+@pytest.fixture(scope="module")
+def lark_parser():
+    return build_parser()
+
+
+def _driver_accepts(text: str) -> bool | None:
+    """Whether the LALR driver accepts `text`; None if a later check decided."""
+    try:
+        build_statement(text)
+    except ParseFailure:
+        return False
+    except CypherSyntaxError:
+        return None  # grammar accepted it; a literal or restriction check refused it
+    return True
+
+
+def _lark_accepts(lark_parser, text: str) -> bool:
+    try:
+        lark_parser.parse(text, start="statement")
+    except UnexpectedInput:
+        return False
+    return True
+
+
+@_SHORT
+@given(st.one_of(queries, mutations()))
+def test_driver_accepts_what_lark_accepts(lark_parser, text):
+    """engram's LALR loop and lexer against Lark's own, on the same tables."""
+    accepted = _driver_accepts(text)
+    if accepted is not None:
+        assert accepted == _lark_accepts(lark_parser, text), text
