@@ -33,7 +33,8 @@ class _WordBoundary(PostLex):
     The contextual lexer only tries the terminals the parser can accept next. Without
     NAME among them, `RETURN a ORb` would lex `OR` + `b`; with it, `ORb` is one NAME and
     the parser rejects it. Lark turns a NAME that spells a keyword accepted in that state
-    into the keyword's token.
+    into the keyword's token. `engram.parser.lexer` does the same; this keeps Lark's own
+    parser (the tests' reference) equivalent to it.
     """
 
     always_accept = ("NAME",)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
 
 import pytest
@@ -100,3 +101,24 @@ def test_keywords_are_case_insensitive():
     assert parse("MaTcH (n) wHeRe n.x Is NoT nUlL rEtUrN DiStInCt n") == parse(
         "MATCH (n) WHERE n.x IS NOT NULL RETURN DISTINCT n"
     )
+
+
+def test_parsing_from_many_threads_gives_the_same_trees():
+    queries = [
+        f"MATCH (n:L{i} {{k: {i}}})-[:T*1..{i % 5 + 1}]->(m) RETURN n.k + {i}" for i in range(60)
+    ]
+    expected = [parse(query) for query in queries]
+
+    def work(offset: int) -> bool:
+        return all(
+            parse(queries[(offset + i) % len(queries)]) == expected[(offset + i) % len(queries)]
+            for i in range(len(queries))
+        )
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(pool.map(work, range(16)))
+
+
+def test_text_must_be_a_string():
+    with pytest.raises(TypeError, match="must be a str"):
+        parse(b"RETURN 1")  # type: ignore[arg-type]
