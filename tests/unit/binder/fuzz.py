@@ -161,7 +161,7 @@ class QueryGenerator:
         types = "|".join(f":{self.pick(_TYPES)}" for _ in range(self.rng.randrange(3)))
         types = types.replace("|:", "|") if self.rng.random() < 0.5 else types
         length = self.pick(("", "", "*", "*2", "*1..3", "*..2", "*0.."))
-        left, right = self.pick((("-", "->"), ("<-", "-"), ("-", "-"), ("<-", "->")))
+        left, right = self.rng.choice((("-", "->"), ("<-", "-"), ("-", "-"), ("<-", "->")))
         return f"{left}[{variable}{types}{length}]{right}"
 
     def pattern(self, *, named: bool = True, hops: int = 0) -> str:

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from engram.binder import bind
 from engram.errors import EngramError
+from engram.execution.procedures import ProcedureRegistry
 from engram.parser import parse
-from tests.unit.binder.fuzz import QueryGenerator, compile_one, run
+from tests.unit.binder.fuzz import FuzzReport, QueryGenerator, compile_one, run
 from tests.unit.binder.support import registry
 
 _PIECES = st.sampled_from(
@@ -30,7 +31,7 @@ _PIECES = st.sampled_from(
 )  # fmt: skip
 
 
-def _assert_clean(report):
+def _assert_clean(report: FuzzReport) -> None:
     assert report.recursion_errors == []
     assert report.other_errors == []
     assert report.inputs == report.bound + report.engram_errors
@@ -63,7 +64,7 @@ def test_long_fuzz_run():
     _assert_clean(report)
 
 
-def _outcome(text, procedures):
+def _outcome(text: str, procedures: ProcedureRegistry) -> object:
     try:
         return bind(parse(text), procedures=procedures)
     except EngramError as error:
