@@ -17,7 +17,7 @@ from typing import Final
 
 from engram.errors import CypherSyntaxError, ErrorDetail, Span, line_and_column
 from engram.parser.grammar import get_parser
-from engram.parser.keywords import KEYWORDS, KEYWORDS_UPPER
+from engram.parser.keywords import KEYWORDS, KEYWORDS_UPPER, NON_RESERVED
 from engram.parser.lalr import END, ParseFailure
 from engram.parser.lexer import Lexeme
 from engram.parser.scanner import CLOSERS, scan
@@ -64,6 +64,7 @@ _ORDER: Final = (
     _OPERATOR,
     _EXPRESSION,
     "an identifier",
+    "'('",
     *("RETURN", "WITH", "WHERE", "MATCH", "OPTIONAL", "CREATE", "MERGE", "SET", "DELETE"),
     *("DETACH", "REMOVE", "UNWIND", "CALL", "FOREACH", "UNION", "ORDER", "SKIP", "LIMIT"),
     *("BY", "ON", "YIELD", "WHEN", "THEN", "ELSE", "END"),
@@ -87,6 +88,11 @@ _LOOKALIKES: Final = {
     "\u00a0": "a space",
 }
 _RELATIONSHIP_OPENINGS: Final = frozenset({"REL_OPEN", "REL_OPEN_LEFT"})
+# words that start a clause: met inside brackets, they suggest a missing closing bracket
+_CLAUSE_WORDS: Final = frozenset(
+    {"MATCH", "OPTIONAL", "RETURN", "WITH", "UNWIND", "CREATE", "MERGE", "SET", "DELETE"}
+    | {"DETACH", "REMOVE", "FOREACH", "CALL", "UNION", "ORDER", "SKIP", "LIMIT"}
+)
 # operators of other languages, and what this one writes instead
 _OTHER_LANGUAGES: Final = {"!=": "<>", "&&": "AND", "||": "OR", "==": "="}
 
@@ -238,7 +244,7 @@ def _hint(
     if token is not None and token.type == "STRING" and text[position - 1 : position] in "'\"":
         return "to put a quote inside a string, escape it with a backslash: 'it\\'s'"
     unclosed = scan(text, position).open_brackets
-    if unclosed and (word is None or word.upper() in KEYWORDS_UPPER or word in ")]}"):
+    if unclosed and (word is None or word.upper() in _CLAUSE_WORDS or word in ")]}"):
         innermost = unclosed[-1]
         closer = CLOSERS[innermost.char]
         if f"'{closer}'" in expected and word != closer:
@@ -281,6 +287,9 @@ def _describe_expected(terminals: Iterable[str]) -> list[str]:
     if "an identifier" in words and len(keywords) > len(_KEYWORD_ORDER):
         # every keyword is acceptable here, as a name (a label, key or type)
         words -= keywords
+    elif "an identifier" in words and words >= NON_RESERVED:
+        # the keywords that may name variables came in as names
+        words -= NON_RESERVED
     if {"a number", "a string"} <= words:
         words = (words - _EXPRESSION_STARTS) | {_EXPRESSION}
     if {"AND", "'+'", "'='"} <= words:
