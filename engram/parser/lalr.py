@@ -122,6 +122,7 @@ class LalrDriver:
                     if argument not in reductions:
                         reductions[argument] = _reduction(argument, builder_class)
                     actions[name] = (False, reductions[argument])
+        self._chains: dict[tuple[int, int, str], int] = {}
         self._start_states = {str(name): state for name, state in table.start_states.items()}
         self._end_states = {str(name): state for name, state in table.end_states.items()}
         terminals = {
@@ -145,7 +146,9 @@ class LalrDriver:
         # this is the parser's hot path
         actions = self._actions
         gotos = self._gotos
+        chains = self._chains
         scanners = self.lexer.scanners
+        new_token = tuple.__new__
         end_state = self._end_states[start]
         states = [self._start_states[start]]
         values: list[Any] = []
@@ -163,11 +166,12 @@ class LalrDriver:
                 kind = END
             else:
                 assert match is not None
-                value = match.group(group)
+                first, last = match.span(group)
+                value = text[first:last]
                 kind = group
                 if group in scanner.conversions:
                     kind = convert(scanner, group, value)
-                token = Lexeme(kind, value, match.start(group), match.end())
+                token = new_token(Lexeme, (kind, value, first, last))
             while True:
                 action = actions[states[-1]].get(kind)
                 if action is None:
@@ -183,9 +187,14 @@ class LalrDriver:
                     position = token.end
                     break
                 if target.passthrough:
-                    del states[-1]
-                    states.append(gotos[states[-1]][target.origin])
-                    if token is None and states[-1] == end_state:
+                    # `?a: b` reductions change only the top state: follow the whole run
+                    # of them at once (memoised; it depends on the two top states only)
+                    key = (states[-2], states[-1], kind)
+                    top = chains.get(key)
+                    if top is None:
+                        top = chains[key] = self._follow_passthroughs(key)
+                    states[-1] = top
+                    if token is None and top == end_state:
                         return values[-1], depths[-1]
                     continue
                 size = target.size
@@ -210,6 +219,19 @@ class LalrDriver:
                 states.append(gotos[states[-1]][target.origin])
                 if token is None and states[-1] == end_state:
                     return built, depth
+
+    def _follow_passthroughs(self, key: tuple[int, int, str]) -> int:
+        """The top state after every `?a: b` reduction the lookahead `kind` triggers.
+
+        The run stops at the first other action, or where there is none (as at a start
+        symbol's end state, where the parse is complete).
+        """
+        below, top, kind = key
+        while True:
+            action = self._actions[top].get(kind)
+            if action is None or action[0] or not action[1].passthrough:
+                return top
+            top = self._gotos[below][action[1].origin]
 
     def _check_end(self, text: str, position: int, states: list[int], values: list[Any]) -> None:
         """Check that the text ends here, but for space and comments."""

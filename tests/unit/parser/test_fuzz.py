@@ -1,10 +1,14 @@
 """Fuzzing: any text is parsed or refused with an EngramError, quickly, without recursion.
 
-A short run belongs to the normal suite; the long run (`-m slow`) feeds 120,000 inputs
-and reports its figures: `python -m pytest -m slow -s tests/unit/parser/test_fuzz.py`.
+A short run belongs to the normal suite and checks behaviour only; the long run
+(`-m slow`) is the measurement: it feeds 120,000 inputs, reports the slowest answer and
+holds it to 100 ms of CPU time:
+`python -m pytest -m slow -s tests/unit/parser/test_fuzz.py`.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,7 +20,14 @@ from engram.parser import parse
 from engram.parser.grammar import build_parser
 from engram.parser.lalr import ParseFailure
 from engram.parser.transformer import build_statement
-from tests.unit.parser.fuzzing import FuzzStats, check, mutations, queries
+from tests.unit.parser.fuzzing import (
+    FuzzStats,
+    check,
+    mutation_batches,
+    mutations,
+    queries,
+    query_batches,
+)
 
 #: the most CPU time any single input may take (measured, not a benchmark)
 DEADLINE = 0.1
@@ -28,7 +39,7 @@ _SHORT = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 _LONG = settings(
-    max_examples=60_000,
+    max_examples=10_000,
     deadline=None,
     database=None,
     suppress_health_check=list(HealthCheck),
@@ -51,25 +62,37 @@ def test_random_queries():
     _run(queries, _SHORT, stats)
     assert stats.parsed > 0
     assert stats.rejected > 0
-    assert stats.slowest < DEADLINE, (stats.slowest, stats.slowest_input)
 
 
 def test_mutated_tck_queries():
     stats = FuzzStats()
     _run(mutations(), _SHORT, stats)
     assert stats.rejected > 0
-    assert stats.slowest < DEADLINE, (stats.slowest, stats.slowest_input)
+
+
+def _run_batches(strategy, configuration, stats: FuzzStats) -> None:
+    parse("RETURN 1")
+
+    @configuration
+    @given(strategy)
+    def run(batch: list[str]) -> None:
+        for text in batch:
+            check(text, stats)
+
+    run()
 
 
 @pytest.mark.slow
 def test_long_fuzz_run():
+    """120,000 inputs: 10,000 generated queries with 5 edits each, 60,000 TCK edits."""
     generated, mutated = FuzzStats(), FuzzStats()
-    _run(queries, _LONG, generated)
-    _run(mutations(), _LONG, mutated)
+    _run_batches(query_batches(6), _LONG, generated)
+    _run_batches(mutation_batches(6), _LONG, mutated)
     total = generated.inputs + mutated.inputs
     print(f"\ngrammar-based: {generated.summary()}")
     print(f"mutated TCK:   {mutated.summary()}")
-    print(f"error details: {dict(sorted((generated.details | mutated.details).items()))}")
+    details = Counter(generated.details) + Counter(mutated.details)
+    print(f"error details: {dict(sorted(details.items()))}")
     assert total >= 100_000
     slowest = max(generated.slowest, mutated.slowest)
     assert slowest < DEADLINE, (generated.slowest_input, mutated.slowest_input)
