@@ -68,6 +68,14 @@ class GraphReader(Protocol):
         """Whether the transaction can only read."""
         ...
 
+    def is_deleted_node(self, node_id: int) -> bool:
+        """Whether this transaction deleted the node."""
+        ...
+
+    def is_deleted_relationship(self, rel_id: int) -> bool:
+        """Whether this transaction deleted the relationship."""
+        ...
+
     def node(self, node_id: int) -> NodeRecord | None:
         """Labels and properties of a node, or None."""
         ...

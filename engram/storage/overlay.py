@@ -144,6 +144,7 @@ class TxState:
     adjacency: dict[tuple[int, int, int], ListChange] = field(default_factory=dict)
     adjacency_by_node: dict[int, set[tuple[int, int]]] = field(default_factory=dict)
     indexes: dict[int, IndexDelta] = field(default_factory=dict)
+    # every node / relationship deleted by the transaction (created ones included)
     deleted_rels: set[int] = field(default_factory=set)
     label_cache: dict[int, frozenset[int] | None] = field(default_factory=dict)
     deleted_nodes: set[int] = field(default_factory=set)

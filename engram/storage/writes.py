@@ -417,7 +417,7 @@ class GraphWriter(SchemaWriter):
             overlay.type_removed.setdefault(state.type_id, set()).add(rel_id)
             start_change.removed.add(rel_id)
             end_change.removed.add(rel_id)
-            overlay.deleted_rels.add(rel_id)
+        overlay.deleted_rels.add(rel_id)
         overlay.stats.relationship(
             state.type_id,
             self._labels_for_stats(state.start),
