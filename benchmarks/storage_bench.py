@@ -66,6 +66,63 @@ def fsync_floor(directory: Path, count: int) -> dict[str, float]:
     return latency_summary(samples)
 
 
+def gil_probe(directory: Path, calls: int = 50) -> dict[str, float]:
+    """Fraction of RocksDB calls during which another Python thread made progress.
+
+    A thread increments a counter in a loop; if the counter moves while the main thread
+    is inside a call, that call released the GIL. The switch interval is raised to
+    100 ms meanwhile, so the interpreter does not force switches around the calls (with
+    slow fsyncs those would look like releases). This is why commits write unsynced and
+    then call `flush_wal` (docs/adr/0004-group-commit.md).
+    """
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.1)
+    try:
+        return _gil_fractions(directory, calls)
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def _gil_fractions(directory: Path, calls: int) -> dict[str, float]:
+    path = directory / "gil"
+    db = Rdict(str(path), Options(raw_mode=True))
+    sync = WriteOptions()
+    sync.sync = True
+    counter = [0]
+    stop = threading.Event()
+
+    def spin() -> None:
+        while not stop.is_set():
+            counter[0] += 1
+
+    spinner = threading.Thread(target=spin)
+    spinner.start()
+    time.sleep(0.05)
+
+    def fraction(call: Callable[[WriteBatch], None]) -> float:
+        moved = 0
+        for index in range(calls):
+            batch = WriteBatch(raw_mode=True)
+            batch.put(b"g" + index.to_bytes(8, "big"), b"v" * 100)
+            before = counter[0]
+            call(batch)
+            moved += counter[0] != before
+        return moved / calls
+
+    try:
+        result = {
+            "write_sync_released": fraction(lambda batch: db.write(batch, sync)),
+            "write_released": fraction(lambda batch: db.write(batch)),
+            "flush_wal_released": fraction(lambda batch: (db.write(batch), db.flush_wal(True))),
+        }
+    finally:
+        stop.set()
+        spinner.join()
+        db.close()
+        shutil.rmtree(path)
+    return result
+
+
 def commit_latency(directory: Path, count: int, *, sync: bool) -> dict[str, float]:
     """Latency of single-node commits, each its own transaction."""
     with engram.open(directory / f"commits-{sync}", sync=sync) as db:
@@ -230,6 +287,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     base = Path(tempfile.mkdtemp(prefix="engram-bench-", dir=args.dir))
     report: dict[str, Any] = {"load_average": os.getloadavg(), "cpus": os.cpu_count()}
     try:
+        report["gil"] = gil_probe(base)
         report["fsync_floor"] = fsync_floor(base, args.commits)
         report["durable_commit"] = commit_latency(base, args.commits, sync=True)
         report["unsynced_commit"] = commit_latency(base, args.commits, sync=False)
@@ -252,7 +310,7 @@ def render(report: dict[str, Any]) -> str:
         f"load average {report['load_average'][0]:.1f} on {report['cpus']} cpus "
         f"(after: {report['load_average_after'][0]:.1f})",
     ]
-    for name in ("fsync_floor", "durable_commit", "unsynced_commit", "reopen_after_crash"):
+    for name in ("gil", "fsync_floor", "durable_commit", "unsynced_commit", "reopen_after_crash"):
         figures = ", ".join(f"{k} {v:.3f}" for k, v in report[name].items())
         lines.append(f"{name}: {figures}")
     for entry in report["group_commit"]:
