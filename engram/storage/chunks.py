@@ -195,7 +195,8 @@ class _ListEditor:
     # appending -----------------------------------------------------------------------
 
     def append(self, added: dict[int, int]) -> None:
-        entries = np.array([(nbr, rel) for rel, nbr in added.items()], dtype="<i8").reshape(-1, 2)
+        ordered = sorted(added.items())  # relationship id order, whatever the insertion order
+        entries = np.array([(nbr, rel) for rel, nbr in ordered], dtype="<i8").reshape(-1, 2)
         last = self._last_chunk()
         if last is None:
             self.head_loaded = True
@@ -251,7 +252,7 @@ def _append_in_place(
 
     Returns None when a tail chunk must be created (the general editor handles that).
     """
-    packed = _pack([(neighbour, rel) for rel, neighbour in added.items()])
+    packed = _pack([(neighbour, rel) for rel, neighbour in sorted(added.items())])
     if not fresh:
         cursor.seek_for_prev(prefix + _LAST)
         if cursor.valid():

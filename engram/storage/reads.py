@@ -419,7 +419,7 @@ class GraphView:
                     continue
                 change = overlay.adjacency[(node_id, list_direction, type_id)]
                 outgoing = list_direction == layout.OUT
-                for rel_id, neighbour in change.added.items():
+                for rel_id, neighbour in sorted(change.added.items()):
                     if direction is Direction.BOTH and not outgoing and neighbour == node_id:
                         continue
                     rows.append((position, neighbour, rel_id, type_id, outgoing))
