@@ -323,7 +323,7 @@ def render(report: dict[str, Any]) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.storage_bench")
     parser.add_argument("--commits", type=int, default=2000, help="single-node commits")
-    parser.add_argument("--nodes", type=int, default=1_000_000)
+    parser.add_argument("--nodes", type=int, default=200_000)
     parser.add_argument("--rels", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=100_000, help="writes per bulk transaction")
     parser.add_argument("--samples", type=int, default=10_000, help="ids per read figure")
