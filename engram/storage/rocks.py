@@ -15,6 +15,9 @@ Notes on rocksdict 0.3.29 that shaped this module:
 - `Rdict.delete_range` on the default column family deletes key by key; a
   `WriteBatch.delete_range` writes a real range tombstone.
 - An iterator does not keep its upper-bound bytes alive: scans pin them (`_pinned`).
+- A secondary can keep replayed memtable entries older than the table file the writer
+  just flushed, so point reads and iterators disagree until it is reopened; the store
+  checks after every catch-up (`Store._follower_consistent`).
 - Reopening with only `options` applies the column family options saved in the
   database's OPTIONS file instead (the block cache falls back to 8 MB), so the default
   column family's options are passed explicitly.

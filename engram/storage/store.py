@@ -276,6 +276,12 @@ class Store:
 
     def _catch_up(self) -> None:
         self._kv.catch_up()
+        for _ in range(3):
+            if self._follower_consistent():
+                break
+            self._reopen_follower()
+        else:
+            raise StorageError(f"cannot get a consistent view of '{self.path}' as a follower")
         raw_state = self._kv.get(STATE_KEY)
         if raw_state is None:
             return
@@ -285,6 +291,24 @@ class Store:
             self._set_counters(counters)
             self._published = self._head = state
             self._write_horizon = self._synced = counters.version
+
+    def _follower_consistent(self) -> bool:
+        # After the writer flushes its memtable and drops its log, a RocksDB secondary can
+        # keep replayed memtable entries older than the new table file's entries for the
+        # same keys: point reads then return the older value while iterators see the
+        # newer one. Every commit rewrites the state record, so comparing its two reads
+        # detects exactly that.
+        by_get: bytes | None = self._kv.get(STATE_KEY)
+        by_scan = next(iter(self._kv.scan(STATE_KEY, STATE_KEY + b"\x00")), (None, None))[1]
+        return by_get == by_scan
+
+    def _reopen_follower(self) -> None:
+        old_kv, old_dir = self._kv, self._secondary_dir
+        self._secondary_dir = tempfile.mkdtemp(prefix="engram-reader-")
+        self._kv = RocksBackend(self.path, create=False, secondary_path=self._secondary_dir)
+        old_kv.close()
+        if old_dir is not None:
+            shutil.rmtree(old_dir, ignore_errors=True)
 
     def end_read(self, version: int) -> None:
         """Called by a read transaction when it is closed."""
