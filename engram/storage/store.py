@@ -138,7 +138,18 @@ class Store:
             self._lock.release()
             raise
 
+    def _settle_follower(self) -> None:
+        # a follower opened while the writer switches its log can miss the writer's data
+        # or see an inconsistent view (see `_follower_consistent`): catch up and check
+        for _ in range(5):
+            self._kv.catch_up()
+            if self._kv.get(FORMAT_KEY) is not None and self._follower_consistent():
+                return
+            self._reopen_follower()
+
     def _load(self) -> None:
+        if self.read_only:
+            self._settle_follower()
         raw_format = self._kv.get(FORMAT_KEY)
         if raw_format is None:
             self._initialise()
