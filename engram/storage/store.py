@@ -15,6 +15,7 @@ version becomes visible to new readers only once it is durable.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -52,6 +53,15 @@ DEFAULT_WRITE_TIMEOUT: Final = 30.0
 
 _FORMAT = FORMAT_VERSION.to_bytes(4, "big")
 _BEFORE_WRITE = Callable[[WriteTransaction, int, Batch], None]
+
+
+def _discard(kv: RocksBackend, lock: DirectoryLock | None, directory: str) -> None:
+    """Close and delete a temporary database (at close, garbage collection or exit)."""
+    with contextlib.suppress(StorageError):  # closed already by Store.close
+        kv.close()
+    if lock is not None:
+        lock.release()
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 def _check_directory(path: str, *, create: bool) -> None:
@@ -111,6 +121,7 @@ class Store:
         self._sync_lock = threading.Lock()
         self._publish_lock = threading.Lock()
         self._next_node = self._next_rel = self._next_index = 0
+        self._cleanup: weakref.finalize[..., Store] | None = None
         self._before_write: list[_BEFORE_WRITE] = []
         self._listeners: list[Callable[[ChangeSet], None]] = []
         _check_directory(path, create=not read_only)
@@ -438,6 +449,14 @@ class Store:
             if state.version > self._published.version:
                 self._published = state
 
+    def remove_on_close(self) -> None:
+        """Delete the database directory when the store closes, is dropped, or at exit.
+
+        For private temporary databases (`engram.open()` without a path): even one that
+        is never closed does not outlive its process.
+        """
+        self._cleanup = weakref.finalize(self, _discard, self._kv, self._lock, self.path)
+
     # hooks ---------------------------------------------------------------------------
 
     def add_before_write(self, hook: _BEFORE_WRITE) -> None:
@@ -539,3 +558,5 @@ class Store:
                 self._lock.release()
             if self._secondary_dir is not None:
                 shutil.rmtree(self._secondary_dir, ignore_errors=True)
+            if self._cleanup is not None:
+                self._cleanup()
