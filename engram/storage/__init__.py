@@ -19,6 +19,7 @@ from engram.storage.adjacency import Direction, Expansion
 from engram.storage.codec import register_extension
 from engram.storage.indexing import Bound
 from engram.storage.ordered import register_order_extension
+from engram.storage.overlay import Savepoint
 from engram.storage.records import ChangeSet, NodeRecord, RelRecord, VersionState
 from engram.storage.store import DEFAULT_WRITE_TIMEOUT, FORMAT_VERSION, Store
 from engram.storage.transaction import ReadTransaction, WriteTransaction
@@ -35,6 +36,7 @@ __all__ = [
     "NodeRecord",
     "ReadTransaction",
     "RelRecord",
+    "Savepoint",
     "Store",
     "VersionState",
     "WriteTransaction",
@@ -204,6 +206,14 @@ class GraphReader(Protocol):
 
 class GraphWriter(GraphReader, Protocol):
     """Writes of the write transaction (visible to its own reads at once)."""
+
+    def savepoint(self) -> Savepoint:
+        """Mark the state to return to with `rollback_to` (statement atomicity)."""
+        ...
+
+    def rollback_to(self, savepoint: Savepoint) -> None:
+        """Undo every change made since the latest savepoint."""
+        ...
 
     def intern_label(self, name: str) -> int:
         """Id of a label, created if new."""
