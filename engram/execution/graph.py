@@ -357,13 +357,11 @@ class StoreGraph:
 
     def is_deleted_node(self, node_id: int) -> bool:
         """Whether this transaction deleted the node."""
-        writer = self._writer
-        return writer is not None and node_id in writer.overlay.deleted_nodes
+        return self._view.is_deleted_node(node_id)
 
     def is_deleted_relationship(self, rel_id: int) -> bool:
         """Whether this transaction deleted the relationship."""
-        writer = self._writer
-        return writer is not None and rel_id in writer.overlay.deleted_rels
+        return self._view.is_deleted_relationship(rel_id)
 
     # -- schema ------------------------------------------------------------------------------
 
