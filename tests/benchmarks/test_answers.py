@@ -115,7 +115,7 @@ def test_report_flags_wrong_answers_loudly():
     table = latency_table(summary)
     q3 = next(row for row in table.rows if row[0].startswith("Q3"))
     assert "WRONG 2/10" in q3[table.headers.index("kuzu")]
-    assert q3[table.headers.index("engram")] == "skipped"
+    assert q3[table.headers.index("engram")] == "pending"
     assert "| Q3 2-hop distinct count |" in markdown(table)
 
 
