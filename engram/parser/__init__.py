@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from engram.errors import QueryError
 from engram.parser.ast import Expr, Statement
-from engram.parser.checks import MAX_DEPTH, check_nesting
+from engram.parser.checks import MAX_DEPTH, check_text
 from engram.parser.keywords import KEYWORDS, NON_RESERVED, RESERVED
 from engram.parser.lalr import ParseFailure
 from engram.parser.syntax_errors import syntax_error
@@ -41,7 +41,7 @@ def parse(text: str) -> Statement:
     """
     _check_type(text)
     try:
-        check_nesting(text)
+        check_text(text)
         statement = build_statement(text)
     except ParseFailure as failure:
         raise syntax_error(failure, text).with_source(text) from None
@@ -59,7 +59,7 @@ def parse_expression(text: str) -> Expr:
     """
     _check_type(text)
     try:
-        check_nesting(text)
+        check_text(text)
         expression = build_expression(text)
     except ParseFailure as failure:
         raise syntax_error(failure, text).with_source(text) from None
