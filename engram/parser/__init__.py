@@ -10,6 +10,20 @@
 
 Every error is an `engram.errors.CypherSyntaxError` (kind ``SyntaxError``) carrying the
 query text, so ``str(error)`` shows the offending line with a caret.
+
+What a parsed tree guarantees to the later stages:
+
+- it is at most `MAX_DEPTH` (200) levels deep, so they may walk it recursively;
+- integer literals fit a signed 64-bit integer; a minus written before a number is
+  part of the literal (`-5` is ``Literal(-5)``, `-(5)` is a negation);
+- `a < b < c` arrives as ``(a < b) AND (b < c)``, left-deep;
+- a `PatternExpression` appears only where a truth value is expected (WHERE, under
+  NOT / AND / OR / XOR, a CASE WHEN condition, the argument of ``exists``);
+- `count(*)` is ``CountStar``; function names keep the case and dots they were
+  written with; `exists(x)` is a ``FunctionCall`` named as written;
+- every ``ProjectionItem.text`` is the expression's source text, the column name of an
+  unaliased item;
+- clause order, scopes, aggregation and every other semantic rule are not checked.
 """
 
 from __future__ import annotations

@@ -76,14 +76,14 @@ class _Reduction:
 
     pick: Callable[[list[Any]], Sequence[Any]] | None  # the kept children, if no more to do
 
-    def build(self, builder: object, children: list[Any], start: int, end: int) -> object:
+    def build(self, builder: object, children: list[Any], span: Span) -> object:
         args = self._arguments(children) if self.pick is None else self.pick(children)
         if self.is_helper:
             return args
         if self.expand_single and len(args) == 1:
             return args[0]
         assert self.function is not None
-        return self.function(builder, Span(start, end), *args)
+        return self.function(builder, span, *args)
 
     def _arguments(self, children: list[Any]) -> list[Any]:
         args: list[Any] = _Splice()
@@ -146,7 +146,9 @@ class LalrDriver:
             ParseFailure: the text is not in the language.
         """
         # one loop, lexing included, with everything it touches in local variables:
-        # this is the parser's hot path
+        # this is the parser's hot path. A reduced value ends where the last token
+        # shifted before it ends (the only rule that can reduce to nothing,
+        # relationship_detail, is never last), so only starts need a stack.
         actions = self._actions
         gotos = self._gotos
         chains = self._chains
@@ -156,11 +158,10 @@ class LalrDriver:
         states = [self._start_states[start]]
         values: list[Any] = []
         starts: list[int] = []
-        ends: list[int] = []
         depths: list[int] = []
         push_state, push_value = states.append, values.append
-        push_start, push_end, push_depth = starts.append, ends.append, depths.append
-        position = 0
+        push_start, push_depth = starts.append, depths.append
+        position = shifted_end = 0
         while True:
             scanner = scanners[states[-1]]
             match = scanner.match(text, position)
@@ -169,7 +170,7 @@ class LalrDriver:
                 self._check_end(text, position, states, values)
                 token = None
                 kind = END
-                first = last = len(text)
+                first = len(text)
             else:
                 assert match is not None
                 first, last = match.span(group)
@@ -187,9 +188,8 @@ class LalrDriver:
                     push_state(target)
                     push_value(token)
                     push_start(first)
-                    push_end(last)
                     push_depth(0)
-                    position = last
+                    position = shifted_end = last
                     break
                 if target.passthrough:
                     # `?a: b` reductions change only the top state: follow the whole run
@@ -205,21 +205,19 @@ class LalrDriver:
                 size = target.size
                 if size:
                     children = values[-size:]
-                    begin, finish = starts[-size], ends[-1]
+                    span = Span(starts[-size], shifted_end)
                     depth = (max(depths[-size:]) if size > 1 else depths[-1]) + target.level
-                    del values[-size:], starts[-size:], ends[-size:], states[-size:]
-                    del depths[-size:]
+                    del values[-size:], starts[-size:], states[-size:], depths[-size:]
                 else:
                     children = []
-                    begin = finish = len(text) if token is None else first
+                    span = Span(first, first)
                     depth = 0
                 if target.direct:
-                    built = target.function(builder, Span(begin, finish), *children)
+                    built = target.function(builder, span, *children)
                 else:
-                    built = target.build(builder, children, begin, finish)
+                    built = target.build(builder, children, span)
                 push_value(built)
-                push_start(begin)
-                push_end(finish)
+                push_start(span.start)
                 push_depth(depth)
                 goto = gotos[states[-1]][target.origin]
                 push_state(goto)
