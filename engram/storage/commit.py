@@ -363,6 +363,8 @@ def _invalidated(changes: ChangeSet, key: tuple[Any, ...]) -> bool:
         return key[1] in changes.types
     if kind == "index":
         return key[1] in changes.indexes
+    if kind == "column":
+        return key[1] in changes.labels or key[2] in changes.property_keys
     return True
 
 
