@@ -16,6 +16,7 @@ from engram.errors import ErrorDetail, ErrorKind, QueryRuntimeError, Transaction
 from engram.execution.context import Expansion
 from engram.execution.entities import RelRef
 from engram.storage.adjacency import Direction
+from engram.storage.derived import PropertyColumn, build_column
 from engram.storage.indexing import Bound
 from engram.storage.reads import GraphView
 from engram.storage.records import NodeRecord
@@ -100,6 +101,35 @@ class StoreGraph:
         label_id = self._label(label)
         if label_id is not None:
             yield from self._view.scan_label(label_id)
+
+    def label_members(self, label: str) -> np.ndarray:
+        """Ids of the nodes with `label`, ascending, in one read-only array."""
+        label_id = self._label(label)
+        if label_id is None:
+            return _EMPTY_IDS
+        self.reads += 1
+        return self._view.label_members(label_id)
+
+    def has_label_mask(self, node_ids: np.ndarray, label: str) -> np.ndarray:
+        """Whether each node has `label` (False for -1, the null id)."""
+        label_id = self._label(label)
+        if label_id is None:
+            return np.zeros(node_ids.shape[0], dtype=bool)
+        self.reads += 1
+        bitmap = self._view.label_bitmap(label_id)
+        if bitmap.shape[0] == 0:
+            return np.zeros(node_ids.shape[0], dtype=bool)
+        inside = (node_ids >= 0) & (node_ids < bitmap.shape[0])
+        result: np.ndarray = inside & bitmap[np.where(inside, node_ids, 0)]
+        return result
+
+    def property_column(self, label: str | None, key: str) -> PropertyColumn:
+        """Property `key` of every node with `label` (None: of every node), by node id."""
+        label_id = -1 if label is None else self._label(label)
+        key_id = self._key(key)
+        if label_id is None or key_id is None:
+            return build_column(_EMPTY_IDS, [])
+        return self._view.property_column(label_id, key_id)
 
     def index_seek(
         self,

@@ -20,6 +20,7 @@ from engram.binder.bound import (
     Symbol,
 )
 from engram.errors import InternalError, Span
+from engram.execution.columnar import ColumnarAggregateExec, columnar_chain
 from engram.execution.context import ExecContext
 from engram.execution.expressions import CompiledExpr, Layout, compile_expr, layout_of
 from engram.execution.operators.aggregate import AggregateCall, AggregateExec, CountStar
@@ -269,12 +270,39 @@ def _aggregate(op: lp.Aggregate) -> PhysicalOp:
             factory, distinct = aggregate.spec.bind(len(args)), aggregate.distinct
             make = functools.partial(factory, distinct)
         calls.append(AggregateCall(make=make, args=args, origin=aggregate.origin))
-    return AggregateExec(
+    rows = AggregateExec(
         logical=op,
         child=lower(op.child),
         keys=tuple(compile_expr(e, layout) for _, e in op.keys),
         aggregates=tuple(calls),
     )
+    chain = columnar_chain(op) if op.columnar else None
+    if chain is None:
+        return rows
+    return ColumnarAggregateExec(
+        logical=op,
+        fallback=rows,
+        chain=chain,
+        fields=op.child.fields,
+        keys=tuple(e for _, e in op.keys),
+        key_exprs=rows.keys,
+        aggregates=tuple(a for _, a in op.aggregates),
+        parts=_parts(rows.child, chain.leaf),
+    )
+
+
+def _parts(physical: PhysicalOp, leaf: lp.LogicalOp) -> dict[int, PhysicalOp]:
+    """The physical operator of each logical operator from `physical` down to `leaf`."""
+    found: dict[int, PhysicalOp] = {}
+    current: PhysicalOp | None = physical
+    while current is not None:
+        found.setdefault(id(current.logical), current)
+        if current.logical is leaf:
+            break
+        current = current.children[0] if current.children else None
+    if id(leaf) not in found:
+        raise InternalError("lowering: the columnar chain's leaf is not in the row plan")
+    return found
 
 
 @lower.register

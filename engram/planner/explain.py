@@ -223,9 +223,11 @@ def describe(op: lp.LogicalOp) -> tuple[str, dict[str, str]]:
             return name, {"items": ", ".join(_item(s, e) for s, e in items)}
         case lp.Select(symbols=symbols):
             return name, {"variables": _symbols(symbols)}
-        case lp.Aggregate(keys=keys, aggregates=aggregates):
+        case lp.Aggregate(keys=keys, aggregates=aggregates, columnar=columnar):
             params = {"keys": ", ".join(_item(s, e) for s, e in keys)} if keys else {}
             params["aggregates"] = ", ".join(_item(s, e) for s, e in aggregates)
+            if columnar:
+                params["mode"] = "columnar"
             return name, params
         case lp.Sort(items=items):
             return name, {"by": _order(items)}

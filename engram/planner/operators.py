@@ -397,6 +397,8 @@ class Aggregate(LogicalOp):
     child: LogicalOp
     keys: tuple[tuple[Symbol, BExpr], ...]
     aggregates: tuple[tuple[Symbol, BAggregate], ...]
+    #: set by the columnar_aggregate rule: the input chain runs over numpy columns
+    columnar: bool = False
 
     def _compute_fields(self) -> tuple[Symbol, ...]:
         return tuple(s for s, _ in self.keys) + tuple(s for s, _ in self.aggregates)

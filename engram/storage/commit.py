@@ -364,7 +364,10 @@ def _invalidated(changes: ChangeSet, key: tuple[Any, ...]) -> bool:
     if kind == "index":
         return key[1] in changes.indexes
     if kind == "column":
-        return key[1] in changes.labels or key[2] in changes.property_keys
+        if key[2] in changes.property_keys:
+            return True
+        # label -1: the column over every node
+        return bool(changes.nodes) if key[1] == -1 else key[1] in changes.labels
     return True
 
 

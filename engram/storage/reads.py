@@ -268,6 +268,14 @@ class GraphView:
             return self._members(label_id)
         return self._state.caches.get(("label", label_id), lambda: self._members(label_id))
 
+    def label_bitmap(self, label_id: int) -> np.ndarray:
+        """A read-only boolean array: entry i tells whether node i has `label_id`."""
+        if self._overlay is not None:
+            return _bitmap(self._members(label_id))
+        return self._state.caches.get(
+            ("label", label_id, "bitmap"), lambda: _bitmap(self.label_members(label_id))
+        )
+
     def _members(self, label_id: int) -> np.ndarray:
         parts = list(GraphView.scan_label(self, label_id, 1 << 16))
         members = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
@@ -435,16 +443,18 @@ class GraphView:
         return build_csr(nodes, expand_base(self._reader, nodes, direction, [type_id]), type_id)
 
     def property_column(self, label_id: int, key_id: int) -> PropertyColumn:
-        """One property of every node with the label, aligned with its sorted ids.
+        """One property of every node with the label (-1: of every node), by sorted id.
 
         Read transactions share the column through their version's caches (built on first
         use, carried over by commits that change neither the label nor the key); a write
         transaction that has changed nodes builds its own.
         """
-        if self._overlay is not None and (
-            self._overlay.nodes
-            or label_id in self._overlay.label_added
-            or label_id in self._overlay.label_removed
+        overlay = self._overlay
+        if overlay is not None and (
+            overlay.nodes
+            or label_id in overlay.label_added
+            or label_id in overlay.label_removed
+            or (label_id == -1 and (overlay.label_added or overlay.label_removed))
         ):
             return self._build_column(label_id, key_id)
         return self._state.caches.get(
@@ -452,7 +462,11 @@ class GraphView:
         )
 
     def _build_column(self, label_id: int, key_id: int) -> PropertyColumn:
-        ids = self.label_members(label_id)
+        if label_id == -1:
+            parts = list(self.scan_nodes(1 << 16))
+            ids = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+        else:
+            ids = self.label_members(label_id)
         return build_column(ids, self.property_of(ids, key_id))
 
     def _added_adjacency(
@@ -583,3 +597,10 @@ class GraphView:
     def index_value_key(self, values: Sequence[Any]) -> bytes:
         """The order-preserving key of index values (for plan caches and tests)."""
         return composite_key(values)
+
+
+def _bitmap(members: np.ndarray) -> np.ndarray:
+    bitmap = np.zeros(int(members[-1]) + 1 if members.shape[0] else 0, dtype=bool)
+    bitmap[members] = True
+    bitmap.flags.writeable = False
+    return bitmap
