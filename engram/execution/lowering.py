@@ -25,7 +25,12 @@ from engram.execution.context import ExecContext
 from engram.execution.expressions import CompiledExpr, Layout, compile_expr, layout_of
 from engram.execution.operators.aggregate import AggregateCall, AggregateExec, CountStar
 from engram.execution.operators.apply import ForeachExec, OptionalExec, ProcedureCallExec
-from engram.execution.operators.expand import ExpandExec, RelEndpointsExec, VarExpandExec
+from engram.execution.operators.expand import (
+    ExpandExec,
+    ReachExec,
+    RelEndpointsExec,
+    VarExpandExec,
+)
 from engram.execution.operators.join import ValueHashJoinExec
 from engram.execution.operators.mutate import (
     CreateExec,
@@ -186,6 +191,16 @@ def _step_predicate(predicate: BExpr | None, step: Symbol | None) -> CompiledExp
 @lower.register
 def _var_expand(op: lp.VarExpand) -> PhysicalOp:
     layout = output_layout(op.child)
+    if op.distinct_targets:
+        return ReachExec(
+            logical=op,
+            child=lower(op.child),
+            source=layout[op.source],
+            direction=op.direction.value,
+            types=op.types,
+            min=op.min,
+            max=op.max,
+        )
     return VarExpandExec(
         logical=op,
         child=lower(op.child),

@@ -208,6 +208,8 @@ def describe(op: lp.LogicalOp) -> tuple[str, dict[str, str]]:
                 params["each relationship"] = render_expr(op.rel_predicate)
             if op.into:
                 params["into"] = "true"
+            if op.distinct_targets:
+                params["targets"] = "distinct (breadth first)"
             return name, params
         case lp.ShortestPath(source=a, target=b, types=types, direction=d, min=lo, max=hi):
             arrow, _ = _rel(types, d, _bounds(lo, hi))

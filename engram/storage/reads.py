@@ -407,35 +407,45 @@ class GraphView:
         """
         ids = as_ids(node_ids)
         overlay = self._overlay
-        if (overlay is None or not overlay.adjacency) and type_ids and len(type_ids) == 1:
-            csr = self._csr(type_ids[0], direction, ids.shape[0])
+        single = type_ids[0] if type_ids and len(type_ids) == 1 else None
+        if single is not None and (overlay is None or not overlay.adjacency):
+            csr = self._csr(single, direction)
             if csr is not None:
                 return csr.expand(ids)
         base = expand_base(self._reader, ids, direction, type_ids)
         if overlay is None or not overlay.adjacency:
+            if single is not None and overlay is None:
+                self._note_demand(single, direction, len(base) + ids.shape[0])
             return base
         if overlay.deleted_rels and len(base):
             removed = np.fromiter(overlay.deleted_rels, dtype=np.int64)
             base = base.select(~np.isin(base.relationship, removed))
         return Expansion.concat([base, self._added_adjacency(ids, direction, type_ids)])
 
-    def _csr(self, type_id: int, direction: Direction, requested: int) -> Csr | None:
-        """The version's CSR for (type, direction), built once enough expansion was asked.
+    def _csr(self, type_id: int, direction: Direction) -> Csr | None:
+        """The version's CSR for (type, direction), once enough expansion was asked.
 
-        Building reads every node's adjacency of the type, so it is worth it only after
-        the version has been asked to expand a good share of the graph's nodes; until then
-        expansions read the stored chunks directly.
+        Building reads every relationship of the type, so it is worth it only after the
+        version's readers have read a good share of them (a sixteenth, counted in
+        adjacency entries and source ids); until then expansions read the stored chunks.
+        Write transactions use the CSR of the version they started from when they have
+        not changed any adjacency.
         """
         caches = self._state.caches
         key = ("adjacency", type_id, int(direction))
         found: Csr | None = caches.peek(key)
         if found is not None or self._overlay is not None:
             return found
-        demand: list[int] = caches.get(("adjacency-demand", type_id, int(direction)), lambda: [0])
-        demand[0] += requested
-        if demand[0] < max(_CSR_MIN_DEMAND, self._state.statistics.node_count // 8):
+        demand = caches.peek(("adjacency-demand", type_id, int(direction)))
+        total = self._state.statistics.type_counts.get(type_id, 0)
+        if demand is None or demand[0] < max(_CSR_MIN_DEMAND, total // 16):
             return None
         return caches.get(key, lambda: self._build_csr(type_id, direction))
+
+    def _note_demand(self, type_id: int, direction: Direction, amount: int) -> None:
+        key = ("adjacency-demand", type_id, int(direction))
+        demand: list[int] = self._state.caches.get(key, lambda: [0])
+        demand[0] += amount
 
     def _build_csr(self, type_id: int, direction: Direction) -> Csr:
         parts = list(self.scan_nodes(1 << 16))

@@ -95,8 +95,13 @@ class ColumnarAggregateExec(PhysicalOp):
 
     @staticmethod
     def _stage(
-        stage: lp.Expand | lp.Filter, frame: Frame, columns: Columns, ctx: ExecContext
+        stage: lp.Expand | lp.VarExpand | lp.Filter,
+        frame: Frame,
+        columns: Columns,
+        ctx: ExecContext,
     ) -> Frame:
+        if isinstance(stage, lp.VarExpand):
+            return frame.reach(ctx, stage)
         if isinstance(stage, lp.Expand):
             return frame.expand(
                 ctx,
@@ -231,6 +236,17 @@ def _codes(values: np.ndarray, kind: str) -> np.ndarray:
 def _distinct_counts(of_row: np.ndarray, codes: np.ndarray, size: int) -> list[int]:
     if codes.shape[0] == 0:
         return [0] * size
+    low, span = int(codes.min()), int(codes.max()) - int(codes.min()) + 1
+    if size == 1:
+        if span <= 8 * codes.shape[0] + 65536:
+            seen = np.zeros(span, dtype=bool)
+            seen[codes - low] = True
+            return [int(np.count_nonzero(seen))]
+        ordered = np.sort(codes)
+        return [1 + int(np.count_nonzero(ordered[1:] != ordered[:-1]))]
+    if span * size < 2**62:
+        combined = np.unique(of_row * span + (codes - low))
+        return _listed(np.bincount(combined // span, minlength=size))
     pairs = np.unique(np.stack([of_row, codes], axis=1), axis=0)
     return _listed(np.bincount(pairs[:, 0], minlength=size))
 

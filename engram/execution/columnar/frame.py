@@ -18,6 +18,8 @@ from engram.binder.bound import Symbol, VarKind
 from engram.execution.context import ExecContext
 from engram.execution.entities import NodeRef, RelRef
 from engram.execution.physical import Batch, Row
+from engram.execution.reach import reachable
+from engram.planner import operators as lp
 from engram.storage.derived import PropertyColumn
 
 __all__ = ["Columns", "Frame", "RelColumn", "Unvectorizable"]
@@ -142,6 +144,30 @@ class Frame:
         if not into:
             out.nodes[target] = neighbour
             out.labels.pop(target, None)
+        return out
+
+    def reach(self, ctx: ExecContext, op: lp.VarExpand) -> Frame:
+        """Each node reachable from `op.source` (breadth first), once per row."""
+        sources = self.nodes[op.source]
+        found: dict[int, np.ndarray] = {}
+        parts_index: list[np.ndarray] = []
+        parts_ends: list[np.ndarray] = []
+        direction = op.direction.value
+        for row, start in enumerate(sources.tolist()):
+            if start < 0:
+                continue
+            ends = found.get(start)
+            if ends is None:
+                ends = reachable(ctx, start, direction, op.types, op.min, op.max)
+                found[start] = ends
+            parts_index.append(np.full(ends.shape[0], row, dtype=np.int64))
+            parts_ends.append(ends)
+        index = np.concatenate(parts_index) if parts_index else _NO_IDS
+        out = self.take(index)
+        out.nodes[op.target] = np.concatenate(parts_ends) if parts_ends else _NO_IDS
+        out.labels.pop(op.target, None)
+        nulls = np.empty(out.size, dtype=object)
+        out.values[op.rel] = nulls
         return out
 
     def property(

@@ -58,21 +58,18 @@ class Chain:
     """An aggregation input the columnar engine runs: leaf first, then the stages."""
 
     leaf: lp.LogicalOp
-    stages: tuple[lp.Expand | lp.Filter, ...]
+    stages: tuple[lp.Expand | lp.VarExpand | lp.Filter, ...]
 
 
 def columnar_chain(op: lp.Aggregate) -> Chain | None:
     """The chain under `op` when every part of it runs on columns, else None."""
-    stages: list[lp.Expand | lp.Filter] = []
+    stages: list[lp.Expand | lp.VarExpand | lp.Filter] = []
     current = op.child
     while True:
-        if isinstance(current, lp.Expand) or (
-            isinstance(current, lp.Filter)
-            and all(_predicate(p, _kinds(current.child)) for p in current.predicates)
-        ):
-            stages.append(current)
-        else:
+        if not _stage(current):
             break
+        assert isinstance(current, lp.Expand | lp.VarExpand | lp.Filter)
+        stages.append(current)
         current = current.child
     if not stages and not _native_leaf(current):
         return None
@@ -84,6 +81,16 @@ def columnar_chain(op: lp.Aggregate) -> Chain | None:
     if not all(_aggregate(call, kinds) for _, call in op.aggregates):
         return None
     return Chain(current, tuple(reversed(stages)))
+
+
+def _stage(op: lp.LogicalOp) -> bool:
+    if isinstance(op, lp.Expand):
+        return True
+    if isinstance(op, lp.VarExpand):
+        return op.distinct_targets
+    if isinstance(op, lp.Filter):
+        return all(_predicate(p, _kinds(op.child)) for p in op.predicates)
+    return False
 
 
 def _reads_only(op: lp.LogicalOp) -> bool:
