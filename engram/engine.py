@@ -29,6 +29,7 @@ from engram.execution.profile import Profiler
 from engram.execution.values import from_python
 from engram.optimizer import RuleContext, optimize
 from engram.optimizer.cost.cardinality import estimate_rows
+from engram.optimizer.cost.vector import VectorIndexInfo
 from engram.parser import parse
 from engram.parser.ast import ExplainMode
 from engram.planner.operators import LogicalOp, ProduceResults
@@ -129,6 +130,26 @@ class CompiledQuery:
         return self.statement.parameters
 
 
+def vector_index_infos(catalog: Catalog) -> tuple[VectorIndexInfo, ...]:
+    """The vector indexes, by names, for the optimizer."""
+    out = []
+    for index in catalog.indexes:
+        if index.kind != "vector" or not index.is_online:
+            continue
+        options = index.options
+        out.append(
+            VectorIndexInfo(
+                name=index.name,
+                label=catalog.label_name(index.label_id),
+                key=catalog.property_key_name(index.property_key_ids[0]),
+                metric=str(options.get("metric", "cosine")),
+                dimensions=int(options.get("dimensions", 0)),
+                ef_search=int(options.get("ef_search", 0)),
+            )
+        )
+    return tuple(sorted(out, key=lambda info: info.name))
+
+
 def index_infos(catalog: Catalog) -> tuple[IndexInfo, ...]:
     """The online property indexes, by names, for the planner."""
     out = []
@@ -167,13 +188,14 @@ class QueryEngine:
     ) -> CompiledQuery:
         """The compiled form of `text` (from the cache when possible)."""
         indexes = index_infos(catalog)
-        key = (text, indexes, disabled, self.procedures_version, _size_bucket(statistics))
+        vectors = vector_index_infos(catalog) if len(catalog.indexes) != len(indexes) else ()
+        key = (text, indexes, vectors, disabled, self.procedures_version, _size_bucket(statistics))
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-        compiled = self._compile(text, catalog, statistics, indexes, disabled, verify)
+        compiled = self._compile(text, catalog, statistics, (indexes, vectors), disabled, verify)
         with self._lock:
             self._cache[key] = compiled
             while len(self._cache) > self._cache_size:
@@ -185,7 +207,7 @@ class QueryEngine:
         text: str,
         catalog: Catalog,
         statistics: Statistics,
-        indexes: tuple[IndexInfo, ...],
+        indexes: tuple[tuple[IndexInfo, ...], tuple[VectorIndexInfo, ...]],
         disabled: frozenset[str],
         verify: bool,
     ) -> CompiledQuery:
@@ -193,7 +215,13 @@ class QueryEngine:
             statement = bind(parse(text), procedures=self.procedures, catalog=catalog)
             logical = plan(statement)
             view = StatisticsView(statistics, catalog)
-            ctx = RuleContext(statistics=view, indexes=indexes, disabled=disabled, verify=verify)
+            ctx = RuleContext(
+                statistics=view,
+                indexes=indexes[0],
+                vector_indexes=indexes[1],
+                disabled=disabled,
+                verify=verify,
+            )
             optimized = optimize(logical, ctx)
             physical = lower(optimized)
         except QueryError as error:

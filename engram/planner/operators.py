@@ -67,6 +67,7 @@ __all__ = [
     "Union",
     "Unwind",
     "VarExpand",
+    "VectorSearch",
 ]
 
 
@@ -225,6 +226,42 @@ class NodeByIdSeek(LogicalOp):
 
     def _compute_fields(self) -> tuple[Symbol, ...]:
         return (*self.child.fields, self.symbol)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VectorSearch(LogicalOp):
+    """Nodes of `label` ranked by `function` similarity of `key` to `query`, best first.
+
+    Runs once per input row through the vector index `index` and binds `symbol` and its
+    similarity `score`. Nodes whose similarity is null (no vector) come first, as in
+    `ORDER BY ... DESC`. It yields at most `limit` rows after dropping `skip` (no limit:
+    every node with `score` above `threshold`). `predicates` (on `symbol` and the input
+    row) and `candidates` (a plan from `Start(arguments=child.fields)` binding `symbol`,
+    such as an index seek) restrict the nodes during the search. `strategy` and `reason`
+    are the planner's choice, shown by EXPLAIN; `selectivity` is its estimate of the
+    fraction of nodes the predicates keep.
+    """
+
+    child: LogicalOp
+    symbol: Symbol
+    score: Symbol
+    label: str
+    key: str
+    index: str
+    function: str
+    query: BExpr
+    limit: BExpr | None = None
+    skip: BExpr | None = None
+    threshold: BExpr | None = None
+    inclusive: bool = False
+    predicates: tuple[BExpr, ...] = ()
+    candidates: LogicalOp | None = None
+    strategy: str = "hnsw"
+    reason: str = ""
+    selectivity: float = 1.0
+
+    def _compute_fields(self) -> tuple[Symbol, ...]:
+        return (*self.child.fields, self.symbol, self.score)
 
 
 # ---------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from engram.binder.bound import BBinary, BExpr, BHasLabels
+from engram.binder.bound import BBinary, BExpr, BHasLabels, BLiteral
 from engram.parser.ast import BinaryOp
 from engram.planner import operators as lp
 
@@ -131,6 +131,13 @@ def _estimate(op: lp.LogicalOp, stats: GraphStatistics, out: dict[int, float]) -
                 )
         case lp.NodeByIdSeek():
             rows *= 1.0
+        case lp.VectorSearch(label=label, limit=limit, selectivity=selectivity):
+            found = stats.node_count(label) * selectivity
+            if isinstance(limit, BLiteral) and isinstance(limit.value, int):
+                found = min(found, float(limit.value))
+            elif limit is not None:
+                found = min(found, 10.0)
+            rows *= max(found, 1.0)
         case lp.Expand(types=types, direction=direction, into=into):
             degree = stats.average_degree(types, direction.value, None)
             rows *= degree if not into else min(1.0, degree * 0.1)

@@ -1,0 +1,100 @@
+"""Vector search strategy: HNSW top-k, HNSW restricted to candidates, or exact scoring.
+
+Pure functions of estimates, so tests call them with plain numbers:
+
+- no other predicate: the HNSW index answers the top-k directly;
+- candidates from an index seek (an explicit id set): scoring them exactly with numpy
+  costs about one dot product each, a filtered HNSW search about `ef / fraction`
+  distance computations plus a filter call each; below `exact_limit` candidates exact
+  scoring wins (and returns the true top-k);
+- predicates that are not an id set: HNSW fetches `k / selectivity` neighbours and the
+  predicates are checked on them, fetching more until `k` pass.
+
+The choice made here is what EXPLAIN shows; at run time the search switches to exact
+scoring whenever the actual candidates are few (`engram.index.search`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engram.index.search import DEFAULT_EXACT_LIMIT
+
+__all__ = ["VectorIndexInfo", "VectorPlan", "choose_strategy"]
+
+
+@dataclass(frozen=True, slots=True)
+class VectorIndexInfo:
+    """A vector index the optimizer may use: name, label, key, metric, parameters."""
+
+    name: str
+    label: str
+    key: str
+    metric: str
+    dimensions: int
+    ef_search: int
+
+    @property
+    def function(self) -> str | None:
+        """The similarity function whose descending order this index's order is."""
+        return {"cosine": "cosine", "l2": "euclidean"}.get(self.metric)
+
+
+@dataclass(frozen=True, slots=True)
+class VectorPlan:
+    """The chosen strategy and the reason EXPLAIN gives."""
+
+    strategy: str
+    reason: str
+
+
+def _count(value: float) -> str:
+    rounded = max(round(value), 0)
+    return f"{rounded:,}"
+
+
+def _percent(fraction: float) -> str:
+    percent = 100.0 * fraction
+    return f"{percent:.2g}%"
+
+
+def choose_strategy(
+    *,
+    nodes: float,
+    candidates: float | None,
+    selectivity: float,
+    has_predicates: bool,
+    has_limit: bool,
+    ef_search: int,
+    exact_limit: int = DEFAULT_EXACT_LIMIT,
+) -> VectorPlan:
+    """The strategy for a vector search over `nodes` indexed nodes.
+
+    Args:
+        nodes: nodes of the label (estimate).
+        candidates: estimated size of an explicit candidate set, or None.
+        selectivity: estimated fraction of nodes the other predicates keep.
+        has_predicates: whether predicates remain to check on each result.
+        has_limit: whether the search is a top-k (else a threshold search).
+        ef_search: the index's search breadth.
+        exact_limit: candidate sets up to this size are scored exactly.
+    """
+    if not has_limit:
+        return VectorPlan("exact", "a threshold without LIMIT scores every vector exactly")
+    if candidates is not None:
+        fraction = candidates / max(nodes, 1.0)
+        seek = f"the index seek leaves about {_count(candidates)} of {_count(nodes)} nodes"
+        if candidates <= exact_limit:
+            return VectorPlan("exact", f"{seek}: scoring them exactly is cheaper than HNSW")
+        return VectorPlan(
+            "hnsw+filter",
+            f"{seek} ({_percent(fraction)}): HNSW restricted to them "
+            f"(exact when at most {exact_limit:,} at run time)",
+        )
+    if has_predicates:
+        return VectorPlan(
+            "hnsw",
+            f"the filter keeps about {_percent(selectivity)} of {_count(nodes)} nodes: "
+            f"HNSW fetches k / {selectivity:.2g} neighbours and more until k pass",
+        )
+    return VectorPlan("hnsw", f"no other predicate: HNSW top-k (ef {ef_search})")
