@@ -157,6 +157,7 @@ class Binder:
     def match(self, clause: ast.Match, scope: Scope) -> BMatch:
         """Bind `[OPTIONAL] MATCH patterns [WHERE predicate]`."""
         patterns = self.patterns.bind_patterns(clause.patterns, scope, PatternMode.MATCH)
+        self.patterns.note_disconnected(_name(clause), patterns)
         where = None
         if clause.where is not None:
             where = self.expressions.predicate(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from engram.errors import QueryError
 from engram.parser.ast import Expr, Statement
-from engram.parser.checks import MAX_DEPTH, check_expression, check_nesting, check_statement
+from engram.parser.checks import MAX_DEPTH, check_nesting
 from engram.parser.keywords import KEYWORDS, NON_RESERVED, RESERVED
 from engram.parser.lalr import ParseFailure
 from engram.parser.syntax_errors import syntax_error
@@ -37,11 +37,12 @@ def parse(text: str) -> Statement:
     Raises:
         CypherSyntaxError: the text is not a statement of the language; the error
             carries the text, the span of the offending part and, where one helps, a hint.
+        TypeError: `text` is not a string.
     """
+    _check_type(text)
     try:
         check_nesting(text)
         statement = build_statement(text)
-        check_statement(statement)
     except ParseFailure as failure:
         raise syntax_error(failure, text).with_source(text) from None
     except QueryError as error:
@@ -54,13 +55,19 @@ def parse_expression(text: str) -> Expr:
 
     Raises:
         CypherSyntaxError: the text is not one expression of the language.
+        TypeError: `text` is not a string.
     """
+    _check_type(text)
     try:
         check_nesting(text)
         expression = build_expression(text)
-        check_expression(expression)
     except ParseFailure as failure:
         raise syntax_error(failure, text).with_source(text) from None
     except QueryError as error:
         raise error.with_source(text) from None
     return expression
+
+
+def _check_type(text: object) -> None:
+    if not isinstance(text, str):
+        raise TypeError(f"query text must be a str, not {type(text).__name__}")

@@ -50,9 +50,11 @@ class PatternRules(RuleBase):
         elements: list[NodePattern | RelationshipPattern] = [first]
         for relationship, node in chains:
             elements.extend((relationship, node))
-        span = span
         path = PathPattern(variable=None, elements=tuple(elements), span=span)
-        return PatternExpression(pattern=path, span=span)
+        pattern = PatternExpression(pattern=path, span=span)
+        self.patterns.append(pattern)
+        self.extra_levels += 1
+        return pattern
 
     def _node_from_expression(self, expr: Expr) -> NodePattern:
         """Re-read `(n)`, `(n:A)`, `(n {k: 1})`, `({k: 1})` or `($p)` as a node pattern."""

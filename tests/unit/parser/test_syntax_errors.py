@@ -137,6 +137,14 @@ def test_typographic_characters(text, char, replacement):
     assert f"U+{ord(char):04X}" in error.message
 
 
+def test_invisible_characters():
+    error = error_of("RETURN 1 \u200b")
+    assert error.detail is ErrorDetail.INVALID_UNICODE_CHARACTER
+    assert error.message == "invalid character '\\u200b' (U+200B ZERO WIDTH SPACE)"
+    assert error.hint == "delete this invisible character"
+    assert "'\\u0000'" in error_of("RETURN 1 \x00").message
+
+
 def test_other_unicode_characters():
     error = error_of("RETURN 1 \u2603 2")
     assert error.detail is ErrorDetail.INVALID_UNICODE_CHARACTER
