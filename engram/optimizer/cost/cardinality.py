@@ -149,11 +149,11 @@ def _estimate(
                 )
         case lp.NodeByIdSeek():
             rows *= 1.0
-        case lp.VectorSearch(label=label, limit=limit, selectivity=selectivity):
+        case lp.VectorSearch(label=label, limit=top, selectivity=selectivity):
             found = stats.node_count(label) * selectivity
-            if isinstance(limit, BLiteral) and isinstance(limit.value, int):
-                found = min(found, float(limit.value))
-            elif limit is not None:
+            if isinstance(top, BLiteral) and isinstance(top.value, int):
+                found = min(found, float(top.value))
+            elif top is not None:
                 found = min(found, 10.0)
             rows *= max(found, 1.0)
         case lp.Expand(source=source, types=types, direction=direction, into=into):
