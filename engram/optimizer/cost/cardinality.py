@@ -149,11 +149,11 @@ def _estimate(
                 )
         case lp.NodeByIdSeek():
             rows *= 1.0
-        case lp.VectorSearch(label=label, limit=top, selectivity=selectivity):
+        case lp.VectorSearch(label=label, limit=wanted, selectivity=selectivity):
             found = stats.node_count(label) * selectivity
-            if isinstance(top, BLiteral) and isinstance(top.value, int):
-                found = min(found, float(top.value))
-            elif top is not None:
+            if isinstance(wanted, BLiteral) and isinstance(wanted.value, int):
+                found = min(found, float(wanted.value))
+            elif wanted is not None:
                 found = min(found, 10.0)
             rows *= max(found, 1.0)
         case lp.Expand(source=source, types=types, direction=direction, into=into):
