@@ -333,7 +333,8 @@ class VectorIndexes:
         live = _Live(definition, params_of(definition), index, unsaved=index.count + 1)
         self._live[definition.id] = live
         self._follow(transaction, live, version, None)
-        self._request_save(definition.id)
+        # saved before readers see it: a crash or a backup right after never rebuilds it
+        self._save(live)
 
     def _follow(
         self, transaction: WriteTransaction, live: _Live, version: int, oldest: int | None
