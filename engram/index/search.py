@@ -40,6 +40,7 @@ Accept = Callable[[np.ndarray], np.ndarray]
 #: explicit candidate sets up to this size are scored exactly
 DEFAULT_EXACT_LIMIT: Final = 2048
 _GROWTH: Final = 4
+_TIE_MARGIN: Final = 8
 _MIN_SELECTIVITY: Final = 0.001
 
 
@@ -242,7 +243,9 @@ def _first_fetch(spec: SearchSpec) -> int:
     assert spec.k is not None
     wanted = spec.k + len(spec.exclude)
     if spec.accept is None:
-        return wanted
+        # a margin of neighbours (free within hnswlib's ef) lets ties at the k-th score
+        # resolve by node id, as an exact ranking does
+        return max(2 * wanted, wanted + _TIE_MARGIN)
     selectivity = max(spec.selectivity, _MIN_SELECTIVITY)
     return max(wanted, math.ceil(1.5 * wanted / selectivity))
 

@@ -55,7 +55,9 @@ def test_a_reader_snapshot_does_not_see_later_vector_writes(db):
         db.execute("CREATE (:Doc {id: 2000, emb: $e})", e=query.tolist())
         db.execute("MATCH (d:Doc {id: $i}) DELETE d", i=before[0])
         db.execute("MATCH (d:Doc {id: $i}) SET d.emb = $e", i=before[1], e=(-query).tolist())
-        old = db.session.run_in(snapshot, TOP, {"q": query.tolist(), "k": 3}, timeout=None, profile=False)
+        old = db.session.run_in(
+            snapshot, TOP, {"q": query.tolist(), "k": 3}, timeout=None, profile=False
+        )
         assert [row[0] for row in old.rows()] == before
         old_call = db.session.run_in(
             snapshot, QUERY_NODES, {"q": query.tolist(), "k": 3}, timeout=None, profile=False
@@ -64,7 +66,9 @@ def test_a_reader_snapshot_does_not_see_later_vector_writes(db):
     finally:
         snapshot.close()
     now = ids(db, query, 3)
-    assert now[0] == 2000 and before[0] not in now and before[1] not in now
+    assert now[0] == 2000
+    assert before[0] not in now
+    assert before[1] not in now
 
 
 def test_a_transaction_sees_its_own_vector_writes(db):
@@ -87,9 +91,7 @@ def test_an_index_created_in_a_transaction_works_in_it():
         rows = [{"id": i, "emb": row.tolist()} for i, row in enumerate(matrix)]
         with db.transaction() as tx:
             tx.execute("UNWIND $rows AS r CREATE (:Doc {id: r.id, emb: r.emb})", rows=rows)
-            tx.execute(
-                "CREATE VECTOR INDEX doc_emb FOR (d:Doc) ON (d.emb) OPTIONS {dimensions: 4}"
-            )
+            tx.execute("CREATE VECTOR INDEX doc_emb FOR (d:Doc) ON (d.emb) OPTIONS {dimensions: 4}")
             tx.execute("CREATE (:Doc {id: 99, emb: [9.0, 9.0, 9.0, 9.0]})")
             found = tx.execute(TOP, q=[1.0, 1.0, 1.0, 1.0], k=1).rows()
             assert found == [(99,)]
@@ -109,7 +111,8 @@ def test_a_failing_statement_changes_nothing(db):
     before = ids(db, query, 5)
     with pytest.raises(QueryRuntimeError, match="8 dimensions, got 2"):
         db.execute(
-            "UNWIND [1, 2] AS i CREATE (:Doc {id: 5000 + i, emb: CASE i WHEN 1 THEN $a ELSE [1, 2] END})",
+            "UNWIND [1, 2] AS i "
+            "CREATE (:Doc {id: 5000 + i, emb: CASE i WHEN 1 THEN $a ELSE [1, 2] END})",
             a=query.tolist(),
         )
     with db.transaction() as tx:
@@ -160,7 +163,9 @@ def test_concurrent_readers_and_a_writer():
                     i=step,
                     e=matrix[(step + 200) % 400].tolist(),
                 )
-                db.execute("CREATE (:Doc {id: $i, emb: $e})", i=1000 + step, e=matrix[step].tolist())
+                db.execute(
+                    "CREATE (:Doc {id: $i, emb: $e})", i=1000 + step, e=matrix[step].tolist()
+                )
         finally:
             stop.set()
             for thread in threads:

@@ -123,7 +123,9 @@ def test_similarity_values():
 finite = st.floats(-1e3, 1e3, allow_nan=False, width=32)
 
 
-@given(st.integers(1, 8).flatmap(lambda n: st.tuples(*[st.lists(finite, min_size=n, max_size=n)] * 3)))
+@given(
+    st.integers(1, 8).flatmap(lambda n: st.tuples(*[st.lists(finite, min_size=n, max_size=n)] * 3))
+)
 def test_index_scores_match_the_functions(vectors):
     first, second, query = vectors
     rows = np.asarray([first, second], dtype=np.float32)

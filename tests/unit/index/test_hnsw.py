@@ -48,7 +48,8 @@ def test_a_snapshot_sees_the_vectors_of_its_version():
     assert sorted(index.nodes_of(index.visible_slots(2)).tolist()) == [10, 11]
     assert sorted(index.nodes_of(index.visible_slots(3)).tolist()) == [10]
     assert sorted(index.nodes_of(index.visible_slots(4)).tolist()) == [10, 12]
-    assert index.needs_visibility_filter(3) and not index.needs_visibility_filter(4)
+    assert index.needs_visibility_filter(3)
+    assert not index.needs_visibility_filter(4)
     # a search at version 3 never returns node 12 (added at 4)
     assert nearest(index, unit(1), 3) == [10]
     old = index.slots_for_nodes(np.array([10]), 1)
@@ -73,7 +74,8 @@ def test_collect_frees_and_reuses_slots():
     assert index.collect(oldest_reader=1) == 0  # a reader at 1 still needs them
     assert index.collect(oldest_reader=2) == 5
     index.apply(3, {node: unit(node) for node in range(100, 105)})
-    assert index.capacity == 1024 and index.count == 15
+    assert index.capacity == 1024
+    assert index.count == 15
     assert sorted(index.nodes_of(index.visible_slots(3)).tolist()) == [
         *range(10),
         *range(100, 105),
@@ -88,7 +90,8 @@ def test_growth_beyond_the_first_capacity():
     for start in range(0, 3000, 1000):
         batch = {start + i: vectors[start + i] for i in range(1000)}
         index.apply(1 + start // 1000, batch)
-    assert index.count == 3000 and index.capacity >= 3000
+    assert index.count == 3000
+    assert index.capacity >= 3000
     found = nearest(index, vectors[2500].astype(np.float64), 3, k=5)
     assert found[0] == 2500
 
@@ -97,7 +100,8 @@ def test_filters_and_impossible_filters():
     index = HnswIndex.build(PARAMS, np.arange(50), np.stack([unit(i) for i in range(50)]), 1)
     allowed = set(index.slots_for_nodes(np.array([7, 8, 9]), 1).tolist())
     slots = index.knn(unit(0).astype(np.float64), 2, 1, allowed.__contains__)
-    assert slots is not None and set(index.nodes_of(slots).tolist()) <= {7, 8, 9}
+    assert slots is not None
+    assert set(index.nodes_of(slots).tolist()) <= {7, 8, 9}
     # hnswlib cannot find 5 results among 3 allowed: the caller searches exactly then
     assert index.knn(unit(0).astype(np.float64), 5, 1, allowed.__contains__) is None
     assert index.knn(unit(0).astype(np.float64), 0, 1).tolist() == []

@@ -35,9 +35,12 @@ def test_unfiltered_top_k(data):
     for _ in range(50):
         query = rng.normal(size=DIMS)
         hits = search(index, query, 1, SearchSpec(k=10))
-        assert hits.strategy == "hnsw" and len(hits.nodes) == 10
+        assert hits.strategy == "hnsw"
+        assert len(hits.nodes) == 10
         assert list(hits.scores) == sorted(hits.scores, reverse=True)
-        hits_total += len(set(hits.nodes.tolist()) & set(truth(vectors, query, np.arange(N) * 3, 10)))
+        hits_total += len(
+            set(hits.nodes.tolist()) & set(truth(vectors, query, np.arange(N) * 3, 10))
+        )
     assert hits_total / 500 >= 0.95
 
 
@@ -59,7 +62,8 @@ def test_large_candidate_sets_filter_hnsw(data):
         spec = SearchSpec(k=10, candidates=candidates, exact_limit=100)
         hits = search(index, query, 1, spec)
         assert hits.strategy in ("hnsw+filter", "exact")
-        assert len(hits.nodes) == 10 and set(hits.nodes.tolist()) <= set(candidates.tolist())
+        assert len(hits.nodes) == 10
+        assert set(hits.nodes.tolist()) <= set(candidates.tolist())
         found += len(set(hits.nodes.tolist()) & set(truth(vectors, query, candidates, 10)))
     assert found / 200 >= 0.95
 
@@ -93,11 +97,12 @@ def test_the_estimate_can_be_wrong_and_k_still_comes_back(data):
         selectivity=0.9,  # far too optimistic: the search keeps fetching
     )
     hits = search(index, rng.normal(size=DIMS), 1, spec)
-    assert len(hits.nodes) == 10 and set(hits.nodes.tolist()) <= kept
+    assert len(hits.nodes) == 10
+    assert set(hits.nodes.tolist()) <= kept
 
 
 def test_threshold(data):
-    index, vectors, rng = data
+    index, vectors, _rng = data
     query = vectors[5].astype(np.float64)
     scores = exact_scores(Metric.COSINE, vectors, query)
     threshold = float(np.sort(scores)[-25])
@@ -107,7 +112,8 @@ def test_threshold(data):
     inclusive = search(index, query, 1, SearchSpec(k=None, threshold=threshold, inclusive=True))
     assert len(inclusive.nodes) == len(every.nodes) + 1
     top = search(index, query, 1, SearchSpec(k=100, threshold=threshold))
-    assert len(top.nodes) <= 24 and (top.scores > threshold).all()
+    assert len(top.nodes) <= 24
+    assert (top.scores > threshold).all()
 
 
 def test_a_writer_sees_its_own_vectors(data):
@@ -120,7 +126,8 @@ def test_a_writer_sees_its_own_vectors(data):
         extra=((99999, vectors[0].copy()), (0, -vectors[0])),
     )
     hits = search(index, query, 1, spec)
-    assert hits.nodes[0] == 99999 and 0 not in hits.nodes[:2].tolist()
+    assert hits.nodes[0] == 99999
+    assert 0 not in hits.nodes[:2].tolist()
 
 
 def test_readers_at_older_versions(data):
@@ -130,7 +137,8 @@ def test_readers_at_older_versions(data):
     query = vectors[5].astype(np.float64)
     old = search(index, query, 1, SearchSpec(k=1))
     new = search(index, query, 2, SearchSpec(k=2))
-    assert old.nodes.tolist() == [5] and old.scores[0] == pytest.approx(1.0)
+    assert old.nodes.tolist() == [5]
+    assert old.scores[0] == pytest.approx(1.0)
     assert 5 not in new.nodes.tolist() or new.scores[0] < 1.0
     assert 6 in search(index, vectors[6].astype(np.float64), 1, SearchSpec(k=1)).nodes
     assert 6 not in search(index, vectors[6].astype(np.float64), 2, SearchSpec(k=5)).nodes
@@ -138,10 +146,14 @@ def test_readers_at_older_versions(data):
 
 def test_rank_vectors_without_an_index():
     vectors = np.asarray([[1, 0], [0, 1], [1, 1]], dtype=np.float32)
-    hits = rank_vectors(Metric.L2, np.array([1.0, 0.0]), np.array([4, 5, 6]), vectors, SearchSpec(k=2))
+    hits = rank_vectors(
+        Metric.L2, np.array([1.0, 0.0]), np.array([4, 5, 6]), vectors, SearchSpec(k=2)
+    )
     assert hits.nodes.tolist() == [4, 6]
     spec = SearchSpec(k=5, candidates=np.array([5]))
-    assert rank_vectors(Metric.L2, np.zeros(2), np.array([4, 5]), vectors[:2], spec).nodes.tolist() == [5]
+    assert rank_vectors(
+        Metric.L2, np.zeros(2), np.array([4, 5]), vectors[:2], spec
+    ).nodes.tolist() == [5]
 
 
 @settings(max_examples=40, deadline=None)
