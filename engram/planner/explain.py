@@ -310,6 +310,8 @@ def _vector_params(op: lp.VectorSearch) -> dict[str, str]:
     target = f"{symbol_name(op.symbol)}:{op.label}({op.key})"
     params = {"index": op.index, "node": target}
     params["by"] = f"{function}({symbol_name(op.symbol)}.{op.key}, {render_expr(op.query)}) DESC"
+    if op.score is not None:
+        params["score"] = symbol_name(op.score)
     if op.limit is not None:
         params["limit"] = render_expr(op.limit)
     if op.skip is not None:

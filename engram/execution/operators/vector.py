@@ -61,14 +61,18 @@ class VectorSearchExec(PhysicalOp):
                     found = self._ranked(ctx, row, limit, skip)
                 except QueryError as error:
                     raise _located(error, self.origin) from None
-                yield from batched(found, BATCH_SIZE)
+                if len(found) <= BATCH_SIZE:
+                    if found:
+                        yield found
+                else:
+                    yield from batched(iter(found), BATCH_SIZE)
 
-    def _ranked(self, ctx: ExecContext, row: Row, limit: int | None, skip: int) -> Iterator[Row]:
+    def _ranked(self, ctx: ExecContext, row: Row, limit: int | None, skip: int) -> list[Row]:
         threshold: float | None = None
         if self.threshold is not None:
             value = self.threshold(row, ctx)
             if type(value) not in (int, float):
-                return iter(())  # a comparison with null or a non-number is never true
+                return []  # a comparison with null or a non-number is never true
             threshold = float(value)
         wanted = None if limit is None else skip + limit
         candidates = self._candidates(ctx, row)
@@ -83,7 +87,7 @@ class VectorSearchExec(PhysicalOp):
                 nulls = access.missing(name, candidates)
             first = [(node, None) for node in _accepted(nulls, accept, wanted)]
             if query is None or (wanted is not None and len(first) >= wanted):
-                return _rows(row, first, skip, limit)
+                return _rows(row, first, skip, limit, self.search.score is not None)
         spec = SearchSpec(
             k=None if wanted is None else wanted - len(first),
             candidates=candidates,
@@ -99,7 +103,7 @@ class VectorSearchExec(PhysicalOp):
         elif threshold is None:
             nulls = access.members(name, candidates)
             first = [(node, None) for node in _accepted(nulls, accept, wanted)]
-        return _rows(row, first, skip, limit)
+        return _rows(row, first, skip, limit, self.search.score is not None)
 
     def _candidates(self, ctx: ExecContext, row: Row) -> np.ndarray | None:
         if self.candidates is None:
@@ -140,8 +144,13 @@ def _accepted(nodes: np.ndarray, accept: Accept | None, wanted: int | None) -> l
 
 
 def _rows(
-    row: Row, ranked: list[tuple[int, float | None]], skip: int, limit: int | None
-) -> Iterator[Row]:
+    row: Row,
+    ranked: list[tuple[int, float | None]],
+    skip: int,
+    limit: int | None,
+    with_score: bool,
+) -> list[Row]:
     end = None if limit is None else skip + limit
-    for node, score in ranked[skip:end]:
-        yield (*row, NodeRef(node), score)
+    if with_score:
+        return [(*row, NodeRef(node), score) for node, score in ranked[skip:end]]
+    return [(*row, NodeRef(node)) for node, _ in ranked[skip:end]]

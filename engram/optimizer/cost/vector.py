@@ -16,11 +16,18 @@ scoring whenever the actual candidates are few (`engram.index.search`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from engram.binder.bound import BExpr, Symbol
 from engram.index.search import DEFAULT_EXACT_LIMIT
+from engram.optimizer.cost.cardinality import (
+    GraphStatistics,
+    estimate_rows,
+    predicate_selectivity,
+)
+from engram.planner import operators as lp
 
-__all__ = ["VectorIndexInfo", "VectorPlan", "choose_strategy"]
+__all__ = ["VectorIndexInfo", "VectorPlan", "choose_strategy", "plan_vector_search"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,3 +105,61 @@ def choose_strategy(
             f"HNSW fetches k / {selectivity:.2g} neighbours and more until k pass",
         )
     return VectorPlan("hnsw", f"no other predicate: HNSW top-k (ef {ef_search})")
+
+
+def plan_vector_search(
+    statistics: GraphStatistics,
+    index: VectorIndexInfo,
+    access: lp.LabelScan | lp.IndexSeek,
+    predicates: tuple[BExpr, ...],
+    query: BExpr,
+    score: Symbol | None,
+    *,
+    limit: BExpr | None,
+    skip: BExpr | None,
+    threshold: tuple[BExpr, bool] | None,
+) -> lp.VectorSearch:
+    """The VectorSearch replacing `access` (a scan or seek) and its `predicates`.
+
+    An index seek becomes the search's candidates; the strategy comes from the estimated
+    candidates and the selectivity of the predicates.
+    """
+    outer = access.child
+    candidates = None
+    if isinstance(access, lp.IndexSeek):
+        candidates = replace(access, child=lp.Start(arguments=outer.fields))
+    selectivity = 1.0
+    for predicate in predicates:
+        selectivity *= predicate_selectivity(predicate, statistics)
+    nodes = statistics.node_count(access.label)
+    estimate = None
+    if candidates is not None:
+        estimate = estimate_rows(candidates, statistics)[id(candidates)]
+        selectivity *= min(1.0, estimate / max(nodes, 1.0))
+    plan = choose_strategy(
+        nodes=nodes,
+        candidates=estimate,
+        selectivity=selectivity,
+        has_predicates=bool(predicates),
+        has_limit=limit is not None,
+        ef_search=index.ef_search,
+    )
+    return lp.VectorSearch(
+        child=outer,
+        symbol=access.symbol,
+        score=score,
+        label=access.label,
+        key=index.key,
+        index=index.name,
+        function=index.function or "cosine",
+        query=query,
+        limit=limit,
+        skip=skip,
+        threshold=None if threshold is None else threshold[0],
+        inclusive=False if threshold is None else threshold[1],
+        predicates=predicates,
+        candidates=candidates,
+        strategy=plan.strategy,
+        reason=plan.reason,
+        selectivity=selectivity,
+    )

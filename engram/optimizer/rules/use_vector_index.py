@@ -33,12 +33,11 @@ from dataclasses import replace
 from typing import ClassVar
 
 from engram.binder.bound import BBinary, BExpr, BFunction, BProperty, BVariable, Symbol
-from engram.optimizer.cost.cardinality import estimate_rows, predicate_selectivity
-from engram.optimizer.cost.vector import VectorIndexInfo, choose_strategy
+from engram.optimizer.cost.vector import VectorIndexInfo, plan_vector_search
 from engram.optimizer.rule import ApplyOrder, RuleContext
 from engram.parser.ast import BinaryOp
 from engram.planner import operators as lp
-from engram.planner.expressions import free_symbols, transform
+from engram.planner.expressions import free_symbols, transform, walk
 from engram.planner.patterns import internal_symbol, plan_naively
 from engram.types import FLOAT, INTEGER
 
@@ -198,74 +197,49 @@ def _rewrite(
         else:
             predicates.append(predicate)
     single = isinstance(outer, lp.Start)
-    k = limit if single or skip is None else _plus(skip, limit)
-    search = _search(
-        ctx, index, access, tuple(predicates), query, k, skip if single else None, threshold
+    items = project.items if project is not None else ()
+    # the search binds the similarity: to the item that projects it, when there is one
+    score = next((symbol for symbol, value in items if value == similarity), None)
+    items = tuple(item for item in items if item[0] != score)
+    if score is None and (not single or any(_uses(v, similarity) for _, v in items)):
+        score = replace(internal_symbol("score"), type=FLOAT)
+    search = plan_vector_search(
+        ctx.statistics,
+        index,
+        access,
+        tuple(predicates),
+        query,
+        score,
+        limit=limit if single or skip is None else _plus(skip, limit),
+        skip=skip if single else None,
+        threshold=threshold,
     )
-    scored = BVariable(symbol=search.score, origin=similarity.origin, type=FLOAT)
     result: lp.LogicalOp = search
-    if project is not None:
+    if score is not None:
+        scored = BVariable(symbol=score, origin=similarity.origin, type=FLOAT)
         items = tuple(
             (symbol, transform(value, lambda node: scored if node == similarity else None))
-            for symbol, value in project.items
+            for symbol, value in items
         )
-        result = lp.Project(child=search, items=items)
-    if not single:
-        result = lp.Top(child=result, items=((scored, True),), limit=limit, skip=skip)
-    if result.fields != op.fields:
+        if not single:
+            result = lp.Top(child=result, items=((scored, True),), limit=limit, skip=skip)
+    if project is not None and items:
+        result = _project_under_top(result, items)
+    if set(result.fields) != set(op.fields):
         result = lp.Select(child=result, symbols=op.fields)
     return result
 
 
-def _search(
-    ctx: RuleContext,
-    index: VectorIndexInfo,
-    access: lp.LabelScan | lp.IndexSeek,
-    predicates: tuple[BExpr, ...],
-    query: BExpr,
-    limit: BExpr | None,
-    skip: BExpr | None,
-    threshold: tuple[BExpr, bool] | None,
-) -> lp.VectorSearch:
-    outer = access.child
-    candidates = None
-    if isinstance(access, lp.IndexSeek):
-        candidates = replace(access, child=lp.Start(arguments=outer.fields))
-    selectivity = 1.0
-    for predicate in predicates:
-        selectivity *= predicate_selectivity(predicate, ctx.statistics)
-    nodes = ctx.statistics.node_count(access.label)
-    estimate = None
-    if candidates is not None:
-        estimate = estimate_rows(candidates, ctx.statistics)[id(candidates)]
-        selectivity *= min(1.0, estimate / max(nodes, 1.0))
-    plan = choose_strategy(
-        nodes=nodes,
-        candidates=estimate,
-        selectivity=selectivity,
-        has_predicates=bool(predicates),
-        has_limit=limit is not None,
-        ef_search=index.ef_search,
-    )
-    return lp.VectorSearch(
-        child=outer,
-        symbol=access.symbol,
-        score=replace(internal_symbol("score"), type=FLOAT),
-        label=access.label,
-        key=index.key,
-        index=index.name,
-        function=index.function or "cosine",
-        query=query,
-        limit=limit,
-        skip=skip,
-        threshold=None if threshold is None else threshold[0],
-        inclusive=False if threshold is None else threshold[1],
-        predicates=predicates,
-        candidates=candidates,
-        strategy=plan.strategy,
-        reason=plan.reason,
-        selectivity=selectivity,
-    )
+def _project_under_top(
+    result: lp.LogicalOp, items: tuple[tuple[Symbol, BExpr], ...]
+) -> lp.LogicalOp:
+    if isinstance(result, lp.Top):
+        return replace(result, child=lp.Project(child=result.child, items=items))
+    return lp.Project(child=result, items=items)
+
+
+def _uses(expr: BExpr, part: BExpr) -> bool:
+    return any(node == part for node in walk(expr))
 
 
 def _threshold_only(op: lp.Filter, ctx: RuleContext) -> lp.LogicalOp | None:
@@ -287,8 +261,17 @@ def _threshold_only(op: lp.Filter, ctx: RuleContext) -> lp.LogicalOp | None:
             if index is None or bound is None:
                 continue
             rest = filters[:position] + filters[position + 1 :]
-            search = _search(ctx, index, access, rest, query, None, None, bound)
-            return lp.Select(child=search, symbols=op.fields)
+            return plan_vector_search(
+                ctx.statistics,
+                index,
+                access,
+                rest,
+                query,
+                None,
+                limit=None,
+                skip=None,
+                threshold=bound,
+            )
     return None
 
 
