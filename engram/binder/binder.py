@@ -157,12 +157,12 @@ class Binder:
     def match(self, clause: ast.Match, scope: Scope) -> BMatch:
         """Bind `[OPTIONAL] MATCH patterns [WHERE predicate]`."""
         patterns = self.patterns.bind_patterns(clause.patterns, scope, PatternMode.MATCH)
-        self.patterns.note_disconnected(_name(clause), patterns)
         where = None
         if clause.where is not None:
             where = self.expressions.predicate(
                 clause.where, ExprContext(scope=scope, place="WHERE")
             )
+        self.patterns.note_disconnected(_name(clause), patterns, where)
         return BMatch(origin=clause.span, patterns=patterns, where=where, optional=clause.optional)
 
     def unwind(self, clause: ast.Unwind, scope: Scope) -> BUnwind:

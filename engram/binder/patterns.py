@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from engram import types as t
 from engram.binder import inference
 from engram.binder.bound import (
+    BBinary,
     BExists,
     BExpr,
     BMatch,
@@ -40,8 +41,10 @@ from engram.binder.context import BinderState, ExprContext
 from engram.binder.diagnostics import fail, undefined_variable
 from engram.binder.expressions import ExpressionBinder
 from engram.binder.scope import Scope
+from engram.binder.walk import referenced_symbols
 from engram.errors import ErrorDetail
 from engram.parser import ast
+from engram.parser.ast import BinaryOp
 
 __all__ = ["PatternBinder", "PatternMode"]
 
@@ -99,8 +102,14 @@ class PatternBinder:
             for pattern, (path_symbol, parts) in zip(patterns, declared, strict=True)
         )
 
-    def note_disconnected(self, clause: str, patterns: tuple[BPathPattern, ...]) -> None:
-        """Note a cartesian product: patterns of one clause that share no variable."""
+    def note_disconnected(
+        self, clause: str, patterns: tuple[BPathPattern, ...], where: BExpr | None = None
+    ) -> None:
+        """Note a cartesian product: patterns of one clause that share no variable.
+
+        Patterns that a WHERE conjunct relates (`a.x = b.y`) are connected: the planner
+        joins them instead of building the product.
+        """
         owner: dict[Symbol, int] = {}
         parent = list(range(len(patterns)))
 
@@ -113,6 +122,11 @@ class PatternBinder:
             for element in pattern.elements:
                 seen = owner.setdefault(element.symbol, index)
                 parent[root(index)] = root(seen)
+        for conjunct in _conjuncts(where):
+            linked = {owner[s] for s in referenced_symbols(conjunct) if s in owner}
+            first, *rest = sorted(linked) or [0]
+            for other in rest:
+                parent[root(other)] = root(first)
         roots = [root(index) for index in range(len(patterns))]
         for index, pattern in enumerate(patterns):
             if roots[index] != roots[0]:
@@ -427,3 +441,11 @@ def _new_in_predicate(variable: ast.Variable, scope: Scope) -> Exception:
     error = undefined_variable(variable.name, variable.span, scope.names())
     error.hint = "a pattern predicate cannot introduce new variables; use EXISTS { MATCH ... }"
     return error
+
+
+def _conjuncts(expr: BExpr | None) -> list[BExpr]:
+    if expr is None:
+        return []
+    if isinstance(expr, BBinary) and expr.op is BinaryOp.AND:
+        return [*_conjuncts(expr.left), *_conjuncts(expr.right)]
+    return [expr]

@@ -394,7 +394,8 @@ class VectorIndexes:
                 self._save(live)
 
     def _save(self, live: _Live) -> None:
-        if self._store.read_only or live.failed is not None:
+        store = self._store
+        if store.read_only or store.is_temporary or live.failed is not None:
             return
         index_id = live.definition.id
         try:
