@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import weakref
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
@@ -59,25 +58,29 @@ __all__ = ["VECTOR_KIND", "VectorIndexes", "params_of", "vector_indexes"]
 VECTOR_KIND: Final = "vector"
 #: a save starts once this many node changes are unsaved (or an eighth of the index)
 SAVE_AFTER: Final = 1024
+_SAVER_IDLE: Final = 5.0
 _LOG = logging.getLogger(__name__)
 _PARAMS: dict[int, VectorParams] = {}
-_MANAGERS: weakref.WeakKeyDictionary[Store, VectorIndexes] = weakref.WeakKeyDictionary()
 _MANAGERS_LOCK: Final = threading.Lock()
 
 
 def vector_indexes(store: Store) -> VectorIndexes:
     """The vector indexes of `store` (loaded on first use, then kept with the store)."""
+    found = store.extensions.get(VECTOR_KIND)
+    if isinstance(found, VectorIndexes):
+        return found
     with _MANAGERS_LOCK:
-        found = _MANAGERS.get(store)
-        if found is None:
-            found = _MANAGERS[store] = VectorIndexes(store)
+        found = store.extensions.get(VECTOR_KIND)
+        if not isinstance(found, VectorIndexes):
+            found = VectorIndexes(store)
+            store.extensions[VECTOR_KIND] = found
         return found
 
 
 def attached(store: Store) -> VectorIndexes | None:
     """The store's vector indexes if something has loaded them already."""
-    with _MANAGERS_LOCK:
-        return _MANAGERS.get(store)
+    found = store.extensions.get(VECTOR_KIND)
+    return found if isinstance(found, VectorIndexes) else None
 
 
 def params_of(definition: IndexDef) -> VectorParams:
@@ -365,6 +368,8 @@ class VectorIndexes:
     # -- saving --------------------------------------------------------------------------------
 
     def _request_save(self, index_id: int) -> None:
+        if self._store.read_only or self._store.is_temporary:
+            return
         with self._wake:
             self._wanted.add(index_id)
             if self._saver is None or not self._saver.is_alive():
@@ -377,9 +382,11 @@ class VectorIndexes:
     def _save_loop(self) -> None:
         while True:
             with self._wake:
-                while not self._wanted and not self._closing:
-                    self._wake.wait()
-                if self._closing:
+                if not self._wanted and not self._closing:
+                    self._wake.wait(timeout=_SAVER_IDLE)
+                if self._closing or not self._wanted:
+                    # idle: end, so an unclosed database is not kept alive by this thread
+                    self._saver = None
                     return
                 wanted, self._wanted = self._wanted, set()
             for index_id in sorted(wanted):

@@ -128,6 +128,8 @@ class Store:
         self._before_write: list[_BEFORE_WRITE] = []
         self._after_write: list[_AFTER_WRITE] = []
         self._close_hooks: list[Callable[[Store], None]] = []
+        #: per-store state of extensions (the vector indexes), by extension name
+        self.extensions: dict[str, object] = {}
         self._listeners: list[Callable[[ChangeSet], None]] = []
         _check_directory(path, create=not read_only)
         self._kv = self._open_backend()
