@@ -171,6 +171,20 @@ class QueryEngine:
         self._cache_size = cache_size
         self._lock = threading.Lock()
         self.procedures_version = 0
+        self._last_infos: (
+            tuple[Catalog, tuple[tuple[IndexInfo, ...], tuple[VectorIndexInfo, ...]]] | None
+        ) = None
+
+    def _index_infos(
+        self, catalog: Catalog
+    ) -> tuple[tuple[IndexInfo, ...], tuple[VectorIndexInfo, ...]]:
+        # catalogs are immutable and shared by every reader of a version: remember the last
+        last = self._last_infos
+        if last is not None and last[0] is catalog:
+            return last[1]
+        infos = (index_infos(catalog), vector_index_infos(catalog))
+        self._last_infos = (catalog, infos)
+        return infos
 
     def clear(self) -> None:
         """Drop every cached plan (after procedures change)."""
@@ -188,8 +202,7 @@ class QueryEngine:
         verify: bool = False,
     ) -> CompiledQuery:
         """The compiled form of `text` (from the cache when possible)."""
-        indexes = index_infos(catalog)
-        vectors = vector_index_infos(catalog) if len(catalog.indexes) != len(indexes) else ()
+        indexes, vectors = self._index_infos(catalog)
         key = (text, indexes, vectors, disabled, self.procedures_version, _size_bucket(statistics))
         with self._lock:
             cached = self._cache.get(key)

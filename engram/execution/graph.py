@@ -161,6 +161,21 @@ class StoreGraph:
         cache[node_id] = record
         return record
 
+    def prefetch_nodes(self, node_ids: list[int]) -> None:
+        """Read these nodes' records in one batch into the statement's cache.
+
+        An operator that produces nodes whose properties the query reads next (a vector
+        search's results) saves a storage round trip per node.
+        """
+        cache = self._nodes
+        missing = [node for node in node_ids if node not in cache]
+        if not missing:
+            return
+        if len(cache) + len(missing) > _CACHE_LIMIT:
+            cache.clear()
+        self.reads += len(missing)
+        cache.update(zip(missing, self._view.nodes(missing), strict=True))
+
     def _labels(self, node_id: int) -> frozenset[int]:
         record = self._record(node_id)
         if record is None:

@@ -40,6 +40,7 @@ class VectorAccess:
     def __init__(self, view: GraphView) -> None:
         self._view = view
         self._manager = _manager(view)
+        self._definitions: dict[str, tuple[object, IndexDef]] = {}
 
     def definition(self, name: str) -> IndexDef:
         """The vector index called `name`.
@@ -47,6 +48,15 @@ class VectorAccess:
         Raises:
             QueryRuntimeError: ProcedureError when there is none.
         """
+        catalog = self._view.catalog
+        cached = self._definitions.get(name) if isinstance(name, str) else None
+        if cached is not None and cached[0] is catalog:
+            return cached[1]
+        found = self._find(name)
+        self._definitions[name] = (catalog, found)
+        return found
+
+    def _find(self, name: str) -> IndexDef:
         found = self._view.catalog.index(name) if isinstance(name, str) else None
         if found is None or found.kind != VECTOR_KIND:
             known = sorted(i.name for i in self._view.catalog.indexes if i.kind == VECTOR_KIND)

@@ -37,6 +37,7 @@ DEFAULT_M: Final = 16
 DEFAULT_EF_CONSTRUCTION: Final = 200
 DEFAULT_EF_SEARCH: Final = 64
 MAX_DIMENSIONS: Final = 65_536
+_FLOATS: Final = {float}
 
 
 class Metric(enum.StrEnum):
@@ -243,6 +244,10 @@ def as_query(value: Any, params: VectorParams, function: str, position: int) -> 
 
 
 def _numbers(value: Any, function: str, position: int) -> np.ndarray:
+    if type(value) is list and set(map(type, value)) == _FLOATS:
+        plain = np.array(value, dtype=np.float64)
+        if np.isfinite(plain).all():
+            return plain
     if isinstance(value, np.ndarray):
         value = value.tolist()
     if not isinstance(value, list | tuple):

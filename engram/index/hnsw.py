@@ -18,6 +18,7 @@ index and saving it take the exclusive side of a readers-writer lock.
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -36,27 +37,35 @@ _SEED: Final = 100
 
 
 class ReadWriteLock:
-    """Many shared holders or one exclusive holder."""
+    """Many shared holders or one exclusive holder (writers wait for readers to leave)."""
 
     def __init__(self) -> None:
         self._condition = threading.Condition(threading.Lock())
         self._readers = 0
         self._writer = False
 
-    @contextmanager
-    def shared(self) -> Iterator[None]:
-        """Hold the lock shared (searches, inserts)."""
+    def acquire_shared(self) -> None:
+        """Enter as a reader (searches, inserts)."""
         with self._condition:
             while self._writer:
                 self._condition.wait()
             self._readers += 1
+
+    def release_shared(self) -> None:
+        """Leave as a reader."""
+        with self._condition:
+            self._readers -= 1
+            if not self._readers:
+                self._condition.notify_all()
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        """Hold the lock shared."""
+        self.acquire_shared()
         try:
             yield
         finally:
-            with self._condition:
-                self._readers -= 1
-                if not self._readers:
-                    self._condition.notify_all()
+            self.release_shared()
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -98,6 +107,7 @@ class HnswIndex:
         self._vectors = np.zeros((capacity, params.dimensions), dtype=np.float32)
         self._nodes = np.full(capacity, -1, dtype=np.int64)
         self._begin = np.zeros(capacity, dtype=np.int64)
+        self._norms = np.zeros(capacity, dtype=np.float64)
         self._slot_of: dict[int, int] = {}
         self._retired: list[Retired] = []
         self._free: list[int] = []
@@ -197,6 +207,7 @@ class HnswIndex:
             slots[position] = slot
         matrix = np.stack([np.asarray(v, dtype=np.float32) for v in vectors.values()])
         self._vectors[slots] = matrix
+        self._norms[slots] = _norms(matrix)
         self._nodes[slots] = np.fromiter(vectors, dtype=np.int64, count=len(vectors))
         self._begin[slots] = version
         self._max_begin = max(self._max_begin, version)
@@ -218,7 +229,10 @@ class HnswIndex:
             nodes[: len(self._nodes)] = self._nodes
             begin = np.zeros(capacity, dtype=np.int64)
             begin[: len(self._begin)] = self._begin
+            norms = np.zeros(capacity, dtype=np.float64)
+            norms[: len(self._norms)] = self._norms
             self._vectors, self._nodes, self._begin = vectors, nodes, begin
+            self._norms = norms
 
     def collect(self, oldest_reader: int) -> int:
         """Free retired slots no reader at or after `oldest_reader` can see; returns how many."""
@@ -293,10 +307,22 @@ class HnswIndex:
         return nodes
 
     def scores(self, slots: np.ndarray, query: np.ndarray) -> np.ndarray:
-        """Exact float64 scores of slots against `query`."""
+        """Exact float64 scores of slots against `query` (see `distance.exact_scores`)."""
         if not len(slots):
             return np.empty(0, dtype=np.float64)
-        return exact_scores(self.metric, self._vectors[slots], query)
+        if self.params.metric is not Metric.COSINE:
+            return exact_scores(self.metric, self._vectors[slots], query)
+        # the stored norms are never zero under cosine, nor is a query's (as_query); the
+        # arithmetic is `similarity`'s: dot / (|a| |b|), clipped, then (1 + cos) / 2
+        norms = self._norms[slots]
+        norms *= math.sqrt(float(query @ query))
+        cosine: np.ndarray = self._vectors[slots] @ query
+        cosine /= norms
+        np.minimum(cosine, 1.0, out=cosine)
+        np.maximum(cosine, -1.0, out=cosine)
+        cosine += 1.0
+        cosine /= 2.0
+        return cosine
 
     def knn(
         self,
@@ -317,20 +343,23 @@ class HnswIndex:
         found = self._knn(query, k, _combined(self, snapshot, allowed, needs_filter))
         # a commit may have added newer slots while hnswlib searched without a filter
         unfiltered = found is not None and not needs_filter and allowed is None
-        if unfiltered and (self._begin[found] > snapshot).any():
+        if unfiltered and self._max_begin > snapshot and (self._begin[found] > snapshot).any():
             found = self._knn(query, k, _combined(self, snapshot, None, True))
         return found
 
     def _knn(
         self, query: np.ndarray, k: int, accept: Callable[[int], bool] | None
     ) -> np.ndarray | None:
-        single = query.astype(np.float32).reshape(1, -1)
-        with self.lock.shared():
-            try:
-                labels, _ = self._hnsw.knn_query(single, k=k, num_threads=1, filter=accept)
-            except RuntimeError:
-                return None
-        found: np.ndarray = np.asarray(labels[0], dtype=np.int64)
+        single = np.asarray(query, dtype=np.float32)
+        lock = self.lock
+        lock.acquire_shared()
+        try:
+            labels, _ = self._hnsw.knn_query(single, k=k, num_threads=1, filter=accept)
+        except RuntimeError:
+            return None
+        finally:
+            lock.release_shared()
+        found: np.ndarray = labels[0].astype(np.int64)
         return found
 
     # -- persistence ---------------------------------------------------------------------------
@@ -371,6 +400,8 @@ class HnswIndex:
         index._nodes = np.full(capacity, -1, dtype=np.int64)
         index._nodes[: len(nodes)] = nodes
         index._begin = np.zeros(capacity, dtype=np.int64)
+        index._norms = np.zeros(capacity, dtype=np.float64)
+        index._norms[: len(vectors)] = _norms(vectors)
         index._next_slot = len(nodes)
         live = np.flatnonzero(nodes >= 0)
         index._slot_of = dict(zip(nodes[live].tolist(), live.tolist(), strict=True))
@@ -399,6 +430,12 @@ def _combined(
     if allowed is None:
         return lambda slot: bool(index._begin[slot] <= snapshot)
     return lambda slot: bool(index._begin[slot] <= snapshot) and allowed(slot)
+
+
+def _norms(matrix: np.ndarray) -> np.ndarray:
+    rows = matrix.astype(np.float64)
+    norms: np.ndarray = np.sqrt(np.einsum("ij,ij->i", rows, rows))
+    return norms
 
 
 def _new_hnsw(params: VectorParams, capacity: int) -> hnswlib.Index:

@@ -60,7 +60,7 @@ VECTOR_KIND: Final = "vector"
 SAVE_AFTER: Final = 1024
 _SAVER_IDLE: Final = 5.0
 _LOG = logging.getLogger(__name__)
-_PARAMS: dict[int, VectorParams] = {}
+_PARAMS: dict[int, tuple[IndexDef, VectorParams]] = {}
 _MANAGERS_LOCK: Final = threading.Lock()
 
 
@@ -84,10 +84,12 @@ def attached(store: Store) -> VectorIndexes | None:
 
 
 def params_of(definition: IndexDef) -> VectorParams:
-    """The parameters of a vector index definition (cached per index id)."""
-    params = _PARAMS.get(definition.id)
-    if params is None or params.to_options() != dict(definition.options):
-        params = _PARAMS[definition.id] = VectorParams.from_options(definition.options)
+    """The parameters of a vector index definition (cached per definition object)."""
+    cached = _PARAMS.get(definition.id)
+    if cached is not None and cached[0] is definition:
+        return cached[1]
+    params = VectorParams.from_options(definition.options)
+    _PARAMS[definition.id] = (definition, params)
     return params
 
 
@@ -446,7 +448,9 @@ class VectorIndexes:
     def index_for(self, view: GraphView, definition: IndexDef) -> HnswIndex | None:
         """The index as current as `view` needs it, or None (search exactly then)."""
         live = self._live.get(definition.id)
-        if live is None or live.failed is not None or live.definition != definition:
+        if live is None or live.failed is not None:
+            return None
+        if live.definition is not definition and live.definition != definition:
             return None
         if live.index.version < view.version:
             with self._lock:

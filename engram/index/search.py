@@ -91,7 +91,28 @@ def search(index: HnswIndex, query: np.ndarray, snapshot: int, spec: SearchSpec)
         return _filtered(index, query, snapshot, slots, spec)
     if spec.k is None:
         return _exact(index, query, index.visible_slots(snapshot), spec, "exact")
+    if spec.accept is None and spec.threshold is None and not (spec.exclude or spec.extra):
+        plain = _plain(index, query, snapshot, spec.k, spec.exact_limit)
+        if plain is not None:
+            return plain
     return _growing(index, query, snapshot, spec)
+
+
+def _plain(
+    index: HnswIndex, query: np.ndarray, snapshot: int, k: int, exact_limit: int
+) -> Hits | None:
+    """The common case, kept lean: top k of everything, nothing retired in the way."""
+    count = index.count
+    fetch = min(count, max(2 * k, k + _TIE_MARGIN))
+    if index.retired_count or (fetch > exact_limit and 2 * fetch > count):
+        return None
+    found = index.knn(query, fetch, snapshot)
+    if found is None:
+        return None
+    nodes = index.nodes_of(found)
+    scores = index.scores(found, query)
+    order = np.lexsort((nodes, -scores))[:k]
+    return Hits(nodes[order], scores[order], "hnsw")
 
 
 def rank_vectors(
@@ -155,13 +176,13 @@ def _take(nodes: np.ndarray, scores: np.ndarray, spec: SearchSpec, strategy: str
         nodes, scores = nodes[passing], scores[passing]
     order = np.lexsort((nodes, -scores))
     nodes, scores = nodes[order], scores[order]
-    if len(nodes) > 1:
+    listed = nodes.tolist()
+    if len(set(listed)) != len(listed):
         # one node can be in a pool twice only through a retired and a live slot of
         # different versions, which no single snapshot sees; keep the first anyway
         _, first = np.unique(nodes, return_index=True)
-        if len(first) != len(nodes):
-            first.sort()
-            nodes, scores = nodes[first], scores[first]
+        first.sort()
+        nodes, scores = nodes[first], scores[first]
     if spec.accept is None:
         if spec.k is not None:
             nodes, scores = nodes[: spec.k], scores[: spec.k]
@@ -218,7 +239,9 @@ def _refine(
     """HNSW top results, fetching more while too few pass; exact when that is cheaper."""
     assert spec.k is not None
     total = index.count if allowed is None else len(allowed)
-    retired = [entry.slot for entry in index.retired_visible(snapshot)]
+    retired = (
+        [entry.slot for entry in index.retired_visible(snapshot)] if index.retired_count else []
+    )
     if allowed is not None:
         retired = [slot for slot in retired if slot in allowed]
     retired_slots = np.asarray(retired, dtype=np.int64)

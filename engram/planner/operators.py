@@ -260,6 +260,8 @@ class VectorSearch(LogicalOp):
     strategy: str = "hnsw"
     reason: str = ""
     selectivity: float = 1.0
+    #: the query reads the found nodes' labels or properties: fetch them in one batch
+    fetch: bool = True
 
     def _compute_fields(self) -> tuple[Symbol, ...]:
         if self.score is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -87,7 +88,7 @@ class VectorSearchExec(PhysicalOp):
                 nulls = access.missing(name, candidates)
             first = [(node, None) for node in _accepted(nulls, accept, wanted)]
             if query is None or (wanted is not None and len(first) >= wanted):
-                return _rows(row, first, skip, limit, self.search.score is not None)
+                return _rows(ctx.graph, row, first, skip, limit, *self._shape)
         spec = SearchSpec(
             k=None if wanted is None else wanted - len(first),
             candidates=candidates,
@@ -103,7 +104,11 @@ class VectorSearchExec(PhysicalOp):
         elif threshold is None:
             nulls = access.members(name, candidates)
             first = [(node, None) for node in _accepted(nulls, accept, wanted)]
-        return _rows(row, first, skip, limit, self.search.score is not None)
+        return _rows(ctx.graph, row, first, skip, limit, *self._shape)
+
+    @property
+    def _shape(self) -> tuple[bool, bool]:
+        return self.search.score is not None, self.search.fetch
 
     def _candidates(self, ctx: ExecContext, row: Row) -> np.ndarray | None:
         if self.candidates is None:
@@ -144,13 +149,18 @@ def _accepted(nodes: np.ndarray, accept: Accept | None, wanted: int | None) -> l
 
 
 def _rows(
+    graph: Any,
     row: Row,
     ranked: list[tuple[int, float | None]],
     skip: int,
     limit: int | None,
     with_score: bool,
+    fetch: bool,
 ) -> list[Row]:
     end = None if limit is None else skip + limit
+    chosen = ranked[skip:end]
+    if fetch:  # the query reads the found nodes next: fetch their records in one batch
+        graph.prefetch_nodes([node for node, _ in chosen[:BATCH_SIZE]])
     if with_score:
-        return [(*row, NodeRef(node), score) for node, score in ranked[skip:end]]
-    return [(*row, NodeRef(node)) for node, _ in ranked[skip:end]]
+        return [(*row, NodeRef(node), score) for node, score in chosen]
+    return [(*row, NodeRef(node)) for node, _ in chosen]

@@ -46,6 +46,7 @@ __all__ = ["UseVectorIndex"]
 _FUNCTIONS = {"vector.similarity.cosine": "cosine", "vector.similarity.euclidean": "euclidean"}
 _THRESHOLDS = {BinaryOp.GT: False, BinaryOp.GE: True}
 _FLIPPED = {BinaryOp.LT: False, BinaryOp.LE: True}
+_ID_FUNCTIONS = frozenset({"id", "elementid"})
 
 
 class UseVectorIndex:
@@ -214,6 +215,8 @@ def _rewrite(
         skip=skip if single else None,
         threshold=threshold,
     )
+    if project is not None and not _reads_node(items, access.symbol):
+        search = replace(search, fetch=False)
     result: lp.LogicalOp = search
     if score is not None:
         scored = BVariable(symbol=score, origin=similarity.origin, type=FLOAT)
@@ -236,6 +239,22 @@ def _project_under_top(
     if isinstance(result, lp.Top):
         return replace(result, child=lp.Project(child=result.child, items=items))
     return lp.Project(child=result, items=items)
+
+
+def _reads_node(items: tuple[tuple[Symbol, BExpr], ...], node: Symbol) -> bool:
+    """Whether the projection needs more of `node` than its id."""
+    for _, value in items:
+        ids = [
+            arg
+            for call in walk(value)
+            if isinstance(call, BFunction) and call.spec.name in _ID_FUNCTIONS
+            for arg in call.args
+        ]
+        for part in walk(value):
+            reads = isinstance(part, BVariable) and part.symbol == node
+            if reads and not any(part is arg for arg in ids):
+                return True
+    return False
 
 
 def _uses(expr: BExpr, part: BExpr) -> bool:
