@@ -47,7 +47,7 @@ from engram.index.persistence import (
 from engram.index.search import Hits, SearchSpec, rank_vectors, search
 from engram.storage import keys as layout
 from engram.storage.backup import add_backup_hook
-from engram.storage.derived import changed_nodes, decode_ids, register_value_check
+from engram.storage.derived_feed import changed_nodes, decode_ids, register_value_check
 from engram.storage.overlay import TxState
 from engram.storage.reads import GraphView
 from engram.storage.store import Store

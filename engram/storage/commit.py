@@ -20,7 +20,7 @@ from engram.catalog import Catalog, IndexStats, NameKind
 from engram.storage import keys as layout
 from engram.storage.chunks import UNKNOWN, head_key, update_list
 from engram.storage.codec import encode_node, encode_rel
-from engram.storage.derived import feed_entries
+from engram.storage.derived_feed import feed_entries
 from engram.storage.overlay import TxState
 from engram.storage.records import ChangeSet, VersionState
 from engram.storage.rocks import Batch, KeyValueBackend
@@ -368,6 +368,8 @@ def _invalidated(changes: ChangeSet, key: tuple[Any, ...]) -> bool:
         return key[1] in changes.types
     if kind == "index":
         return key[1] in changes.indexes
+    if kind == "column":
+        return key[1] in changes.labels or key[2] in changes.property_keys
     return True
 
 

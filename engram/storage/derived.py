@@ -1,145 +1,149 @@
-"""Support for derived indexes (kinds other than "property"): value checks and the change feed.
+"""Column-shaped read structures derived from one committed version.
 
-A derived index (a vector index) lives outside RocksDB and is rebuilt from it when in
-doubt; storage gives it what it needs to stay exact without knowing what it is:
-
-- **value checks**: a kind registers a check (`register_value_check`); every write that
-  gives a node with the index's label a value for the indexed key (creating the node,
-  setting or replacing properties, adding the label) runs it before anything changes,
-  so a value the index cannot hold is an error that leaves the transaction as it was;
-- **the change feed**: every commit writes, in its own batch, one record per derived
-  index it touched, ``17 index(4) 'f' version(8)`` holding the sorted ids (big-endian
-  u64) of the nodes whose indexed value or label membership changed. An index that saved
-  its state at version ``V`` replays the records after ``V`` when the database opens;
-- **the saved-state record** ``17 index(4) 's'``, which the index writes when it saves
-  (see `Store.write_derived`), and which the index's drop deletes with the rest.
+CSR adjacency per (relationship type, direction) and property columns per (label,
+property key). They live in the version's `VersionCaches` (so a reader at version V always uses the
+structures of V) and commits carry them over unless they change the type, the label or
+the key. They are never the source of truth: dropping one changes no result.
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
 
-from engram.catalog import PROPERTY_INDEX, Catalog, IndexDef
-from engram.storage import keys as layout
-from engram.storage.overlay import NodeState, TxState
-from engram.storage.rocks import KeyValueBackend
+from engram.storage.adjacency import Direction, Expansion
 
-__all__ = [
-    "ValueCheck",
-    "changed_nodes",
-    "check_values",
-    "decode_ids",
-    "feed_entries",
-    "read_feed",
-    "register_value_check",
-]
+__all__ = ["Csr", "PropertyColumn", "build_column", "build_csr", "column_kind"]
 
-#: check(catalog, index, value) raises a QueryRuntimeError when the index cannot hold value
-ValueCheck = Callable[[Catalog, IndexDef, Any], None]
-
-_CHECKS: dict[str, ValueCheck] = {}
-_LOCK: Final = threading.Lock()
+_INT64_MIN: Final = -(2**63)
 
 
-def register_value_check(kind: str, check: ValueCheck) -> None:
-    """Run `check` on every value written to a property covered by an index of `kind`."""
-    with _LOCK:
-        _CHECKS[kind] = check
+@dataclass(frozen=True, slots=True)
+class Csr:
+    """Adjacency of one relationship type in one direction, indexed by node id.
 
-
-def check_values(
-    catalog: Catalog, labels: Iterable[int], props: Mapping[int, Any], keys: set[int] | None
-) -> None:
-    """Run the value checks of derived indexes on `labels` for the keys written.
-
-    Args:
-        catalog: the transaction's catalog.
-        labels: labels of the node the values are written to (or labels being added).
-        props: the node's properties after the write.
-        keys: the keys written, or None for all of them.
+    The relationships of node n are rows `indptr[n]:indptr[n + 1]` of the other arrays.
     """
-    if not _CHECKS:
-        return
-    for label in labels:
-        for index in catalog.indexes_for_label(label):
-            check = _CHECKS.get(index.kind)
-            if check is None or index.kind == PROPERTY_INDEX:
-                continue
-            key = index.property_key_ids[0]
-            if keys is not None and key not in keys:
-                continue
-            value = props.get(key)
-            if value is not None:
-                check(catalog, index, value)
+
+    type_id: int
+    indptr: np.ndarray
+    neighbour: np.ndarray
+    relationship: np.ndarray
+    outgoing: np.ndarray
+
+    @property
+    def size(self) -> int:
+        """Number of adjacency entries."""
+        return int(self.neighbour.shape[0])
+
+    def expand(self, node_ids: np.ndarray) -> Expansion:
+        """The relationships of `node_ids`, grouped by source position, as `expand` gives."""
+        limit = self.indptr.shape[0] - 1
+        ids = node_ids.astype(np.int64, copy=False)
+        inside = (ids >= 0) & (ids < limit)
+        safe = np.where(inside, ids, 0)
+        starts = np.where(inside, self.indptr[safe], 0)
+        lengths = np.where(inside, self.indptr[safe + 1] - starts, 0)
+        total = int(lengths.sum())
+        if total == 0:
+            return Expansion()
+        source = np.repeat(np.arange(ids.shape[0], dtype=np.int64), lengths)
+        offsets = np.cumsum(lengths) - lengths
+        positions = np.arange(total, dtype=np.int64) + np.repeat(starts - offsets, lengths)
+        return Expansion(
+            source,
+            self.neighbour[positions],
+            self.relationship[positions],
+            np.full(total, self.type_id, dtype=np.int64),
+            self.outgoing[positions],
+        )
 
 
-def _same(left: Any, right: Any) -> bool:
-    if type(left) is not type(right):
-        return False
-    if type(left) is list:
-        return len(left) == len(right) and all(map(_same, left, right))
-    return bool(left == right)
+def build_csr(all_nodes: np.ndarray, expansion: Expansion, type_id: int) -> Csr:
+    """A CSR from the expansion of every node (`all_nodes` sorted ascending)."""
+    size = int(all_nodes[-1]) + 1 if all_nodes.shape[0] else 0
+    owners = all_nodes[expansion.source] if len(expansion) else np.empty(0, dtype=np.int64)
+    counts = np.bincount(owners, minlength=size) if size else np.zeros(0, dtype=np.int64)
+    indptr = np.zeros(size + 1, dtype=np.int64)
+    np.cumsum(counts, out=indptr[1:])
+    # the expansion is grouped by source position and the nodes are sorted: rows are in
+    # node-id order already
+    for array in (expansion.neighbour, expansion.relationship, expansion.outgoing):
+        array.flags.writeable = False
+    indptr.flags.writeable = False
+    return Csr(type_id, indptr, expansion.neighbour, expansion.relationship, expansion.outgoing)
 
 
-def _changed(state: NodeState, label: int, key: int) -> bool:
-    had = label in state.base_labels and key in state.base_props
-    has = not state.deleted and label in state.labels and key in state.props
-    if not had and not has:
-        return False
-    if had != has or state.created or state.deleted:
-        return True
-    return not _same(state.base_props.get(key), state.props.get(key))
+def column_kind(values: list[Any]) -> str:
+    """The column kind of `values`.
+
+    'int', 'float', 'bool' or 'str' when every present value has that Python type, else
+    'object' (mixed types, lists, temporal values).
+    """
+    kinds = {type(value) for value in values if value is not None}
+    if len(kinds) != 1:
+        return "object" if kinds else "int"
+    (kind,) = kinds
+    if kind is bool:
+        return "bool"
+    if kind is int:
+        return "int" if all(_INT64_MIN <= v < 2**63 for v in values if v is not None) else "object"
+    if kind is float:
+        return "float"
+    if kind is str:
+        return "str"
+    return "object"
 
 
-def changed_nodes(overlay: TxState, index: IndexDef) -> list[int]:
-    """Sorted ids of the nodes whose value in `index` the transaction changed."""
-    label, key = index.label_id, index.property_key_ids[0]
-    found = []
-    for node_id, state in overlay.nodes.items():
-        if state.created and state.deleted:
-            continue
-        if _changed(state, label, key):
-            found.append(node_id)
-    found.sort()
-    return found
+@dataclass(frozen=True, slots=True)
+class PropertyColumn:
+    """One property of every node with a label, aligned with the label's sorted ids.
+
+    `values[i]` is the property of node `ids[i]` when `present[i]`; typed numpy arrays
+    for 'int', 'float' and 'bool' columns (absent entries hold 0), object arrays else.
+    """
+
+    ids: np.ndarray
+    values: np.ndarray
+    present: np.ndarray
+    kind: str
+
+    def lookup(self, node_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(values, present) for arbitrary node ids (absent for nodes without the label)."""
+        ids = self.ids
+        if ids.shape[0] == 0:
+            return self._empty(node_ids.shape[0])
+        positions = np.searchsorted(ids, node_ids)
+        positions[positions >= ids.shape[0]] = 0
+        found = ids[positions] == node_ids
+        values = self.values[positions]
+        present = self.present[positions] & found
+        return values, present
+
+    def _empty(self, count: int) -> tuple[np.ndarray, np.ndarray]:
+        return np.zeros(count, dtype=self.values.dtype), np.zeros(count, dtype=bool)
 
 
-def derived_indexes(catalog: Catalog) -> list[IndexDef]:
-    """The derived (non-property) indexes of a catalog."""
-    return [index for index in catalog.indexes if index.kind != PROPERTY_INDEX]
+def build_column(ids: np.ndarray, raw: list[Any]) -> PropertyColumn:
+    """The column of `raw` values (None = absent) for sorted `ids`."""
+    kind = column_kind(raw)
+    present = np.fromiter((value is not None for value in raw), dtype=bool, count=len(raw))
+    if kind == "int":
+        values = np.fromiter((0 if v is None else v for v in raw), dtype=np.int64, count=len(raw))
+    elif kind == "float":
+        values = np.fromiter(
+            (0.0 if v is None else v for v in raw), dtype=np.float64, count=len(raw)
+        )
+    elif kind == "bool":
+        values = np.fromiter((bool(v) for v in raw), dtype=bool, count=len(raw))
+    else:
+        values = np.empty(len(raw), dtype=object)
+        values[:] = raw
+    for array in (values, present):
+        array.flags.writeable = False
+    return PropertyColumn(ids, values, present, kind)
 
 
-def feed_entries(overlay: TxState, version: int) -> dict[bytes, bytes]:
-    """The change-feed records of one commit (indexes created by it need none)."""
-    entries: dict[bytes, bytes] = {}
-    for index in derived_indexes(overlay.catalog):
-        if index.id in overlay.created_indexes:
-            continue
-        nodes = changed_nodes(overlay, index)
-        if nodes:
-            payload = np.asarray(nodes, dtype=">u8").tobytes()
-            entries[layout.derived_feed_key(index.id, version)] = payload
-    return entries
-
-
-def decode_ids(payload: bytes) -> np.ndarray:
-    """Node ids of a feed record."""
-    return np.frombuffer(payload, dtype=">u8").astype(np.int64)
-
-
-def read_feed(
-    kv: KeyValueBackend, index_id: int, after: int, upto: int | None = None
-) -> Iterator[tuple[int, np.ndarray]]:
-    """(version, node ids) of the feed records of an index with after < version <= upto."""
-    low = layout.derived_feed_key(index_id, after + 1)
-    prefix = layout.derived_prefix(index_id) + b"f"
-    high = layout.prefix_end(prefix)
-    for key, value in kv.scan(low, high):
-        version = int.from_bytes(key[-8:], "big")
-        if upto is not None and version > upto:
-            break
-        yield version, decode_ids(value)
+DIRECTIONS: Final = (Direction.OUT, Direction.IN, Direction.BOTH)

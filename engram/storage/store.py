@@ -507,7 +507,7 @@ class Store:
     # derived records -------------------------------------------------------------------
 
     def read_derived(self, key: bytes) -> bytes | None:
-        """An unversioned record of the derived family (see `engram.storage.derived`)."""
+        """An unversioned record of the derived family (see `engram.storage.derived_feed`)."""
         self._check_usable()
         found: bytes | None = self._kv.get(key)
         return found

@@ -28,7 +28,7 @@ from engram.errors import (
 from engram.storage import keys as layout
 from engram.storage.adjacency import Direction
 from engram.storage.codec import check_property_value, decode_node, decode_rel
-from engram.storage.derived import check_values
+from engram.storage.derived_feed import check_values
 from engram.storage.indexing import Entry, entry_for
 from engram.storage.overlay import NodeState, RelState, Savepoint, TxState
 from engram.storage.reads import GraphView, as_ids
