@@ -63,6 +63,7 @@ from engram.execution.operators.scan import (
 )
 from engram.execution.operators.schema import SchemaExec
 from engram.execution.operators.sort import SortExec, TopExec
+from engram.execution.operators.vector import VectorSearchExec
 from engram.execution.physical import Batch, PhysicalOp, Row
 from engram.planner import operators as lp
 from engram.planner.patterns import plan_naively
@@ -151,6 +152,31 @@ def _seek(op: lp.IndexSeek) -> PhysicalOp:
 @lower.register
 def _by_id(op: lp.NodeByIdSeek) -> PhysicalOp:
     return NodeByIdSeekExec(logical=op, child=lower(op.child), ids=_compile(op.ids, op.child))
+
+
+@lower.register
+def _vector_search(op: lp.VectorSearch) -> PhysicalOp:
+    layout = output_layout(op.child)
+    with_node = layout_of((*op.child.fields, op.symbol))
+    candidates, slot = None, -1
+    if op.candidates is not None:
+        candidates = lower_nested(op.candidates, layout)
+        slot = output_layout(op.candidates)[op.symbol]
+    counted = op.limit if op.limit is not None else op.skip
+    return VectorSearchExec(
+        logical=op,
+        child=lower(op.child),
+        search=op,
+        query=compile_expr(op.query, layout),
+        limit=None if op.limit is None else compile_expr(op.limit, {}),
+        skip=None if op.skip is None else compile_expr(op.skip, {}),
+        threshold=None if op.threshold is None else compile_expr(op.threshold, layout),
+        predicates=tuple(compile_expr(p, with_node) for p in op.predicates),
+        candidates=candidates,
+        candidate_slot=slot,
+        origin=op.query.origin,
+        count_origin=(counted or op.query).origin,
+    )
 
 
 @lower.register

@@ -13,6 +13,7 @@ from engram.optimizer.rules.merge_filters import MergeFilters
 from engram.optimizer.rules.plan_patterns import PlanPatterns
 from engram.optimizer.rules.simplify_predicates import SimplifyPredicates
 from engram.optimizer.rules.sort_limit_to_top import SortLimitToTop
+from engram.optimizer.rules.use_vector_index import UseVectorIndex
 from engram.planner.operators import LogicalOp
 
 __all__ = ["RULES", "ApplyOrder", "Rule", "RuleContext", "optimize"]
@@ -34,6 +35,9 @@ RULES: tuple[Rule, ...] = (
     ColumnarAggregate(),
     # independent of the others; last so EXPLAIN shows the fused operator
     SortLimitToTop(),
+    # after plan_patterns (an index seek becomes the search's candidates), merge_filters
+    # (one predicate list) and sort_limit_to_top (it matches the fused Top)
+    UseVectorIndex(),
 )
 
 
