@@ -272,6 +272,13 @@ def _changes(overlay: TxState, version: int, nodes: set[int], rels: set[int]) ->
             k for k in before.keys() | after.keys() if not _same(before.get(k), after.get(k))
         )
     indexes = set(overlay.indexes) | overlay.created_indexes | overlay.dropped_indexes
+    for part in overlay.bulk:
+        labels |= part.labels
+        types |= part.types
+        keys |= part.property_keys
+        indexes |= part.indexes
+        nodes = nodes | part.node_ids()
+        rels = rels | part.rel_ids()
     return ChangeSet(
         version=version,
         labels=frozenset(labels),
@@ -309,6 +316,9 @@ def build_commit(
     builder.resolve_old(kv)
     batch = kv.new_batch()
     history = builder.emit(batch)
+    operations = len(builder.writes)
+    for part in overlay.bulk:
+        operations += part.emit(batch, layout.version_bytes(version))
     live = [index.id for index in overlay.catalog.indexes]
     statistics, stat_writes = apply_delta(base.statistics, overlay.stats, live, bounds)
     for key, value in stat_writes.items():
@@ -331,7 +341,7 @@ def build_commit(
     changes = _changes(overlay, version, nodes, rels)
     caches = base.caches.carry_over(lambda key: not _invalidated(changes, key))
     state = VersionState(version, overlay.catalog, statistics, caches)
-    return CommitPlan(batch, state, changes, history, dropped, len(builder.writes))
+    return CommitPlan(batch, state, changes, history, dropped, operations)
 
 
 def _invalidated(changes: ChangeSet, key: tuple[Any, ...]) -> bool:
