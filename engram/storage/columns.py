@@ -225,7 +225,7 @@ def _put_block(
     mask: np.ndarray | None = None,
 ) -> int | np.ndarray:
     """Write `block` (one row per selected row) at each row's cursor; the moved cursor."""
-    width = block.shape[1]
+    width = int(block.shape[1])
     if not width:
         return cursor
     if isinstance(cursor, int):
@@ -237,7 +237,8 @@ def _put_block(
     rows = np.arange(len(out)) if mask is None else np.flatnonzero(mask)
     starts = cursor if mask is None else cursor[mask]
     out[rows[:, None], starts[:, None] + np.arange(width)] = block
-    return cursor + width
+    moved: np.ndarray = cursor + width
+    return moved
 
 
 def _put_values(
