@@ -121,6 +121,22 @@ class GraphAccess(Protocol):
         """Create a relationship; returns it."""
         ...
 
+    def create_nodes(
+        self, labels: Sequence[str], properties: Sequence[Mapping[str, Any]]
+    ) -> list[int]:
+        """Create one node per property map, all with `labels`; returns their ids."""
+        ...
+
+    def create_relationships(
+        self,
+        rel_type: str,
+        starts: Sequence[int],
+        ends: Sequence[int],
+        properties: Sequence[Mapping[str, Any]],
+    ) -> list[RelRef]:
+        """Create relationships of one type from starts[i] to ends[i]; returns them."""
+        ...
+
     def set_node_property(self, node_id: int, key: str, value: Any) -> None:
         """Set (or, with None, remove) a node property."""
         ...

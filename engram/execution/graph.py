@@ -269,6 +269,52 @@ class StoreGraph:
         rel_id = writer.create_relationship(type_id, start, end, self._interned(properties))
         return RelRef(rel_id, type_id, start, end)
 
+    def create_nodes(
+        self, labels: Sequence[str], properties: Sequence[Mapping[str, Any]]
+    ) -> list[int]:
+        """Create one node per property map (names interned once for the whole batch)."""
+        writer = self._write()
+        label_ids = [writer.intern_label(label) for label in labels]
+        created = writer.create_nodes(label_ids, self._interned_all(properties))
+        return [int(node_id) for node_id in created.tolist()]
+
+    def create_relationships(
+        self,
+        rel_type: str,
+        starts: Sequence[int],
+        ends: Sequence[int],
+        properties: Sequence[Mapping[str, Any]],
+    ) -> list[RelRef]:
+        """Create relationships of one type in one storage call."""
+        writer = self._write()
+        deleted = writer.overlay.deleted_nodes
+        if deleted:
+            for node in (*starts, *ends):
+                if node in deleted:
+                    raise _deleted("node", node)
+        type_id = writer.intern_type(rel_type)
+        created = writer.create_relationships(
+            type_id, list(starts), list(ends), self._interned_all(properties)
+        )
+        return [
+            RelRef(rel_id, type_id, start, end)
+            for rel_id, start, end in zip(created.tolist(), starts, ends, strict=True)
+        ]
+
+    def _interned_all(self, properties: Sequence[Mapping[str, Any]]) -> list[dict[int, Any]]:
+        writer = self._write()
+        ids: dict[str, int] = {}
+        out = []
+        for props in properties:
+            interned = {}
+            for key, value in props.items():
+                key_id = ids.get(key)
+                if key_id is None:
+                    key_id = ids[key] = writer.intern_property_key(key)
+                interned[key_id] = value
+            out.append(interned)
+        return out
+
     def set_node_property(self, node_id: int, key: str, value: Any) -> None:
         """Set or (None) remove a node property."""
         writer = self._write()

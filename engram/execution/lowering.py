@@ -12,13 +12,16 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from engram.binder.bound import (
+    BExists,
     BExpr,
+    BPatternComprehension,
     BSetItem,
     BSetLabels,
     BSetProperties,
     BSetProperty,
     Symbol,
 )
+from engram.binder.walk import bound_children
 from engram.errors import InternalError, Span
 from engram.execution.context import ExecContext
 from engram.execution.expressions import CompiledExpr, Layout, compile_expr, layout_of
@@ -375,6 +378,7 @@ def _create_exec(op: lp.Create, *, reject_nulls: bool = False) -> CreateExec:
         for r in op.rels
     )
     paths = tuple(tuple(layout[s] for s in parts) for _, parts in op.paths)
+    expressions = [n.properties for n in op.nodes] + [r.properties for r in op.rels]
     return CreateExec(
         logical=op,
         child=lower(op.child),
@@ -383,7 +387,23 @@ def _create_exec(op: lp.Create, *, reject_nulls: bool = False) -> CreateExec:
         paths=paths,
         width=len(op.fields),
         reject_nulls=reject_nulls,
+        batched=not reject_nulls and not any(_reads_graph(e) for e in expressions if e),
     )
+
+
+def _reads_graph(expr: BExpr) -> bool:
+    """Whether evaluating `expr` matches patterns against the graph (subqueries, patterns).
+
+    Such an expression could see nodes and relationships that the same CREATE made for
+    earlier rows, so those rows must be created one at a time.
+    """
+    stack: list[object] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, BExists | BPatternComprehension | lp.PlanExists | lp.PlanCollect):
+            return True
+        stack.extend(bound_children(node))
+    return False
 
 
 @lower.register

@@ -267,6 +267,9 @@ def _changes(overlay: TxState, version: int, nodes: set[int], rels: set[int]) ->
     keys: set[int] = set()
     for node_id in nodes:
         state = overlay.nodes[node_id]
+        if state.base_raw is None:
+            keys.update(state.props)
+            continue
         before, after = state.base_props, ({} if state.deleted else state.props)
         keys.update(
             k for k in before.keys() | after.keys() if not _same(before.get(k), after.get(k))
