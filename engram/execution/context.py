@@ -109,6 +109,20 @@ class GraphAccess(Protocol):
         """Every property key name known to the database."""
         ...
 
+    def nodes_with_labels(self, labels: Sequence[str]) -> np.ndarray:
+        """Sorted ids of the nodes with any of `labels` (every node when there are none)."""
+        ...
+
+    def relationship_arrays(
+        self, types: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(start, end, relationship id) arrays of every relationship of `types` (all: none)."""
+        ...
+
+    def relationship_values(self, rel_ids: np.ndarray, key: str) -> list[Any]:
+        """One property of many relationships (None where missing)."""
+        ...
+
     # -- writes ------------------------------------------------------------------------------
 
     def create_node(self, labels: Sequence[str], properties: Mapping[str, Any]) -> int:

@@ -249,6 +249,40 @@ class StoreGraph:
         catalog = self._view.catalog
         return [catalog.property_key_name(i) for i in range(len(catalog.property_keys))]
 
+    def nodes_with_labels(self, labels: Sequence[str]) -> np.ndarray:
+        """Sorted ids of the nodes with any of `labels` (every node when there are none)."""
+        view = self._view
+        if not labels:
+            parts = list(view.scan_nodes(1 << 16))
+            return np.concatenate(parts) if parts else _EMPTY_IDS
+        found = [
+            view.label_members(label_id)
+            for label_id in (self._label(label) for label in labels)
+            if label_id is not None
+        ]
+        if not found:
+            return _EMPTY_IDS
+        return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
+
+    def relationship_arrays(
+        self, types: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(start, end, relationship id) of every relationship of `types` (all: none)."""
+        type_ids = None
+        if types:
+            type_ids = self._type_ids(tuple(types))
+            if not type_ids:
+                return _EMPTY_IDS, _EMPTY_IDS, _EMPTY_IDS
+        found = self._view.relationship_endpoints(type_ids)
+        return found.start, found.end, found.relationship
+
+    def relationship_values(self, rel_ids: np.ndarray, key: str) -> list[Any]:
+        """One property of many relationships (None where missing)."""
+        key_id = self._key(key)
+        if key_id is None:
+            return [None] * len(rel_ids)
+        return self._view.relationship_property_of(rel_ids, key_id)
+
     # -- writes ------------------------------------------------------------------------------
 
     def create_node(self, labels: Sequence[str], properties: Mapping[str, Any]) -> int:
