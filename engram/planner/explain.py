@@ -215,6 +215,8 @@ def describe(op: lp.LogicalOp) -> tuple[str, dict[str, str]]:
             if op.path is not None:
                 params["path"] = symbol_name(op.path)
             return ("AllShortestPaths" if op.all else name), params
+        case lp.ValueHashJoin(left_key=left, right_key=right):
+            return name, {"on": f"{render_expr(left)} = {render_expr(right)}"}
         case lp.Filter(predicates=predicates):
             return name, {"predicate": " AND ".join(render_expr(p) for p in predicates)}
         case lp.Project(items=items):
@@ -246,14 +248,14 @@ def describe(op: lp.LogicalOp) -> tuple[str, dict[str, str]]:
                 params["yield"] = ", ".join(f"{f} AS {symbol_name(s)}" for f, s in yields)
             return name, params
         case lp.ProduceResults(columns=columns):
-            return name, {"columns": ", ".join(c for c, _ in columns)}
+            return name, ({"columns": ", ".join(c for c, _ in columns)} if columns else {})
         case lp.Create(nodes=nodes, rels=rels):
             created = [
-                f"({symbol_name(n.symbol)}{''.join(':' + x for x in n.labels)})" for n in nodes
+                f"({_in_pattern(n.symbol)}{''.join(':' + x for x in n.labels)})" for n in nodes
             ]
             created += [
-                f"({symbol_name(r.start)})-[{symbol_name(r.symbol)}:{r.type}]->"
-                f"({symbol_name(r.end)})"
+                f"({_in_pattern(r.start)})-[{_in_pattern(r.symbol)}:{r.type}]->"
+                f"({_in_pattern(r.end)})"
                 for r in rels
             ]
             return name, {"create": ", ".join(created)}
@@ -332,11 +334,11 @@ class PlanLine:
 
 
 def _number(value: float) -> str:
-    if value >= 1e6:
-        return f"{value / 1e6:.2g}M"
-    if value >= 1e3:
-        return f"{value / 1e3:.2g}K"
-    return f"{value:.2g}"
+    for factor, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "K")):
+        if value >= factor:
+            scaled = value / factor
+            return f"{scaled:.0f}{suffix}" if scaled >= 10 else f"{scaled:.2g}{suffix}"
+    return f"{value:.0f}" if value >= 10 else f"{value:.2g}"
 
 
 def render_lines(lines: list[PlanLine], notes: list[str], *, timings: bool = True) -> str:
