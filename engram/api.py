@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -288,6 +288,36 @@ class Database:
             id_type=id_type,
             batch_size=batch_size,
         )
+
+    def to_networkx(
+        self, labels: Sequence[str] | None = None, types: Sequence[str] | None = None
+    ) -> Any:
+        """The graph (or a projection) as a networkx.MultiDiGraph keyed by ids.
+
+        Only the nodes with any of `labels` and the relationships of `types` between
+        them, when given (see docs/algorithms.md).
+        """
+        from engram.graphs import to_networkx
+
+        return to_networkx(self, labels, types)
+
+    def from_networkx(
+        self,
+        graph: Any,
+        *,
+        label: str | None = None,
+        type: str = "RELATED",
+        key_property: str | None = None,
+    ) -> dict[Any, int]:
+        """Load a networkx graph in one transaction; returns networkx key -> node id.
+
+        Attributes become properties; a ``labels`` / ``type`` attribute names the labels
+        of a node / the type of an edge, else `label` / `type`. `key_property` stores the
+        networkx node key as a property.
+        """
+        from engram.graphs import from_networkx
+
+        return from_networkx(self, graph, label=label, type=type, key_property=key_property)
 
     def backup(self, destination: str | os.PathLike[str]) -> BackupInfo:
         """An online, consistent backup into `destination` (a new directory).
