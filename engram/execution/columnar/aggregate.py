@@ -142,9 +142,7 @@ class ColumnarAggregateExec(PhysicalOp):
             return _Groups(np.zeros(0, dtype=np.int64), 0, [])
         symbols = list(dict.fromkeys(_key_symbol(key) for key in self.keys))
         if len(symbols) == 1:
-            _, first, inverse = np.unique(
-                frame.nodes[symbols[0]], return_index=True, return_inverse=True
-            )
+            first, inverse = _id_groups(frame.nodes[symbols[0]])
         else:
             stacked = np.stack([frame.nodes[s] for s in symbols], axis=1)
             _, first, inverse = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
@@ -170,9 +168,26 @@ class ColumnarAggregateExec(PhysicalOp):
             except Unvectorizable:
                 pass
             else:
-                return [v if p else None for v, p in zip(values.tolist(), present, strict=True)]
+                return [
+                    v if p else None for v, p in zip(values.tolist(), present.tolist(), strict=True)
+                ]
         expr = self.key_exprs[i]
         return [expr(frame.row(row, self.fields), ctx) for row in range(frame.size)]
+
+
+def _id_groups(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(a row of each distinct id, each row's group): by a dense table when ids allow."""
+    shifted = ids + 1  # null (-1) becomes 0
+    top = int(shifted.max())
+    if int(shifted.min()) < 0 or top >= 4 * shifted.shape[0] + 65536:
+        _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+        return first, inverse.reshape(-1)
+    seen = np.zeros(top + 1, dtype=bool)
+    seen[shifted] = True
+    rank = np.cumsum(seen) - 1
+    row_of = np.empty(top + 1, dtype=np.int64)
+    row_of[shifted] = np.arange(shifted.shape[0], dtype=np.int64)  # any row will do
+    return row_of[np.flatnonzero(seen)], rank[shifted]
 
 
 def _key_symbol(expr: BExpr) -> Symbol:
