@@ -170,13 +170,17 @@ class Frame:
         out.values[op.rel] = nulls
         return out
 
+    def column(self, columns: Columns, symbol: Symbol, key: str) -> PropertyColumn:
+        """The property column `symbol.key` reads from (its known label's, or every node's)."""
+        labels = self.labels.get(symbol)
+        return columns.get(min(labels) if labels else None, key)
+
     def property(
         self, columns: Columns, symbol: Symbol, key: str
     ) -> tuple[np.ndarray, np.ndarray, str]:
         """(values, present, kind) of `symbol.key` for every row."""
         ids = self.nodes[symbol]
-        labels = self.labels.get(symbol)
-        column = columns.get(min(labels) if labels else None, key)
+        column = self.column(columns, symbol, key)
         if column.kind == "object":
             raise Unvectorizable(f"property {key!r} holds values of several types")
         values, present = column.lookup(ids)
