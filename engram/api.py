@@ -17,6 +17,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from engram.errors import TransactionError
+from engram.index.manager import vector_indexes
 from engram.results import Plan, Result
 from engram.session import QuerySession, query_text
 from engram.storage import DEFAULT_WRITE_TIMEOUT, ReadTransaction, Store, WriteTransaction
@@ -112,6 +113,7 @@ class Database:
         self._store = store
         self._temporary_dir = temporary_dir
         self.session = QuerySession(store)
+        vector_indexes(store)  # loads the vector indexes and follows commits from now on
 
     def execute(
         self,
