@@ -39,6 +39,7 @@ from engram.builder import (
     type_,
     unwind,
     var,
+    vector_similarity,
     with_,
 )
 
@@ -489,6 +490,22 @@ READS = [
         .where(f.age > 40)
         .return_(p.name, f.name),
         "MATCH (p:Person) OPTIONAL MATCH (p)-[:KNOWS]->(f) WHERE f.age > 40 RETURN p.name, f.name",
+        {},
+    ),
+    # vector similarity
+    (
+        match(person)
+        .where(p.tags.is_not_null())
+        .return_(p.name, score=vector_similarity([1.0, fn.size(p.tags)], [0.5, 1.0]))
+        .order_by(var("score").desc(), p.name),
+        "MATCH (p:Person) WHERE p.tags IS NOT NULL "
+        "RETURN p.name, vector.similarity.cosine([1.0, size(p.tags)], [0.5, 1.0]) AS score "
+        "ORDER BY score DESC, p.name",
+        {},
+    ),
+    (
+        return_(d=vector_similarity([0.0, 3.0], [4.0, 0.0], "euclidean")),
+        "RETURN vector.similarity.euclidean([0.0, 3.0], [4.0, 0.0]) AS d",
         {},
     ),
     # CALL
