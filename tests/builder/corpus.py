@@ -19,6 +19,7 @@ from engram.builder import (
     count,
     count_star,
     create,
+    exists,
     fn,
     id_,
     labels,
@@ -277,6 +278,16 @@ READS = [
     (
         match(person).where(p["age"] % 2 == 0).return_(p.name),
         "MATCH (p:Person) WHERE p.age % 2 = 0 RETURN p.name",
+        {},
+    ),
+    (
+        match(person).where(exists(node(p).to(node(None, "City"), "LIVES_IN"))).return_(p.name),
+        "MATCH (p:Person) WHERE exists((p)-[:LIVES_IN]->(:City)) RETURN p.name",
+        {},
+    ),
+    (
+        match(person).where(~exists(node(p).from_(node(), "KNOWS"))).return_(p.name),
+        "MATCH (p:Person) WHERE NOT exists((p)<-[:KNOWS]-()) RETURN p.name",
         {},
     ),
     # expressions
