@@ -11,6 +11,7 @@ import enum
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
+from typing import Self
 
 from engram.catalog.indexes import IndexDef
 
@@ -28,6 +29,10 @@ class NameKind(enum.StrEnum):
 @dataclass(frozen=True, slots=True)
 class NameTable:
     """Names of one kind: `names[id]` is the name of `id`; `ids` maps back."""
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Self:
+        # immutable: copies of transaction state share it
+        return self
 
     names: tuple[str, ...] = ()
     ids: Mapping[str, int] = field(default_factory=dict, compare=False, hash=False)
@@ -71,6 +76,10 @@ class Catalog:
     >>> catalog.label_id("Person"), catalog.label_name(person)
     (0, 'Person')
     """
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Self:
+        # immutable: copies of transaction state share it
+        return self
 
     labels: NameTable = NameTable()
     types: NameTable = NameTable()

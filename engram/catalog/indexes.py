@@ -11,7 +11,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, Self
 
 __all__ = ["PROPERTY_INDEX", "IndexDef", "IndexState"]
 
@@ -45,6 +45,10 @@ class IndexDef:
         state: lifecycle state.
         options: kind-specific parameters (read-only mapping).
     """
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Self:
+        # immutable: copies of transaction state share it
+        return self
 
     id: int
     name: str

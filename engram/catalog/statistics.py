@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, Self
 
 __all__ = ["ANY_LABEL", "DegreeStats", "IndexStats", "Statistics"]
 
@@ -34,6 +34,10 @@ class DegreeStats:
             shrink when relationships are deleted; `analyze` recomputes it).
     """
 
+    def __deepcopy__(self, memo: dict[int, object]) -> Self:
+        # immutable: copies of transaction state share it
+        return self
+
     lists: int = 0
     max_degree: int = 0
 
@@ -53,6 +57,10 @@ class IndexStats:
         max_key: likewise for the largest.
         sketch: HyperLogLog registers (storage bookkeeping).
     """
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Self:
+        # immutable: copies of transaction state share it
+        return self
 
     entries: int = 0
     distinct: int = 0
@@ -97,6 +105,10 @@ class Statistics:
             changes on connected nodes make them estimates.
         indexes: per index id value summaries.
     """
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Self:
+        # immutable: copies of transaction state share it
+        return self
 
     node_count: int = 0
     relationship_count: int = 0

@@ -332,11 +332,11 @@ class PlanLine:
 
 
 def _number(value: float) -> str:
-    if value >= 1e6:
-        return f"{value / 1e6:.2g}M"
-    if value >= 1e3:
-        return f"{value / 1e3:.2g}K"
-    return f"{value:.2g}"
+    for factor, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "K")):
+        if value >= factor:
+            scaled = value / factor
+            return f"{scaled:.0f}{suffix}" if scaled >= 10 else f"{scaled:.2g}{suffix}"
+    return f"{value:.0f}" if value >= 10 else f"{value:.2g}"
 
 
 def render_lines(lines: list[PlanLine], notes: list[str], *, timings: bool = True) -> str:

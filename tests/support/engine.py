@@ -7,7 +7,8 @@ Everything else in the runners works on the plain `QueryResult` this module retu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
@@ -90,17 +91,28 @@ def run_query(
         engram.QueryError: whatever the engine raises for the query.
     """
     options: dict[str, Any] = {"timeout": QUERY_TIMEOUT_SECONDS}
-    if not optimize:
-        # TODO(#4): pass the engine's switch that disables every optimizer rule, e.g.
-        # options["_disabled_rules"] = ("*",), once db.execute accepts it.
-        raise EngineNotWired(
-            "run_query(optimize=False): the optimizer switch is not wired yet "
-            "(tests/support/engine.py)"
-        )
-    result = db.execute(query, dict(params) if params else None, **options)
-    columns = tuple(result.columns)
-    rows = tuple(tuple(row) for row in result)
+    with rules_disabled(db, frozenset() if optimize else frozenset({"*"})):
+        result = db.execute(query, dict(params) if params else None, **options)
+        columns = tuple(result.columns)
+        rows = tuple(tuple(row) for row in result)
     return QueryResult(columns, rows)
+
+
+@contextlib.contextmanager
+def rules_disabled(db: Any, names: frozenset[str]) -> Iterator[None]:
+    """Run with these optimizer rules switched off (`"*"`: the optimizer is off).
+
+    Uses the session's test switch (`db.session.disabled_rules`); plans are cached per
+    rule selection, so switching never reuses a plan made under other rules.
+    """
+    owner = db.database if isinstance(db, engram.Transaction) else db
+    session = owner.session
+    saved = session.disabled_rules
+    session.disabled_rules = names
+    try:
+        yield
+    finally:
+        session.disabled_rules = saved
 
 
 def explain_plan(
@@ -120,14 +132,21 @@ def explain_plan(
     Raises:
         EngineNotWired: the requested stage or rule selection is not reachable yet.
     """
-    if stage == "optimized" and rules is None:
-        plan = db.explain(query, dict(params)) if params else db.explain(query)
-        return str(plan).rstrip("\n")
-    # TODO(#4): reach the logical and physical plans and rule selection through the engine.
-    selection = "default rules" if rules is None else f"rules={','.join(rules) or 'none'}"
-    raise EngineNotWired(
-        f"explain {stage} with {selection} is not wired yet (tests/support/engine.py)"
-    )
+    from engram.optimizer import RULES
+
+    if stage == "logical" or rules == ():
+        disabled = frozenset({"*"})
+    elif rules is None:
+        disabled = frozenset()
+    else:
+        unknown = set(rules) - {rule.name for rule in RULES}
+        if unknown:
+            raise EngineNotWired(f"no optimizer rule named {', '.join(sorted(unknown))}")
+        disabled = frozenset(rule.name for rule in RULES if rule.name not in rules)
+    # `physical` renders the same tree: EXPLAIN shows the lowered plan by logical names
+    with rules_disabled(db, disabled):
+        plan = db.explain(query)
+    return str(plan).rstrip("\n")
 
 
 def register_procedure(

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from engram.binder.bound import BBinary, BExpr, BHasLabels
+from engram.binder.bound import BBinary, BExpr, BHasLabels, BLiteral, BVariable, Symbol
 from engram.parser.ast import BinaryOp
 from engram.planner import operators as lp
 
@@ -102,12 +102,26 @@ def predicate_selectivity(predicate: BExpr, statistics: GraphStatistics) -> floa
 def estimate_rows(op: lp.LogicalOp, statistics: GraphStatistics) -> dict[int, float]:
     """Estimated output rows of every operator of a plan, keyed by `id(op)`."""
     out: dict[int, float] = {}
-    _estimate(op, statistics, out)
+    _estimate(op, statistics, out, {})
     return out
 
 
-def _estimate(op: lp.LogicalOp, stats: GraphStatistics, out: dict[int, float]) -> float:
-    inputs = [_estimate(child, stats, out) for child in op.children]
+def _known_labels(op: lp.LogicalOp, labels: dict[Symbol, str]) -> None:
+    """Remember which label each node symbol is known to have (for degree estimates)."""
+    match op:
+        case lp.LabelScan(symbol=symbol, label=label) | lp.IndexSeek(symbol=symbol, label=label):
+            labels[symbol] = label
+        case lp.Filter(predicates=predicates):
+            for predicate in predicates:
+                if isinstance(predicate, BHasLabels) and isinstance(predicate.subject, BVariable):
+                    labels.setdefault(predicate.subject.symbol, predicate.labels[0])
+
+
+def _estimate(
+    op: lp.LogicalOp, stats: GraphStatistics, out: dict[int, float], labels: dict[Symbol, str]
+) -> float:
+    inputs = [_estimate(child, stats, out, labels) for child in op.children]
+    _known_labels(op, labels)
     rows = inputs[0] if inputs else 1.0
     match op:
         case lp.Start():
@@ -131,8 +145,8 @@ def _estimate(op: lp.LogicalOp, stats: GraphStatistics, out: dict[int, float]) -
                 )
         case lp.NodeByIdSeek():
             rows *= 1.0
-        case lp.Expand(types=types, direction=direction, into=into):
-            degree = stats.average_degree(types, direction.value, None)
+        case lp.Expand(source=source, types=types, direction=direction, into=into):
+            degree = stats.average_degree(types, direction.value, labels.get(source))
             rows *= degree if not into else min(1.0, degree * 0.1)
         case lp.VarExpand(types=types, direction=direction, min=low, max=high):
             degree = max(stats.average_degree(types, direction.value, None), 1.0)
@@ -145,12 +159,13 @@ def _estimate(op: lp.LogicalOp, stats: GraphStatistics, out: dict[int, float]) -
             rows = 1.0 if not keys else max(1.0, rows * 0.5)
         case lp.Distinct():
             rows = max(1.0, rows * 0.7)
-        case lp.Limit() | lp.Top():
-            rows = min(rows, 100.0)
+        case lp.Limit(count=count) | lp.Top(limit=count):
+            limit = count.value if isinstance(count, BLiteral) else None
+            rows = min(rows, float(limit) if isinstance(limit, int) else 100.0)
         case lp.Union():
             rows = sum(inputs)
         case lp.Optional(inner=inner):
-            rows *= max(1.0, _estimate(inner, stats, out))
+            rows *= max(1.0, _estimate(inner, stats, out, dict(labels)))
         case lp.MatchPattern():
             rows *= stats.node_count(None)
     out[id(op)] = rows

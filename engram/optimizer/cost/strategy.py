@@ -32,15 +32,19 @@ class CostStrategy:
         self.choices: list[tuple[Step, float]] = []
 
     def pick(self, candidates: Sequence[Step], builder: PatternBuilder) -> Step:
-        """The candidate with the fewest estimated rows (ties: pattern order)."""
-        scored = [(self._rows_after(step, builder), _tie(step), step) for step in candidates]
-        best_rows, _, best = min(scored, key=lambda item: (item[0], item[1]))
+        """The cheapest candidate: rows it touches plus rows it leaves (ties: pattern order)."""
+        scored = []
+        for step in candidates:
+            touched = self.rows * self._step_factor(step, builder)
+            left = self._rows_after(step, builder, touched)
+            scored.append((touched + left, left, _tie(step), step))
+        _, best_rows, _, best = min(scored, key=lambda item: (item[0], item[2]))
         self.rows = max(best_rows, 1e-9)
         self.choices.append((best, best_rows))
         return best
 
-    def _rows_after(self, step: Step, builder: PatternBuilder) -> float:
-        rows = self.rows * self._step_factor(step, builder)
+    def _rows_after(self, step: Step, builder: PatternBuilder, touched: float) -> float:
+        rows = touched
         bound = set(builder.bound)
         bound.update(_binds(step))
         consumed = step.consumed if isinstance(step, ScanStep) else ()
