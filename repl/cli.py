@@ -110,18 +110,21 @@ def run_shell(args: argparse.Namespace) -> int:
 
             core.refresh_vocabulary()
             return run_interactive(core, welcome=_welcome(opened, printer))
-        return run_script(core, _read_stdin(printer), keep_going=args.keep_going)
+        script = _read_stdin(printer)
+        if script is None:
+            return EXIT_USAGE
+        return run_script(core, script, keep_going=args.keep_going)
     finally:
         core.close()
         opened.database.close()
 
 
-def _read_stdin(printer: Printer) -> str:
+def _read_stdin(printer: Printer) -> str | None:
     try:
-        return sys.stdin.read()
+        return sys.stdin.buffer.read().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         printer.error(f"error: standard input is not UTF-8 text ({error.reason})")
-        return ""
+        return None
 
 
 def run_script(core: ShellCore, text: str, *, keep_going: bool, origin: str = "stdin") -> int:

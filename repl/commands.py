@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 from engram import EngramError, Plan, QueryError, ResultStats
 from engram.errors import ErrorDetail, Span
 from engram.repl.plans import render_plan
-from engram.repl.render import OutputFormat, ShellError, render_rows, render_summary
+from engram.repl.render import OutputFormat, ShellError, render_summary, render_table
 from engram.repl.schema import show_schema
 from engram.repl.values import value_text
 from engram.repl.worker import Control
@@ -132,7 +132,7 @@ def _param(core: ShellCore, argument: str) -> None:
             raise ShellError("':param {...}' takes a map of parameters")
         for name, item in value.items():
             core.set_parameter(name, item)
-            core.printer.note(f"${name} = {value_text(item)}", style="")
+            core.printer.info(f"${name} = {value_text(item)}", style="")
         return
     found = _PARAM.match(argument)
     if found is None:
@@ -145,7 +145,7 @@ def _param(core: ShellCore, argument: str) -> None:
         name = name[1:-1].replace("``", "`")
     value = evaluate_parameter(core, found.group(2).strip(), name=name)
     core.set_parameter(name, value)
-    core.printer.note(f"${name} = {value_text(value)}", style="")
+    core.printer.info(f"${name} = {value_text(value)}", style="")
 
 
 def evaluate_parameter(core: ShellCore, expression: str, *, name: str) -> Any:
@@ -180,15 +180,15 @@ def _relocated(error: QueryError, expression: str, shift: int) -> QueryError:
 def _params(core: ShellCore, argument: str) -> None:
     if argument.lower() == "clear":
         core.clear_parameters()
-        core.printer.note("cleared every parameter", style="")
+        core.printer.info("cleared every parameter", style="")
         return
     if argument:
         raise ShellError(f"unexpected ':params {argument}'", hint="':params' or ':params clear'")
     if not core.params:
         core.printer.note("no parameters are set (:param name => value sets one)", style="")
         return
-    rows = [(f"${name}", core.params[name]) for name in sorted(core.params)]
-    text = render_rows(["parameter", "value"], rows, OutputFormat.TABLE, core.printer.display())
+    rows = [(f"${name}", value_text(core.params[name])) for name in sorted(core.params)]
+    text = render_table(["parameter", "value"], rows, core.printer.display(), quote_strings=False)
     core.printer.print(text)
 
 
@@ -228,19 +228,19 @@ def _query_argument(name: str, argument: str) -> str:
 def _begin(core: ShellCore, argument: str) -> None:
     _no_argument(":begin", argument)
     core.begin()
-    core.printer.note("transaction open: statements run in it until :commit or :rollback")
+    core.printer.info("transaction open: statements run in it until :commit or :rollback")
 
 
 def _commit(core: ShellCore, argument: str) -> None:
     _no_argument(":commit", argument)
     core.finish(commit=True)
-    core.printer.note("committed")
+    core.printer.info("committed")
 
 
 def _rollback(core: ShellCore, argument: str) -> None:
     _no_argument(":rollback", argument)
     core.finish(commit=False)
-    core.printer.note("rolled back: the transaction's changes are gone")
+    core.printer.info("rolled back: the transaction's changes are gone")
 
 
 def _format(core: ShellCore, argument: str) -> None:
@@ -252,7 +252,7 @@ def _format(core: ShellCore, argument: str) -> None:
     except ValueError:
         choices = ", ".join(fmt.value for fmt in OutputFormat)
         raise ShellError(f"unknown format '{argument}'", hint=f"choose one of {choices}") from None
-    core.printer.note(f"format: {core.settings.format}", style="")
+    core.printer.info(f"format: {core.settings.format}", style="")
 
 
 def _timing(core: ShellCore, argument: str) -> None:
@@ -260,7 +260,7 @@ def _timing(core: ShellCore, argument: str) -> None:
     if choice not in ("", "on", "off"):
         raise ShellError(f"unexpected ':timing {argument}'", hint="':timing on' or ':timing off'")
     core.settings.timing = (not core.settings.timing) if not choice else choice == "on"
-    core.printer.note(f"timing is {'on' if core.settings.timing else 'off'}", style="")
+    core.printer.info(f"timing is {'on' if core.settings.timing else 'off'}", style="")
 
 
 def _maxrows(core: ShellCore, argument: str) -> None:
@@ -274,7 +274,7 @@ def _maxrows(core: ShellCore, argument: str) -> None:
                 f"unexpected ':maxrows {argument}'", hint="':maxrows 50' or ':maxrows all'"
             )
     limit = core.settings.max_rows
-    core.printer.note(
+    core.printer.info(
         f"tables show {'every row' if limit is None else f'up to {limit} rows'}", style=""
     )
 

@@ -24,7 +24,7 @@ from engram.repl.render import OutputFormat, render_error, render_rows, render_s
 from engram.repl.scanner import Piece, split_script
 from engram.repl.worker import Control, Worker
 
-__all__ = ["Abandon", "Outcome", "Settings", "ShellCore"]
+__all__ = ["Abandon", "Cancelled", "Outcome", "Settings", "ShellCore"]
 
 T = TypeVar("T")
 
@@ -36,6 +36,10 @@ MAX_SOURCE_DEPTH: Final = 16
 
 class Abandon(Exception):
     """The user pressed Ctrl-C three times: leave a statement that does not stop."""
+
+
+class Cancelled(QueryTimeout):
+    """Ctrl-C stopped the statement; it changed nothing."""
 
 
 @dataclass
@@ -118,6 +122,9 @@ class ShellCore:
         limit = self._row_limit()
         try:
             outcome = self.call(lambda control: self._run(text, control, limit))
+        except Cancelled:
+            self.printer.note("cancelled: the statement changed nothing", style="33")
+            return False
         except EngramError as error:
             self.show_error(error)
             return False
@@ -149,15 +156,15 @@ class ShellCore:
         """Run `task` on the database thread with progress and Ctrl-C cancellation.
 
         Raises:
-            EngramError: what the task raised; a cancelled statement's `QueryTimeout`
-                comes back as a `QueryTimeout` saying it was cancelled.
+            EngramError: what the task raised; a statement stopped by Ctrl-C raises
+                `Cancelled` (a `QueryTimeout`).
             Abandon: the user pressed Ctrl-C three times.
         """
         try:
             return self.worker.run(task, on_wait=self.progress.tick, on_interrupt=self._interrupt)
         except QueryTimeout as error:
             if "cancelled" in str(error):
-                raise QueryTimeout("cancelled: the statement changed nothing") from None
+                raise Cancelled("cancelled: the statement changed nothing") from None
             raise
         except EngramError:
             raise

@@ -42,22 +42,23 @@ EXAMPLES: Final[tuple[Example, ...]] = (
     ),
     Example(
         "Kevin Bacon to Keanu Reeves (shortest path)",
-        "MATCH path = shortestPath((:Person {name: 'Kevin Bacon'})-[:ACTED_IN*]-"
-        "(:Person {name: 'Keanu Reeves'}))\n"
+        "MATCH (a:Person {name: 'Kevin Bacon'}), (b:Person {name: 'Keanu Reeves'}),\n"
+        "      path = shortestPath((a)-[:ACTED_IN*]-(b))\n"
         "RETURN [n IN nodes(path) | coalesce(n.name, n.title)] AS chain;",
     ),
     Example(
         "films like The Matrix (vector similarity of genre embeddings)",
         "MATCH (m:Movie {title: 'The Matrix'}), (other:Movie) WHERE other <> m\n"
         "RETURN other.title AS film,\n"
-        "       round(vector.similarity.cosine(m.embedding, other.embedding), 3) AS similarity\n"
+        "       round(vector.similarity.cosine(m.embedding, other.embedding), 3)\n"
+        "         AS similarity\n"
         "ORDER BY similarity DESC LIMIT 3;",
         needs_function="vector.similarity.cosine",
     ),
     Example(
         "co-stars of co-stars Tom Hanks has not worked with (recommendation)",
-        "MATCH (tom:Person {name: 'Tom Hanks'})-[:ACTED_IN]->()<-[:ACTED_IN]-(co)"
-        "-[:ACTED_IN]->()<-[:ACTED_IN]-(other)\n"
+        "MATCH (tom:Person {name: 'Tom Hanks'})-[:ACTED_IN]->()<-[:ACTED_IN]-(co),\n"
+        "      (co)-[:ACTED_IN]->()<-[:ACTED_IN]-(other)\n"
         "WHERE other <> tom AND NOT (tom)-[:ACTED_IN]->()<-[:ACTED_IN]-(other)\n"
         "RETURN other.name AS suggestion, count(DISTINCT co) AS via\n"
         "ORDER BY via DESC, suggestion LIMIT 5;",
@@ -98,8 +99,6 @@ def welcome_text(name: str, *, color: bool) -> str:
         lines.append(f"{dim}// {example.caption}{reset}")
         lines.append(example.text)
         lines.append("")
-    lines.append(
-        f"{dim}:schema shows the graph, :help the commands; end statements with ';', "
-        f"Tab completes, Ctrl-D quits.{reset}"
-    )
+    lines.append(f"{dim}:schema shows the graph and :help the commands. Statements end with ';'")
+    lines.append(f"and may span lines; Tab completes, Ctrl-C cancels, Ctrl-D quits.{reset}")
     return "\n".join(lines)

@@ -42,6 +42,8 @@ class Printer:
     out: TextIO
     err: TextIO
     color_allowed: bool = True
+    #: a fixed width for tables on a terminal (None: the terminal's own width)
+    width: int | None = None
 
     @classmethod
     def standard(cls, *, no_color: bool = False) -> Printer:
@@ -68,7 +70,7 @@ class Printer:
         """Width, colour and box characters for results now (the terminal may resize)."""
         if not self.interactive:
             return Display(width=None, color=False, unicode=_supports_unicode(self.out))
-        width = shutil.get_terminal_size((100, 24)).columns
+        width = self.width or shutil.get_terminal_size((100, 24)).columns
         return Display(width=width, color=self.color, unicode=_supports_unicode(self.out))
 
     def print(self, text: str) -> None:
@@ -82,6 +84,14 @@ class Printer:
             text = f"\x1b[{style}m{text}\x1b[0m"
         self.err.write(text + "\n")
         self.err.flush()
+
+    def info(self, text: str, *, style: str = "2") -> None:
+        """Write a confirmation (``$x = 1``, ``committed``) to stderr, on a terminal only.
+
+        Scripts stay quiet: their output is their results and their errors.
+        """
+        if self.interactive:
+            self.note(text, style=style)
 
     def error(self, text: str) -> None:
         """Write an error (already rendered, colour included when wanted) to stderr."""

@@ -51,15 +51,26 @@ class Display:
     unicode: bool = True
 
 
-def render_table(columns: Sequence[str], rows: Sequence[Sequence[Any]], display: Display) -> str:
+def render_table(
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    display: Display,
+    *,
+    quote_strings: bool = True,
+) -> str:
     """Rows as a boxed table fitted to the display width; long values end with ``…``.
 
-    Numbers are right-aligned; null is dimmed when colour is on.
+    Numbers are right-aligned; null is dimmed when colour is on. `quote_strings=False`
+    writes top-level strings bare (for the shell's own listings, not query results).
     """
     numeric = [_is_numeric(rows, col_idx) for col_idx in range(len(columns))]
     cells = [
         [
-            Cell(value_text(value), right=numeric[col_idx], style="2" if value is None else "")
+            Cell(
+                value_text(value, quote_strings=quote_strings),
+                right=numeric[col_idx],
+                style="2" if value is None else "",
+            )
             for col_idx, value in enumerate(row)
         ]
         for row in rows

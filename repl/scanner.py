@@ -49,17 +49,22 @@ class Scan:
         ends: offsets of the `;` characters that end statements.
         code: for each offset, whether it is code (not inside a string, identifier
             quote or comment); same length as the text.
+        comments: the [start, end) offsets of the comments.
     """
 
     openings: tuple[Opening, ...]
     stray: tuple[int, ...]
     ends: tuple[int, ...]
     code: tuple[bool, ...]
+    comments: tuple[tuple[int, int], ...] = ()
 
     @property
     def in_literal(self) -> bool:
         """Whether the text ends inside a string, quoted identifier or comment."""
-        return bool(self.openings) and self.openings[-1].text in {"'", '"', "`", "/*"}
+        if self.openings and self.openings[-1].text in {"'", '"', "`", "/*"}:
+            return True
+        # a line comment runs to the end of the text when no newline follows it
+        return bool(self.comments) and self.comments[-1][1] == len(self.code)
 
 
 def scan(text: str) -> Scan:
@@ -74,6 +79,7 @@ def scan(text: str) -> Scan:
     stack: list[Opening] = []
     stray: list[int] = []
     ends: list[int] = []
+    comments: list[tuple[int, int]] = []
     code = [True] * len(text)
     index, size = 0, len(text)
     while index < size:
@@ -81,9 +87,13 @@ def scan(text: str) -> Scan:
         if char in _QUOTES:
             index = _skip_quoted(text, index, char, code, stack)
         elif text.startswith("//", index):
-            index = _skip_line_comment(text, index, code)
+            end = _skip_line_comment(text, index, code)
+            comments.append((index, end))
+            index = end
         elif text.startswith("/*", index):
-            index = _skip_block_comment(text, index, code, stack)
+            end = _skip_block_comment(text, index, code, stack)
+            comments.append((index, end))
+            index = end
         else:
             if char in "([{":
                 stack.append(Opening(index, char))
@@ -95,7 +105,7 @@ def scan(text: str) -> Scan:
             elif char == ";":
                 ends.append(index)
             index += 1
-    return Scan(tuple(stack), tuple(stray), tuple(ends), tuple(code))
+    return Scan(tuple(stack), tuple(stray), tuple(ends), tuple(code), tuple(comments))
 
 
 def _skip_quoted(text: str, start: int, quote: str, code: list[bool], stack: list[Opening]) -> int:
@@ -248,7 +258,11 @@ def _statement_end(text: str, start: int) -> int:
 
 
 def _has_code(statement: str) -> bool:
-    result = scan(statement)
+    """Whether anything but whitespace and comments is left."""
+    in_comment = [False] * len(statement)
+    for start, end in scan(statement).comments:
+        in_comment[start:end] = [True] * (end - start)
     return any(
-        is_code and not char.isspace() for char, is_code in zip(statement, result.code, strict=True)
+        not hidden and not char.isspace()
+        for char, hidden in zip(statement, in_comment, strict=True)
     )

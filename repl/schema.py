@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Final
 
-from engram.repl.render import OutputFormat, render_rows
+from engram.repl.render import render_table
 
 if TYPE_CHECKING:
     from engram.repl.core import ShellCore
@@ -46,7 +46,7 @@ def show_schema(core: ShellCore) -> None:
             for label in sorted(labels)
         ]
         printer.print(
-            render_rows(["label", "nodes", "properties"], rows, OutputFormat.TABLE, display)
+            render_table(["label", "nodes", "properties"], rows, display, quote_strings=False)
         )
     types: dict[str, int] = summary.get("relationshipTypes", {})
     if types:
@@ -54,9 +54,8 @@ def show_schema(core: ShellCore) -> None:
             (name, types[name], _keys(core, f"()-[r:{_quoted(name)}]->()", "r"))
             for name in sorted(types)
         ]
-        printer.print(
-            render_rows(["type", "relationships", "properties"], rows, OutputFormat.TABLE, display)
-        )
+        header = ["type", "relationships", "properties"]
+        printer.print(render_table(header, rows, display, quote_strings=False))
     _show_listing(core, "SHOW INDEXES", "indexes")
     _show_listing(core, "SHOW CONSTRAINTS", "constraints")
     core.refresh_vocabulary()
@@ -76,5 +75,12 @@ def _show_listing(core: ShellCore, statement: str, what: str) -> None:
         for c in ("name", "type", "entityType", "labelsOrTypes", "properties", "state")
         if c in columns
     ]
-    picked = [tuple(row[columns.index(c)] for c in wanted) for row in rows]
-    core.printer.print(render_rows(wanted, picked, OutputFormat.TABLE, core.printer.display()))
+    picked = [tuple(_plain(row[columns.index(c)]) for c in wanted) for row in rows]
+    core.printer.print(render_table(wanted, picked, core.printer.display(), quote_strings=False))
+
+
+def _plain(value: Any) -> Any:
+    """Lists of names written as `a, b` (the listing is about names, not values)."""
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return value

@@ -89,16 +89,15 @@ def _pad(text: str, width: int, right: bool) -> str:
     return gap + text if right else text + gap
 
 
-def _visible_columns(natural: Sequence[int], available: int) -> list[int]:
-    """Indexes of the columns to show: all, or the outer ones around a hidden middle."""
+def _visible_columns(natural: Sequence[int], width: int) -> list[int]:
+    """Indexes of the columns to show around a hidden middle, within `width` cells."""
     count = len(natural)
     for shown in range(count - 1, 0, -1):
-        left = list(range((shown + 1) // 2))
-        right = list(range(count - shown // 2, count))
-        kept = left + right
-        # the hidden-columns marker takes one more narrow column
-        needed = sum(min(natural[i], MIN_WIDTH) for i in kept) + 1 + 3 * len(kept)
-        if needed <= available:
+        kept = list(range((shown + 1) // 2)) + list(range(count - shown // 2, count))
+        # each column costs its width plus three cells of border and padding; the
+        # marker column of hidden columns costs four, the closing border one
+        needed = 1 + sum(min(natural[i], MIN_WIDTH) + 3 for i in kept) + 4
+        if needed <= width:
             return kept
     return [0]
 
@@ -129,7 +128,7 @@ def draw_table(
     widths = fit_widths(natural, width - 1 - 3 * len(header))
     if widths is not None:
         return _draw(header, rows, columns, widths, style, None)
-    columns = _visible_columns(natural, width - 1)
+    columns = _visible_columns(natural, width)
     hidden_at = (len(columns) + 1) // 2
     inner = width - 1 - 3 * (len(columns) + 1) - 1
     kept = fit_widths([natural[i] for i in columns], inner) or [
