@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -19,7 +20,7 @@ from typing import Final
 import engram
 from engram import EngramError
 from engram.repl.commands import evaluate_parameter
-from engram.repl.core import ShellCore
+from engram.repl.core import Abandon, ShellCore
 from engram.repl.demo import load_demo, welcome_text
 from engram.repl.output import Printer
 from engram.repl.render import OutputFormat, ShellError, render_error
@@ -30,6 +31,8 @@ __all__ = ["run_query", "run_script", "run_shell"]
 #: exit codes: a statement failed; the shell could not start (bad arguments, locked database)
 EXIT_FAILED: Final = 1
 EXIT_USAGE: Final = 2
+#: the shell convention for a process ended by Ctrl-C (128 + SIGINT)
+EXIT_INTERRUPTED: Final = 130
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,10 +116,23 @@ def run_shell(args: argparse.Namespace) -> int:
         script = _read_stdin(printer)
         if script is None:
             return EXIT_USAGE
-        return run_script(core, script, keep_going=args.keep_going)
+        return _guarded(lambda: run_script(core, script, keep_going=args.keep_going), printer)
     finally:
         core.close()
         opened.database.close()
+
+
+def _guarded(run: Callable[[], int], printer: Printer) -> int:
+    """Run a script; Ctrl-C outside a statement stops it, a third one abandons a statement."""
+    try:
+        return run()
+    except KeyboardInterrupt:
+        printer.note("interrupted", style="33")
+        return EXIT_INTERRUPTED
+    except Abandon:
+        printer.note("abandoned the statement; quitting", style="33")
+        # the database thread is stuck in the statement: leave without waiting for it
+        os._exit(EXIT_INTERRUPTED)
 
 
 def _read_stdin(printer: Printer) -> str | None:
@@ -161,7 +177,9 @@ def run_query(args: argparse.Namespace) -> int:
         for item in args.param:
             if not _set_parameter(core, item):
                 return EXIT_USAGE
-        return run_script(core, args.query, keep_going=False, origin="the query")
+        return _guarded(
+            lambda: run_script(core, args.query, keep_going=False, origin="the query"), printer
+        )
     finally:
         core.close()
         opened.database.close()

@@ -34,8 +34,11 @@ DEFAULT_MAX_ROWS: Final = 1000
 MAX_SOURCE_DEPTH: Final = 16
 
 
-class Abandon(Exception):
-    """The user pressed Ctrl-C three times: leave a statement that does not stop."""
+class Abandon(BaseException):
+    """The user pressed Ctrl-C three times: leave a statement that does not stop.
+
+    A BaseException, like KeyboardInterrupt, so that no error handling swallows it.
+    """
 
 
 class Cancelled(QueryTimeout):
@@ -174,7 +177,8 @@ class ShellCore:
             self.progress.clear()
 
     def _interrupt(self, count: int, control: Control) -> None:
-        self.progress.clear()
+        # the terminal echoed ^C where the cursor was: start the message on a clean line
+        self.progress.clear(force=True)
         if count == 1:
             self.printer.note("cancelling the statement…")
         elif count == 2:

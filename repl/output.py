@@ -127,9 +127,9 @@ class Progress:
         self._printer.err.flush()
         self._shown = True
 
-    def clear(self) -> None:
-        """Erase the line if it was drawn."""
-        if self._shown:
+    def clear(self, *, force: bool = False) -> None:
+        """Erase the line if it was drawn (or, with `force`, whatever is on it)."""
+        if self._shown or (force and self.enabled):
             self._printer.err.write("\r\x1b[2K")
             self._printer.err.flush()
             self._shown = False

@@ -32,11 +32,13 @@ from engram.repl.core import Abandon, ShellCore
 from engram.repl.highlight import STYLES, EngramLexer
 from engram.repl.scanner import Opening, is_complete, scan
 
-__all__ = ["HISTORY_ENV", "ShellLexer", "history_path", "run_interactive"]
+__all__ = ["EXIT_INTERRUPTED", "HISTORY_ENV", "ShellLexer", "history_path", "run_interactive"]
 
 #: environment variable naming the history file (default ``~/.engram_history``)
 HISTORY_ENV: Final = "ENGRAM_HISTORY"
 _UNCLOSED_STYLE: Final = "class:unclosed"
+#: exit code after abandoning a statement that would not stop (128 + SIGINT)
+EXIT_INTERRUPTED: Final = 130
 
 
 def history_path() -> Path:
@@ -171,6 +173,7 @@ class Prompt:
             enable_history_search=True,
             search_ignore_case=True,
             enable_open_in_editor=True,
+            enable_suspend=True,
             prompt_continuation=self._continuation,
             bottom_toolbar=self._toolbar,
             style=Style.from_dict(STYLES),
@@ -193,7 +196,9 @@ class Prompt:
         return FormattedText(parts)
 
     def _continuation(self, width: int, line_number: int, wrap_count: int) -> FormattedText:
-        return FormattedText([("class:continuation", "...> ".rjust(width))])
+        # a line the terminal wrapped is no new line of the statement: no marker
+        marker = " " * width if wrap_count else "...> ".rjust(width)
+        return FormattedText([("class:continuation", marker)])
 
     def _toolbar(self) -> FormattedText:
         text = self.session.default_buffer.text
@@ -212,6 +217,8 @@ class Prompt:
         settings = self._core.settings
         hint = "end the statement with ;" if text.strip() and not is_complete(text) else ":help"
         transaction = " · transaction open" if self._core.transaction is not None else ""
+        if self._core.database.read_only:
+            transaction += " · read-only"
         return FormattedText(
             [
                 (
@@ -259,7 +266,7 @@ def run_interactive(
         except Abandon:
             core.printer.note("abandoned the statement; quitting", style="33")
             # the database thread is stuck in the statement: leave without waiting for it
-            os._exit(130)
+            os._exit(EXIT_INTERRUPTED)
         except KeyboardInterrupt:
             core.printer.note("interrupted")
     return 0

@@ -48,7 +48,9 @@ class Terminal:
         rows: int = 60,
         columns: int = 100,
         env: dict[str, str] | None = None,
+        program: str | None = None,
     ) -> None:
+        """Start `engram <args>` (or `program <args>`) in a `rows` x `columns` terminal."""
         self.rows, self.columns = rows, columns
         self.screen = pyte.Screen(columns, rows)
         self.stream = pyte.Stream(self.screen)
@@ -65,9 +67,10 @@ class Terminal:
             PYTHONUNBUFFERED="1",
         )
         environment.update(env or {})
+        command = [program, *args] if program else [sys.executable, "-m", "engram.cli", *args]
         self.child = pexpect.spawn(
-            sys.executable,
-            ["-m", "engram.cli", *args],
+            command[0],
+            command[1:],
             env=environment,
             cwd=str(home),
             dimensions=(rows, columns),

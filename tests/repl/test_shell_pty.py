@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pexpect
 import pytest
 
 from tests.repl.terminal import CTRL_C, CTRL_D, ENTER, TAB, UP, Terminal
@@ -92,6 +93,21 @@ def test_ctrl_c_cancels_a_long_query_and_the_shell_stays_usable(shell):
     assert any(re.fullmatch(r"│\s+14 │", line) for line in _rows_after(screen, "AS films"))
 
 
+def test_three_ctrl_c_abandon_a_statement_that_does_not_stop(shell):
+    # one expression that runs for many seconds without reaching a batch boundary
+    shell.send("RETURN reduce(s = 0, x IN range(1, 9000000) | s + x) AS total;" + ENTER)
+    shell.wait_for("running")
+    shell.send(CTRL_C)
+    shell.wait_for("cancelling the statement…")
+    shell.send(CTRL_C)
+    shell.wait_for("press Ctrl-C once more to quit engram")
+    shell.send(CTRL_C)
+    shell.wait_for("abandoned the statement; quitting")
+    shell.child.expect(pexpect.EOF, timeout=30)
+    shell.child.close()
+    assert shell.child.exitstatus == 130
+
+
 def test_begin_then_rollback_leaves_nothing(shell):
     screen = shell.run(":begin", prompt="demo[tx]> ")
     assert "transaction open" in screen
@@ -128,7 +144,7 @@ def test_ctrl_d_quits(tmp_path):
     terminal = Terminal(["shell"], home=tmp_path)
     terminal.wait_for_prompt("temp> ")
     terminal.send(CTRL_D)
-    terminal.child.expect(pytest.importorskip("pexpect").EOF, timeout=30)
+    terminal.child.expect(pexpect.EOF, timeout=30)
     terminal.child.close()
     assert terminal.child.exitstatus == 0
 
