@@ -161,6 +161,14 @@ class GraphView:
                 result[position] = self.node(node_id)
         return result
 
+    def is_deleted_node(self, node_id: int) -> bool:
+        """Whether this transaction deleted the node (always False for readers)."""
+        return self._overlay is not None and node_id in self._overlay.deleted_nodes
+
+    def is_deleted_relationship(self, rel_id: int) -> bool:
+        """Whether this transaction deleted the relationship (always False for readers)."""
+        return self._overlay is not None and rel_id in self._overlay.deleted_rels
+
     def node_exists(self, node_id: int) -> bool:
         """Whether the node exists."""
         return self.node_labels(node_id) is not None
@@ -362,7 +370,8 @@ class GraphView:
             return base
         if type_id is None:
             created = [r for r in overlay.new_rels if not overlay.rels[r].deleted]
-            return _merge_sorted(base, overlay.deleted_rels, created, batch_size)
+            removed = {r for r in overlay.deleted_rels if not overlay.rels[r].created}
+            return _merge_sorted(base, removed, created, batch_size)
         added = sorted(overlay.type_added.get(type_id, ()))
         return _merge_sorted(base, overlay.type_removed.get(type_id), added, batch_size)
 
@@ -410,7 +419,7 @@ class GraphView:
                     continue
                 change = overlay.adjacency[(node_id, list_direction, type_id)]
                 outgoing = list_direction == layout.OUT
-                for rel_id, neighbour in change.added.items():
+                for rel_id, neighbour in sorted(change.added.items()):
                     if direction is Direction.BOTH and not outgoing and neighbour == node_id:
                         continue
                     rows.append((position, neighbour, rel_id, type_id, outgoing))
