@@ -76,7 +76,8 @@ def render_table(
         for row in rows
     ]
     style = TableStyle(unicode=display.unicode, color=display.color)
-    return draw_table(columns, cells, display.width, style)
+    header = [value_text(name, quote_strings=False) for name in columns]
+    return draw_table(header, cells, display.width, style)
 
 
 def _is_numeric(rows: Sequence[Sequence[Any]], col_idx: int) -> bool:
@@ -113,10 +114,15 @@ def _csv(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(
-            ["" if value is None else value_text(value, quote_strings=False) for value in row]
-        )
+        writer.writerow([_csv_field(value) for value in row])
     return buffer.getvalue().rstrip("\n")
+
+
+def _csv_field(value: object) -> str:
+    """A string as it is (csv quotes what it must, newlines included); others as text."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else value_text(value)
 
 
 def _markdown(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

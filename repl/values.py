@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import datetime
 import math
+import re
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from engram.temporal import TemporalValue, from_python
 from engram.values import Node, Path, Relationship
@@ -20,6 +21,11 @@ from engram.values import Node, Path, Relationship
 __all__ = ["is_number", "to_json", "value_text"]
 
 _ESCAPES: Final = {"\\": "\\\\", "'": "\\'", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+#: what a quoted string escapes: the quote, backslash and every control character (C0,
+#: DEL, C1), so no value can move the cursor or change the terminal's colours
+_TO_ESCAPE: Final = re.compile("[\\\\'\x00-\x1f\x7f-\x9f]")
+#: what a bare string escapes: control characters only
+_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")
 _TEMPORAL: Final = (datetime.date, datetime.time, datetime.datetime)
 
 
@@ -39,11 +45,34 @@ def value_text(value: object, *, quote_strings: bool = True) -> str:
             always quoted).
     """
     if isinstance(value, str) and not quote_strings:
-        return value
+        return _CONTROL.sub(_escape, value)
     return _text(value)
 
 
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    return _ESCAPES.get(char) or f"\\u{ord(char):04x}"
+
+
 def _text(value: object) -> str:
+    # the common scalars first, without the pattern match (tables render many of them)
+    kind = type(value)
+    if kind is str:
+        return _string_text(cast(str, value))
+    if kind is int:
+        return str(value)
+    if kind is float:
+        return _float_text(cast(float, value))
+    return _any_text(value)
+
+
+def _string_text(value: str) -> str:
+    if value.isprintable() and "'" not in value and "\\" not in value:
+        return "'" + value + "'"
+    return "'" + _TO_ESCAPE.sub(_escape, value) + "'"
+
+
+def _any_text(value: object) -> str:
     match value:
         case None:
             return "null"
@@ -54,7 +83,7 @@ def _text(value: object) -> str:
         case float():
             return _float_text(value)
         case str():
-            return "'" + "".join(_ESCAPES.get(char, char) for char in value) + "'"
+            return _string_text(value)
         case Node():
             labels = "".join(f":{label}" for label in sorted(value.labels))
             inner = " ".join(part for part in (labels, _properties(value.properties)) if part)

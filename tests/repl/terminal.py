@@ -112,12 +112,17 @@ class Terminal:
             lines.pop()
         return "\n".join(lines)
 
-    def wait_for(self, wanted: str | Callable[[str], bool], timeout: float = 60.0) -> str:
-        """Wait until the screen shows `wanted` (text, or a test on the screen text)."""
+    def wait_for(
+        self, wanted: str | Callable[[str], bool], timeout: float = 60.0, *, step: float = 0.1
+    ) -> str:
+        """Wait until the screen shows `wanted` (text, or a test on the screen text).
+
+        The screen is looked at every `step` seconds (measurements use a small step).
+        """
         check = wanted if callable(wanted) else (lambda screen: wanted in screen)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            self.pump(0.1)
+            self.pump(step)
             screen = self.text()
             if check(screen):
                 return screen
@@ -140,7 +145,9 @@ class Terminal:
         """Type `keys` (use ENTER, TAB, CTRL_C ... for special keys)."""
         self.child.send(keys)
 
-    def run(self, entry: str, *, prompt: str = "demo> ", timeout: float = 60.0) -> str:
+    def run(
+        self, entry: str, *, prompt: str = "demo> ", timeout: float = 60.0, step: float = 0.1
+    ) -> str:
         """Type an entry, press Enter, wait for the next prompt; the screen afterwards.
 
         prompt-toolkit turns bracketed paste off when it accepts an entry and on again
@@ -154,7 +161,7 @@ class Terminal:
             accepted = tail.find(_PASTE_OFF)
             return accepted >= 0 and _PASTE_ON in tail[accepted:] and self.at_prompt(prompt)
 
-        return self.wait_for(finished, timeout)
+        return self.wait_for(finished, timeout, step=step)
 
     def close(self) -> int | None:
         """Clear the line, press Ctrl-D and wait for the shell to exit; its exit status."""

@@ -40,7 +40,9 @@ def test_readme_quick_start_in_a_fresh_virtualenv(tmp_path):
         rows=50,
     )
     try:
-        terminal.wait_for(lambda screen: "demo> " in screen or not terminal.child.isalive(), 1800)
+        terminal.wait_for(
+            lambda _: terminal.at_prompt("demo> ") or not terminal.child.isalive(), 1800
+        )
         if not terminal.child.isalive() and NO_INDEX.search(terminal.text()):
             pytest.skip("no package index reachable to install the dependencies")
         terminal.wait_for_prompt()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
 import datetime
+import io
 import json
 import math
+import re
 
 import pytest
 from hypothesis import given, settings
@@ -42,6 +45,8 @@ BACK = Relationship(8, "KNOWS", 2, 1, {})
         (float("-inf"), "-Infinity"),
         ("it's", "'it\\'s'"),
         ("two\nlines\ttab", "'two\\nlines\\ttab'"),
+        ("red\x1b[31m bell\x07 csi\x9b", "'red\\u001b[31m bell\\u0007 csi\\u009b'"),
+        ("back\\slash", "'back\\\\slash'"),
         ([1, "a", None], "[1, 'a', null]"),
         ({"b": 1, "a": [True]}, "{a: [true], b: 1}"),
         (ADA, "(:Admin:Person {age: 36, name: 'Ada'})"),
@@ -100,6 +105,18 @@ def test_csv():
         "Ada,36,\"(:Admin:Person {age: 36, name: 'Ada'})\"\n"
         "Bob|x,,(:Person {name: 'Bob'})"
     )
+
+
+def test_bare_strings_escape_control_characters_only():
+    assert value_text("it's\x1b[2J", quote_strings=False) == "it's\\u001b[2J"
+
+
+def test_csv_keeps_strings_as_they_are():
+    rows = [('two\nlines, and "quotes"', "\x1b")]
+    parsed = list(
+        csv.reader(io.StringIO(render_rows(["a", "b"], rows, OutputFormat.CSV, Display())))
+    )
+    assert parsed == [["a", "b"], ['two\nlines, and "quotes"', "\x1b"]]
 
 
 def test_json_and_jsonl_parse_back():
@@ -181,6 +198,8 @@ def test_tables_always_fit_the_width(table, width):
     columns, rows = table
     text = render_rows(columns, rows, OutputFormat.TABLE, Display(width=width))
     assert all(cell_len(line) <= width for line in text.split("\n")), text
+    # no value can write a control character to the terminal
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", text), text
 
 
 @settings(deadline=None)
