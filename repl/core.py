@@ -18,6 +18,7 @@ import engram
 from engram import EngramError, Plan, QueryTimeout, ResultStats
 from engram.repl.commands import command_vocabulary, run_command
 from engram.repl.completer import Vocabulary
+from engram.repl.hints import unknown_names
 from engram.repl.output import Printer, Progress
 from engram.repl.plans import render_plan
 from engram.repl.render import OutputFormat, render_error, render_rows, render_summary
@@ -134,6 +135,9 @@ class ShellCore:
         self.show_outcome(outcome)
         if outcome.stats.contains_updates:
             self.refresh_vocabulary()
+        elif outcome.total == 0 and outcome.columns and not outcome.is_plan:
+            for note in unknown_names(text, self.vocabulary):
+                self.printer.info(f"note: {note}", style="33")
         return True
 
     def _row_limit(self) -> int | None:

@@ -41,6 +41,7 @@ SESSION: Final[tuple[tuple[str, str], ...]] = (
     ("path = shortestPath((a)-[:ACTED_IN*]-(b))", "newline"),
     ("RETURN [n IN nodes(path) | coalesce(n.name, n.title)] AS chain;", "run"),
     ("MATCH (p:Person) WHERE p.born < 1940 RETRUN p.name;", "run"),
+    ("MATCH (p:Persn) WHERE p.born < 1940 RETURN p.name;", "run"),
     (":explain MATCH (p:Person {name: $who})-[:ACTED_IN]->(m) RETURN m.title", "run"),
     (":format csv", "run"),
     ("MATCH (g:Genre)<-[:IN_GENRE]-(m) RETURN g.name AS genre, count(m) AS films;", "run"),

@@ -10,6 +10,7 @@ import pytest
 MODULES = [
     "engram.api",
     "engram.repl.completer",
+    "engram.repl.hints",
     "engram.repl.plans",
     "engram.repl.render",
     "engram.repl.scanner",
