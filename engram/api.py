@@ -21,6 +21,7 @@ from typing import Any
 
 from engram.errors import TransactionError
 from engram.execution.functions.registry import all_functions
+from engram.index.manager import vector_indexes
 from engram.parser import KEYWORDS
 from engram.results import Plan, Result
 from engram.session import QuerySession, query_text
@@ -197,6 +198,7 @@ class Database:
         self._store = store
         self._temporary_dir = temporary_dir
         self.session = QuerySession(store)
+        vector_indexes(store)  # loads the vector indexes and follows commits from now on
 
     def execute(
         self,
