@@ -47,12 +47,11 @@ EXAMPLES: Final[tuple[Example, ...]] = (
         "RETURN [n IN nodes(path) | coalesce(n.name, n.title)] AS chain;",
     ),
     Example(
-        "films like The Matrix (vector similarity of genre embeddings)",
+        "films like The Matrix (vector similarity, answered by an HNSW index)",
         "MATCH (m:Movie {title: 'The Matrix'}), (other:Movie) WHERE other <> m\n"
-        "RETURN other.title AS film,\n"
-        "       round(vector.similarity.cosine(m.embedding, other.embedding), 3)\n"
-        "         AS similarity\n"
-        "ORDER BY similarity DESC LIMIT 3;",
+        "WITH other, vector.similarity.cosine(other.embedding, m.embedding) AS score\n"
+        "ORDER BY score DESC LIMIT 3\n"
+        "RETURN other.title AS film, round(score, 3) AS similarity;",
         needs_function="vector.similarity.cosine",
     ),
     Example(

@@ -38,7 +38,7 @@ def show_schema(core: ShellCore) -> None:
     summary: dict[str, Any] = core.query("CALL db.schema()")[0][0]
     printer, display = core.printer, core.printer.display()
     nodes, relationships = summary.get("nodes", 0), summary.get("relationships", 0)
-    printer.print(f"{nodes:,} nodes, {relationships:,} relationships")
+    printer.print(f"{_count(nodes, 'node')}, {_count(relationships, 'relationship')}")
     labels: dict[str, int] = summary.get("labels", {})
     if labels:
         rows = [
@@ -72,11 +72,15 @@ def _show_listing(core: ShellCore, statement: str, what: str) -> None:
         return
     wanted = [
         c
-        for c in ("name", "type", "entityType", "labelsOrTypes", "properties", "state")
+        for c in ("name", "type", "entityType", "labelsOrTypes", "properties", "state", "size")
         if c in columns
     ]
     picked = [tuple(_plain(row[columns.index(c)]) for c in wanted) for row in rows]
     core.printer.print(render_table(wanted, picked, core.printer.display(), quote_strings=False))
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def _plain(value: Any) -> Any:

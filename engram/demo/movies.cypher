@@ -153,3 +153,5 @@ CREATE (action:Genre {name: 'Action'}),
 
 CREATE INDEX person_name FOR (p:Person) ON (p.name);
 CREATE INDEX movie_title FOR (m:Movie) ON (m.title);
+CREATE VECTOR INDEX movie_embedding FOR (m:Movie) ON (m.embedding)
+  OPTIONS {dimensions: 5, metric: 'cosine'};

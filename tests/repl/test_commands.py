@@ -196,10 +196,10 @@ def test_schema_shows_labels_types_properties_and_indexes(shell):
     shell.take()
     assert shell.run(":schema")
     out, err = shell.take()
-    assert out.startswith("2 nodes, 1 relationships\n")
+    assert out.startswith("2 nodes, 1 relationship\n")
     assert re.search(r"│ Person │\s+2 │ age, name\s+│", out)
     assert re.search(r"│ KNOWS │\s+1 │ since\s+│", out)
-    assert re.search(r"│ person_name │ PROPERTY │ NODE\s+│ Person\s+│ name\s+│ ONLINE │", out)
+    assert re.search(r"│ person_name │ PROPERTY │ NODE\s+│ Person\s+│ name\s+│ ONLINE │\s+2 │", out)
     assert "no constraints" in err
 
 
