@@ -7,7 +7,7 @@ import re
 import pexpect
 import pytest
 
-from tests.repl.terminal import CTRL_C, CTRL_D, ENTER, TAB, UP, Terminal
+from tests.repl.terminal import CTRL_C, CTRL_D, CTRL_R, ENTER, TAB, UP, Terminal
 
 LONG_QUERY = "UNWIND range(1, 5000) AS x UNWIND range(1, 5000) AS y RETURN count(*) AS n;"
 
@@ -160,3 +160,21 @@ def test_history_persists_and_up_recalls(tmp_path):
     second.send(UP)
     second.wait_for("demo> RETURN 'remember me' AS note;")
     assert second.close() == 0
+
+
+def test_ctrl_r_searches_the_history_and_enter_takes_the_entry(shell):
+    shell.run("RETURN 'remember me' AS note;")
+    shell.run("RETURN 'something else' AS other;")
+    shell.send(CTRL_R)
+    shell.pump(0.3)
+    shell.send("remem")
+    screen = shell.wait_for("I-search backward: remem")
+    lines = screen.split("\n")
+    search = next(i for i, line in enumerate(lines) if line.startswith("I-search backward"))
+    prompt = [line for line in lines[:search] if line.startswith("demo>")][-1]
+    assert prompt == "demo> RETURN 'remember me' AS note;"
+    shell.send(ENTER)
+    # the entry found is in the buffer, ready to edit or run
+    shell.wait_for(lambda _: shell.at_prompt("demo> RETURN 'remember me' AS note;"))
+    screen = shell.run("")
+    assert len(re.findall(r"│ 'remember me' │", screen)) == 2
