@@ -173,6 +173,7 @@ def run_query(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     core = ShellCore(opened.database, printer, name=opened.name)
     core.settings.format = OutputFormat(args.format)
+    core.parameter_hint = "give it with --param {name}=VALUE"
     try:
         for item in args.param:
             if not _set_parameter(core, item):

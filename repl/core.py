@@ -8,20 +8,29 @@ interactive shell, script mode and `engram query` all drive it; so do the tests.
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, TypeVar
 
 import engram
 from engram import EngramError, Plan, QueryTimeout, ResultStats
+from engram.errors import ErrorDetail, QueryError
 from engram.repl.commands import command_vocabulary, run_command
 from engram.repl.completer import Vocabulary
 from engram.repl.hints import unknown_names
 from engram.repl.output import Printer, Progress
 from engram.repl.plans import render_plan
-from engram.repl.render import OutputFormat, render_error, render_rows, render_summary
+from engram.repl.render import (
+    OutputFormat,
+    ShellError,
+    render_error,
+    render_rows,
+    render_summary,
+)
 from engram.repl.scanner import Piece, split_script
 from engram.repl.worker import Control, Worker
 
@@ -33,6 +42,7 @@ T = TypeVar("T")
 DEFAULT_MAX_ROWS: Final = 1000
 #: how deep :source may nest (a file that sources itself stops here)
 MAX_SOURCE_DEPTH: Final = 16
+_MISSING: Final = re.compile(r"parameter '\$([^']+)'")
 
 
 class Abandon(BaseException):
@@ -86,6 +96,8 @@ class ShellCore:
     quit_requested: bool = False
     #: the interactive shell's history, newest last (for :history)
     history: Callable[[], Sequence[str]] | None = None
+    #: how to give a missing parameter here (``{name}`` is replaced)
+    parameter_hint: str = "set it with :param {name} => value"
     worker: Worker = field(default_factory=Worker)
     _source_depth: int = 0
 
@@ -217,6 +229,8 @@ class ShellCore:
 
     def show_error(self, error: BaseException) -> None:
         """Print an error (with its caret when it comes from the query text)."""
+        if isinstance(error, QueryError) and error.detail is ErrorDetail.MISSING_PARAMETER:
+            _hint_missing_parameter(error, self.parameter_hint, self.params)
         self.printer.error(render_error(error, color=self.printer.err_color))
         if self.transaction is not None and self.transaction.is_open:
             self.printer.note("the transaction is still open (:commit or :rollback)")
@@ -295,18 +309,28 @@ class ShellCore:
     def source(self, path: str) -> bool:
         """Run a script file's statements (`:source`); stops at its first failure."""
         if self._source_depth >= MAX_SOURCE_DEPTH:
-            raise engram.EngramError(f":source is nested more than {MAX_SOURCE_DEPTH} deep")
+            raise ShellError(f":source is nested more than {MAX_SOURCE_DEPTH} deep")
         expanded = os.path.expanduser(path)
         try:
             with open(expanded, encoding="utf-8") as handle:
                 text = handle.read()
         except (OSError, UnicodeDecodeError) as error:
-            raise engram.EngramError(f"cannot read '{path}': {_reason(error)}") from None
+            raise ShellError(f"cannot read '{path}': {_reason(error)}") from None
         self._source_depth += 1
         try:
             return self.execute(text, origin=path)
         finally:
             self._source_depth -= 1
+
+
+def _hint_missing_parameter(error: QueryError, how: str, params: Iterable[str]) -> None:
+    """Say how to give the parameter in the shell (or which one was meant), not the API."""
+    named = _MISSING.search(str(error))
+    if named is None or (error.hint and not error.hint.startswith("pass it with the query")):
+        return
+    name = named.group(1)
+    close = difflib.get_close_matches(name, list(params), n=1, cutoff=0.75)
+    error.hint = f"did you mean ${close[0]}?" if close else how.format(name=name)
 
 
 def _with_parameters(vocabulary: Vocabulary, params: dict[str, Any]) -> Vocabulary:

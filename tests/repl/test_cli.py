@@ -142,6 +142,13 @@ def test_query_error_exits_one(tmp_path):
     assert "DivisionByZero" in result.stderr
 
 
+def test_a_missing_parameter_says_how_to_give_it(tmp_path):
+    result = _engram("query", str(tmp_path / "db"), "RETURN $limit AS n")
+    assert result.returncode == 1
+    assert "expected a value for parameter '$limit'" in result.stderr
+    assert "= help: give it with --param limit=VALUE" in result.stderr
+
+
 def test_a_locked_database_is_reported(tmp_path):
     db = tmp_path / "db"
     with engram.open(db):

@@ -74,6 +74,17 @@ def test_param_forms_and_use(shell):
     assert shell.core.params == {}
 
 
+def test_a_missing_parameter_says_how_to_set_it(shell):
+    assert not shell.run("MATCH (p:Person) WHERE p.age > $min RETURN p.name;")
+    _, err = shell.take()
+    assert "= help: set it with :param min => value" in err
+    # a near miss keeps the engine's suggestion
+    assert shell.run(":param minimum => 30")
+    assert not shell.run("MATCH (p:Person) WHERE p.age > $minimun RETURN p.name;")
+    _, err = shell.take()
+    assert "= help: did you mean $minimum?" in err
+
+
 def test_param_errors_point_into_the_expression(shell):
     assert not shell.run(":param x => 1 +* 2")
     _, err = shell.take()
