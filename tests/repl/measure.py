@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import resource
 import statistics
 import subprocess
 import sys
@@ -41,22 +42,35 @@ def _timed(action: Callable[[], None]) -> float:
     return time.perf_counter() - start
 
 
-def _startup(home: Path, args: list[str], prompt: str) -> float:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _startup(home: Path, args: list[str], prompt: str) -> tuple[float, float]:
+    """Seconds to the first prompt, and the CPU seconds the process used from start to quit."""
+    cpu = _children_cpu()
     start = time.perf_counter()
     terminal = Terminal(args, home=home)
     try:
         terminal.wait_for(lambda _: terminal.at_prompt(prompt), step=STEP)
-        return time.perf_counter() - start
+        elapsed = time.perf_counter() - start
     finally:
         terminal.close()
+    return elapsed, _children_cpu() - cpu
+
+
+def _startup_figures(name: str, runs: list[tuple[float, float]]) -> None:
+    _figure(name, [wall for wall, _ in runs])
+    _figure("  CPU (user + sys) of that process, start to quit", [cpu for _, cpu in runs])
 
 
 def _interactive(home: Path, repeat: int) -> None:
-    _figure(
+    _startup_figures(
         "engram shell (empty temporary database) to its prompt",
         [_startup(home, ["shell"], "temp> ") for _ in range(repeat)],
     )
-    _figure(
+    _startup_figures(
         "engram shell --demo to its prompt (demo graph loaded)",
         [_startup(home, ["shell", "--demo"], "demo> ") for _ in range(repeat)],
     )
@@ -106,20 +120,23 @@ def _one_shot(home: Path, repeat: int) -> None:
     engram = [sys.executable, "-m", "engram.cli"]
     subprocess.run([*engram, "query", str(database), "RETURN 1"], check=True, capture_output=True)
 
-    def query(text: str, *extra: str) -> None:
+    def query(text: str, *extra: str) -> tuple[float, float]:
+        cpu = _children_cpu()
+        start = time.perf_counter()
         subprocess.run(
             [*engram, "query", str(database), text, *extra], check=True, capture_output=True
         )
+        return time.perf_counter() - start, _children_cpu() - cpu
 
-    _figure(
+    _startup_figures(
         "engram query DB 'RETURN 1' (process start to exit)",
-        [_timed(lambda: query("RETURN 1")) for _ in range(repeat)],
+        [query("RETURN 1") for _ in range(repeat)],
     )
     rows = "UNWIND range(1, 100000) AS i RETURN i, 'name ' + toString(i) AS name, i * 0.5 AS half"
     for output in ("table", "csv", "jsonl"):
-        _figure(
+        _startup_figures(
             f"engram query, 100,000 rows x 3 columns, --format {output}",
-            [_timed(lambda output=output: query(rows, "--format", output)) for _ in range(repeat)],
+            [query(rows, "--format", output) for _ in range(repeat)],
         )
 
 
