@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import pexpect
 import pytest
@@ -178,3 +179,24 @@ def test_ctrl_r_searches_the_history_and_enter_takes_the_entry(shell):
     shell.wait_for(lambda _: shell.at_prompt("demo> RETURN 'remember me' AS note;"))
     screen = shell.run("")
     assert len(re.findall(r"│ 'remember me' │", screen)) == 2
+
+
+def test_engram_repl_run_starts_the_shell_on_an_open_database(tmp_path):
+    script = (
+        "import sys, engram, engram.repl\n"
+        "with engram.open() as db:\n"
+        "    db.execute(\"CREATE (:Note {text: 'from python'})\")\n"
+        "    code = engram.repl.run(db, name='mine', welcome='hello from python')\n"
+        "    print('database still open:', db.execute('MATCH (n) RETURN count(n)').scalar())\n"
+        "sys.exit(code)\n"
+    )
+    terminal = Terminal(["-c", script], home=tmp_path, program=sys.executable)
+    terminal.wait_for_prompt("mine> ")
+    assert "hello from python" in terminal.text()
+    screen = terminal.run("MATCH (n:Note) RETURN n.text AS text;", prompt="mine> ")
+    assert "│ 'from python' │" in screen
+    terminal.send(CTRL_D)
+    terminal.wait_for("database still open: 1")
+    terminal.child.expect(pexpect.EOF, timeout=30)
+    terminal.child.close()
+    assert terminal.child.exitstatus == 0
