@@ -48,7 +48,10 @@ SESSION: Final[tuple[tuple[str, str], ...]] = (
     ("MATCH (p:Persn) WHERE p.born < 1940 RETURN p.name;", "run"),
     (":explain MATCH (p:Person {name: $who})-[:ACTED_IN]->(m) RETURN m.title", "run"),
     (":format csv", "run"),
-    ("MATCH (g:Genre)<-[:IN_GENRE]-(m) RETURN g.name AS genre, count(m) AS films;", "run"),
+    (
+        "MATCH (g:Genre)<-[:IN_GENRE]-() RETURN g.name AS genre, count(*) AS films ORDER BY genre;",
+        "run",
+    ),
     (":format table", "run"),
     (":begin", "run-tx"),
     ("CREATE (:Movie {title: 'Draft'});", "run-tx"),

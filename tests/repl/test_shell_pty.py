@@ -95,8 +95,12 @@ def test_ctrl_c_cancels_a_long_query_and_the_shell_stays_usable(shell):
 
 
 def test_three_ctrl_c_abandon_a_statement_that_does_not_stop(shell):
-    # one expression that runs for many seconds without reaching a batch boundary
-    shell.send("RETURN reduce(s = 0, x IN range(1, 9000000) | s + x) AS total;" + ENTER)
+    # one expression that runs for many seconds (tens under load) without reaching a
+    # batch boundary, in little memory
+    shell.send(
+        "RETURN reduce(s = 0, x IN range(1, 4000) | "
+        "s + reduce(t = 0, y IN range(1, 4000) | t + y)) AS total;" + ENTER
+    )
     shell.wait_for("running")
     shell.send(CTRL_C)
     shell.wait_for("cancelling the statement…")
