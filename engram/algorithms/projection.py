@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
-import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 __all__ = ["Orientation", "Projection"]
 
@@ -98,6 +100,8 @@ class Projection:
         else:
             values = np.ones(len(sources), dtype=np.float64)
         n = self.size
+        import scipy.sparse as sp  # scipy loads on first use, not with engram
+
         matrix = sp.coo_array((values, (sources, targets)), shape=(n, n)).tocsr()
         matrix.sum_duplicates()
         return matrix
@@ -108,6 +112,8 @@ class Projection:
         keep = sources != targets
         n = self.size
         values = np.ones(int(keep.sum()), dtype=np.float64)
+        import scipy.sparse as sp
+
         matrix = sp.coo_array((values, (sources[keep], targets[keep])), shape=(n, n)).tocsr()
         matrix.sum_duplicates()
         matrix.data[:] = 1.0
