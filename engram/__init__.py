@@ -11,7 +11,9 @@ True
 from __future__ import annotations
 
 from engram.api import Database, Transaction, open
+from engram.changes import ChangeKind, CommitEvent, NodeChange, RelationshipChange
 from engram.errors import (
+    AccessModeError,
     CorruptionError,
     CypherSyntaxError,
     DatabaseLocked,
@@ -25,24 +27,43 @@ from engram.errors import (
     StorageError,
     TransactionError,
 )
+from engram.introspection import (
+    GraphSchema,
+    IndexSummary,
+    LabelInfo,
+    PatternInfo,
+    PropertyInfo,
+    RelationshipTypeInfo,
+)
 from engram.results import Plan, Result, ResultStats
 from engram.values import Node, Path, Relationship
 
 __all__ = [
+    "AccessModeError",
+    "ChangeKind",
+    "CommitEvent",
     "CorruptionError",
     "CypherSyntaxError",
     "Database",
     "DatabaseLocked",
     "EngramError",
+    "GraphSchema",
+    "IndexSummary",
     "InternalError",
+    "LabelInfo",
     "Node",
+    "NodeChange",
     "ParameterError",
     "Path",
+    "PatternInfo",
     "Plan",
+    "PropertyInfo",
     "QueryError",
     "QueryRuntimeError",
     "QueryTimeout",
     "Relationship",
+    "RelationshipChange",
+    "RelationshipTypeInfo",
     "Result",
     "ResultStats",
     "SemanticError",

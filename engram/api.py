@@ -12,11 +12,14 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any
 
+from engram.changes import ChangeFeed, CommitEvent
 from engram.errors import TransactionError
+from engram.introspection import DEFAULT_SAMPLE, GraphSchema, read_graph_schema
 from engram.results import Plan, Result
 from engram.session import QuerySession, query_text
 from engram.storage import DEFAULT_WRITE_TIMEOUT, ReadTransaction, Store, WriteTransaction
@@ -58,6 +61,7 @@ class Transaction:
         /,
         *,
         timeout: float | None = None,
+        cancel: threading.Event | None = None,
         **kwargs: Any,
     ) -> Result:
         """Run a statement inside this transaction (see `Database.execute`).
@@ -68,7 +72,7 @@ class Transaction:
             raise TransactionError("the transaction has already ended")
         text, values = query_text(query, {**(params or {}), **kwargs})
         return self._database.session.run_in(
-            self.storage, text, values, timeout=timeout, profile=False
+            self.storage, text, values, timeout=timeout, profile=False, cancel=cancel
         )
 
     def commit(self) -> None:
@@ -109,6 +113,7 @@ class Database:
         self._store = store
         self._temporary_dir = temporary_dir
         self.session = QuerySession(store)
+        self._changes = ChangeFeed(store)
 
     def execute(
         self,
@@ -117,6 +122,8 @@ class Database:
         /,
         *,
         timeout: float | None = None,
+        read_only: bool = False,
+        cancel: threading.Event | None = None,
         **kwargs: Any,
     ) -> Result:
         """Run one statement in its own transaction and return its result.
@@ -132,14 +139,20 @@ class Database:
             params: parameters by name.
             timeout: seconds before the statement is stopped with `QueryTimeout` (it
                 then changes nothing).
+            read_only: refuse a statement that writes (`AccessModeError`, before it runs).
+            cancel: an event another thread may set to stop the statement
+                (`QueryTimeout`; nothing is changed).
             **kwargs: more parameters by name.
 
         Raises:
             QueryError: the statement is invalid or failed (nothing was changed).
-            QueryTimeout: the timeout passed.
+            QueryTimeout: the timeout passed or `cancel` was set.
+            AccessModeError: `read_only` was given and the statement writes.
         """
         text, values = query_text(query, {**(params or {}), **kwargs})
-        return self.session.run(text, values, timeout=timeout, profile=False)
+        return self.session.run(
+            text, values, timeout=timeout, profile=False, read_only=read_only, cancel=cancel
+        )
 
     def explain(self, query: Any) -> Plan:
         """The plan the statement would run with, with estimated rows (nothing runs)."""
@@ -167,6 +180,37 @@ class Database:
         output order, or dicts by output name).
         """
         self.session.register_procedure(signature, implementation)
+
+    def subscribe(self, callback: Callable[[CommitEvent], None]) -> Callable[[], None]:
+        """Call `callback(event)` after every commit; returns a function that unsubscribes.
+
+        Events arrive in commit order, once each commit is durable and visible, on the
+        committing thread: a callback should be quick (hand the event to a queue) and
+        must not write to this database. Exceptions it raises are logged and dropped.
+
+        >>> import engram
+        >>> with engram.open() as db:
+        ...     seen = []
+        ...     stop = db.subscribe(seen.append)
+        ...     _ = db.execute("CREATE (:Person {name: 'Ada'})")
+        ...     stop()
+        ...     [(c.change, sorted(c.labels), dict(c.properties)) for c in seen[0].nodes]
+        [(<ChangeKind.CREATED: 'created'>, ['Person'], {'name': 'Ada'})]
+        """
+        return self._changes.subscribe(callback)
+
+    def graph_schema(self, *, sample: int = DEFAULT_SAMPLE) -> GraphSchema:
+        """Labels, relationship types, patterns, property types and indexes in use.
+
+        Counts are exact; property keys and their value types are read from every node
+        of a label (relationship of a type) with at most `sample` of them, and from
+        `sample` evenly spaced ones otherwise.
+        """
+        view = self._store.begin_read()
+        try:
+            return read_graph_schema(view, sample)
+        finally:
+            view.close()
 
     @property
     def path(self) -> str:

@@ -7,12 +7,13 @@ boundary, and guarantees that a failing statement changes nothing.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from engram.engine import CompiledQuery, QueryEngine
-from engram.errors import TransactionError
+from engram.errors import AccessModeError
 from engram.execution import builtins
 from engram.execution.context import ExecContext, UpdateCounters
 from engram.execution.graph import StoreGraph
@@ -93,9 +94,20 @@ class QuerySession:
     # -- auto-commit ---------------------------------------------------------------------------
 
     def run(
-        self, text: str, params: Mapping[str, Any], *, timeout: float | None, profile: bool
+        self,
+        text: str,
+        params: Mapping[str, Any],
+        *,
+        timeout: float | None,
+        profile: bool,
+        read_only: bool = False,
+        cancel: threading.Event | None = None,
     ) -> Result:
-        """Run one statement in its own transaction."""
+        """Run one statement in its own transaction.
+
+        With `read_only`, a statement that writes fails with `AccessModeError` before it
+        runs; setting `cancel` stops the statement (`QueryTimeout`, nothing changed).
+        """
         snapshot = self._store.begin_read()
         try:
             compiled = self.compile(text, snapshot)
@@ -106,13 +118,16 @@ class QuerySession:
             snapshot.close()
             return _plan_result(self.explain(text))
         profiled = profile or compiled.explain is ExplainMode.PROFILE
+        if compiled.is_updating and read_only:
+            snapshot.close()
+            raise AccessModeError("this statement writes, and only reads are allowed here")
         if compiled.is_updating and not self._store.read_only:
             snapshot.close()
-            return self._run_write(text, params, timeout, profiled, compiled.explain)
+            return self._run_write(text, params, timeout, profiled, compiled.explain, cancel)
         if compiled.is_updating:
             snapshot.close()
-            raise TransactionError("the database is open read-only: this statement writes")
-        return self._run_read(compiled, snapshot, params, timeout, profiled)
+            raise AccessModeError("the database is open read-only: this statement writes")
+        return self._run_read(compiled, snapshot, params, timeout, profiled, cancel)
 
     def _run_write(
         self,
@@ -121,6 +136,7 @@ class QuerySession:
         timeout: float | None,
         profile: bool,
         mode: ExplainMode | None,
+        cancel: threading.Event | None = None,
     ) -> Result:
         started = time.monotonic()
         writer = self._store.begin_write(timeout)
@@ -130,7 +146,7 @@ class QuerySession:
                 None if timeout is None else max(0.0, timeout - (time.monotonic() - started))
             )
             rows, ctx, plan = self._materialise(
-                compiled, StoreGraph(writer), params, remaining, profile
+                compiled, StoreGraph(writer), params, remaining, profile, cancel
             )
             writer.commit()
         except BaseException:
@@ -148,8 +164,11 @@ class QuerySession:
         params: Mapping[str, Any],
         timeout: float | None,
         profile: bool,
+        cancel: threading.Event | None = None,
     ) -> tuple[list[tuple[Any, ...]], ExecContext, Plan | None]:
-        produced, ctx = self.engine.run(compiled, graph, params, timeout=timeout, profile=profile)
+        produced, ctx = self.engine.run(
+            compiled, graph, params, timeout=timeout, profile=profile, cancel=cancel
+        )
         rows = [tuple(to_python(value, graph) for value in row) for row in produced]
         graph.check_deleted_nodes_detached()
         plan = None
@@ -168,11 +187,12 @@ class QuerySession:
         params: Mapping[str, Any],
         timeout: float | None,
         profile: bool,
+        cancel: threading.Event | None = None,
     ) -> Result:
         graph = StoreGraph(snapshot)
         try:
             produced, ctx = self.engine.run(
-                compiled, graph, params, timeout=timeout, profile=profile
+                compiled, graph, params, timeout=timeout, profile=profile, cancel=cancel
             )
             if compiled.explain is ExplainMode.PROFILE:
                 for _ in produced:
@@ -207,18 +227,19 @@ class QuerySession:
         *,
         timeout: float | None,
         profile: bool,
+        cancel: threading.Event | None = None,
     ) -> Result:
         """Run one statement inside an open transaction; a failure undoes only it."""
         compiled = self.compile(text, transaction)
         if compiled.explain is ExplainMode.EXPLAIN:
             return _plan_result(self.explain(text))
         if compiled.is_updating and transaction.read_only:
-            raise TransactionError("this transaction is read-only: the statement writes")
+            raise AccessModeError("this transaction is read-only: the statement writes")
         saved = _savepoint(transaction)
         graph = StoreGraph(transaction)
         profiled = profile or compiled.explain is ExplainMode.PROFILE
         try:
-            rows, ctx, plan = self._materialise(compiled, graph, params, timeout, profiled)
+            rows, ctx, plan = self._materialise(compiled, graph, params, timeout, profiled, cancel)
         except BaseException:
             _restore(transaction, saved)
             raise
