@@ -249,3 +249,19 @@ def test_graph_schema_samples_large_labels_evenly(db):
     assert (big.count, big.sampled) == (1000, 100)
     assert big.property("rare") is not None, "the evenly spaced sample includes the last node"
     assert big.property("i").count == 100
+
+
+def test_result_stream_keeps_no_rows(db):
+    db.execute("UNWIND range(1, 5) AS i CREATE (:S {i: i})")
+    result = db.execute("MATCH (s:S) RETURN s.i AS i ORDER BY i")
+    first = next(iter(result))
+    assert first == (1,)
+    streamed = list(result.stream())
+    assert streamed == [(1,), (2,), (3,), (4,), (5,)], "rows read before are handed over once"
+    assert result.rows() == [], "streamed rows are not kept"
+    big = db.execute("UNWIND range(1, 20000) AS i RETURN i")
+    total = 0
+    for _ in big.stream():
+        total += 1
+    assert total == 20000
+    assert big._buffer == []
