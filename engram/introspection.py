@@ -54,7 +54,8 @@ class PropertyInfo:
 
     Attributes:
         name: the key.
-        types: the value types seen, sorted (`"INTEGER"`, `"STRING"`, `"LIST<FLOAT>"`, ...).
+        types: the value types seen, sorted (`"INTEGER"`, `"STRING"`, `"LIST<FLOAT>"`, ...;
+            an empty list is `"LIST<NOTHING>"`, a list of mixed types `"LIST<ANY>"`).
         count: how many of the entities read had it.
     """
 
@@ -240,6 +241,8 @@ def value_type(value: Any) -> str:
         return "STRING"
     if isinstance(value, list):
         elements = {value_type(item) for item in value}
+        if not elements:
+            return "LIST<NOTHING>"
         if elements == {"INTEGER", "FLOAT"}:
             return "LIST<FLOAT>"
         return f"LIST<{elements.pop()}>" if len(elements) == 1 else "LIST<ANY>"

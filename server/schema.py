@@ -101,6 +101,8 @@ def type_name(value: Any) -> str:
     kind = values.value_kind(value)
     if kind is values.ValueKind.LIST:
         elements = {type_name(item) for item in value}
+        if not elements:
+            return "LIST<NOTHING>"
         if elements == {"INTEGER", "FLOAT"}:
             return "LIST<FLOAT>"
         return f"LIST<{elements.pop()}>" if len(elements) == 1 else "LIST<ANY>"

@@ -169,8 +169,9 @@ def scalar_of(info: PropertyInfo) -> tuple[Scalar, bool]:
     if not types:
         return Scalar.JSON, False
     if all(kind.startswith("LIST<") for kind in types):
-        elements = {kind[5:-1] for kind in types}
-        scalar = _single(elements)
+        # an empty list fits a list of any type
+        elements = {kind[5:-1] for kind in types} - {"NOTHING"}
+        scalar = _single(elements) if elements else None
         return (scalar, True) if scalar is not None else (Scalar.JSON, False)
     scalar = _single(types)
     return (scalar, False) if scalar is not None else (Scalar.JSON, False)
