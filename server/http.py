@@ -83,7 +83,9 @@ class Gateway:
         self.state = state
         settings = state.settings
         # failed authentication is limited per client address, to slow down key guessing
-        self._failures = RateLimiter(rate=1.0, burst=20)
+        self._failures = RateLimiter(
+            rate=settings.limits.failed_auth_rate, burst=settings.limits.failed_auth_burst
+        )
         self._max_body = settings.limits.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

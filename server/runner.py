@@ -11,6 +11,7 @@ admin's `cancelQuery` and shutdown set it, and the engine stops at its next chec
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import threading
@@ -23,7 +24,7 @@ from typing import Any, TypeVar
 import anyio
 import anyio.to_thread
 
-from engram import Database, Plan, Result, ResultStats
+from engram import Database, Plan, QueryTimeout, Result, ResultStats
 from engram.server.auth import Principal
 from engram.server.errors import Forbidden, ResultTooLarge, ShuttingDown
 from engram.server.metrics import ServerMetrics
@@ -56,6 +57,46 @@ class RunningQuery:
     principal: Principal
     started: float
     cancel: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: the client was told the statement timed out: it must not commit any more
+    abandoned: bool = False
+    #: the statement is committing: it will finish, whatever the deadline says
+    committing: bool = False
+    #: the current phase (waiting for a thread, for the writer slot, running) and the
+    #: seconds it may take before the client is answered anyway
+    phase_started: float = 0.0
+    phase_allowance: float | None = None
+
+    def begin_phase(self, allowance: float | None) -> None:
+        """Start a phase that may take `allowance` seconds; refuse if already abandoned."""
+        with self.lock:
+            if self.abandoned:
+                raise QueryTimeout("the statement waited past its timeout; nothing was changed")
+            self.phase_started = time.monotonic()
+            self.phase_allowance = allowance
+
+    @property
+    def deadline(self) -> float | None:
+        """When the client is answered even if the statement has not finished."""
+        if self.phase_allowance is None:
+            return None
+        return self.phase_started + self.phase_allowance
+
+    def begin_commit(self) -> None:
+        """Called just before committing: refuse if the client was already answered."""
+        with self.lock:
+            if self.abandoned:
+                raise QueryTimeout("the statement ran past its timeout; nothing was changed")
+            self.committing = True
+
+    def abandon(self) -> bool:
+        """Give up waiting (hard deadline); False if it is already committing."""
+        with self.lock:
+            if self.committing:
+                return False
+            self.abandoned = True
+        self.cancel.set()
+        return True
 
     @property
     def elapsed(self) -> float:
@@ -69,6 +110,11 @@ class StreamHandle:
 
     columns: list[str]
     batches: AsyncIterator[list[Any]]
+
+
+def _hard(timeout: float) -> float:
+    """Seconds after which the client is answered although the engine has not stopped."""
+    return timeout * 1.5 + 0.5
 
 
 def _too_many(limit: int) -> ResultTooLarge:
@@ -92,6 +138,7 @@ class QueryRunner:
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
         self._closing = False
+        self._tasks: set[asyncio.Task[None]] = set()
 
     # -- registry ------------------------------------------------------------------------
 
@@ -100,6 +147,9 @@ class QueryRunner:
             if self._closing:
                 raise ShuttingDown("the server is shutting down and takes no new queries")
             query = RunningQuery(f"q{next(self._ids)}", text, mode, principal, time.monotonic())
+            # waiting for a worker thread counts against the statement's time
+            query.phase_started = query.started
+            query.phase_allowance = _hard(self.limits.query_timeout)
             self._running[query.id] = query
         self.metrics.queries_running.add(1)
         return query
@@ -127,21 +177,61 @@ class QueryRunner:
 
     # -- running ---------------------------------------------------------------------------
 
-    async def _in_thread(self, work: Callable[[], T], query: RunningQuery) -> T:
-        def run() -> T:
+    async def _in_thread(
+        self, work: Callable[[], T], query: RunningQuery, allowance: float | None
+    ) -> T:
+        """Run `work` in a worker thread; answer by the deadline of each phase.
+
+        The engine stops a statement at its timeout by itself; should it overrun (a
+        long stretch without a check), the client is answered anyway once the phase's
+        allowance has passed, and the statement is cancelled (a write that has not begun
+        to commit is then rolled back instead of committed).
+        """
+        loop = asyncio.get_running_loop()
+        done = asyncio.Event()
+        box: list[tuple[bool, Any]] = []
+
+        def run() -> None:
             try:
-                return work()
+                query.begin_phase(allowance)
+                box.append((True, work()))
+            except BaseException as error:
+                box.append((False, error))
             finally:
                 self._release(query)
+                loop.call_soon_threadsafe(done.set)
 
+        task = loop.create_task(
+            anyio.to_thread.run_sync(run, abandon_on_cancel=True, limiter=self._limiter)
+        )
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
         try:
-            return await anyio.to_thread.run_sync(
-                run, abandon_on_cancel=True, limiter=self._limiter
-            )
+            await self._wait(done, query)
         except anyio.get_cancelled_exc_class():
             # the request went away: stop the statement; its thread releases it
             query.cancel.set()
             raise
+        ok, value = box[0]
+        if ok:
+            return value  # type: ignore[no-any-return]  # the box holds work()'s T
+        raise value
+
+    @staticmethod
+    async def _wait(done: asyncio.Event, query: RunningQuery) -> None:
+        while not done.is_set():
+            deadline = query.deadline
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                if query.abandon():
+                    raise QueryTimeout(
+                        "the statement ran past its timeout and was stopped; nothing was changed"
+                    )
+                await done.wait()  # it is committing: the commit decides the outcome
+                return
+            # the deadline moves when a new phase begins: look again at least every 0.2 s
+            with anyio.move_on_after(0.2 if remaining is None else min(remaining, 0.2)):
+                await done.wait()
 
     async def read(
         self,
@@ -168,7 +258,7 @@ class QueryRunner:
                         raise _too_many(limit)
                 return Outcome(list(result.columns), rows, result.stats)
 
-        return await self._in_thread(work, query)
+        return await self._in_thread(work, query, _hard(seconds))
 
     async def write(
         self,
@@ -186,6 +276,7 @@ class QueryRunner:
 
         def work() -> Outcome:
             with self.db.transaction(timeout=self.limits.write_lock_timeout) as tx:
+                query.begin_phase(_hard(seconds))
                 result = tx.execute(text, dict(params), timeout=seconds, cancel=query.cancel)
                 rows = result.rows()
                 stats = result.stats
@@ -196,14 +287,17 @@ class QueryRunner:
                         "creating or dropping indexes and constraints needs the admin role",
                         role=principal.role.value,
                     )
+                query.begin_commit()
                 return Outcome(list(result.columns), rows, stats)
 
-        return await self._in_thread(work, query)
+        return await self._in_thread(work, query, self.limits.write_lock_timeout + 1.0)
 
     async def explain(self, text: str, principal: Principal) -> Plan:
         """The plan of a statement (nothing runs)."""
         query = self._register(text, "explain", principal)
-        return await self._in_thread(lambda: self.db.explain(text), query)
+        return await self._in_thread(
+            lambda: self.db.explain(text), query, _hard(self.limits.query_timeout)
+        )
 
     @asynccontextmanager
     async def stream(

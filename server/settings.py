@@ -37,6 +37,9 @@ class Limits:
         max_body_bytes: bytes in one HTTP request body or WebSocket message.
         rate_limit: sustained requests per second per API key.
         rate_burst: requests a key may make at once before the rate applies.
+        failed_auth_rate: requests per second with a missing or wrong key, per client
+            address (slows down guessing keys).
+        failed_auth_burst: such requests allowed at once.
         write_lock_timeout: seconds a write waits for the one writer slot.
         max_concurrent_queries: queries running at the same time (more wait).
         max_stream_batch: rows in one subscription batch.
@@ -54,6 +57,8 @@ class Limits:
     max_body_bytes: int = 1_048_576
     rate_limit: float = 100.0
     rate_burst: int = 200
+    failed_auth_rate: float = 1.0
+    failed_auth_burst: int = 20
     write_lock_timeout: float = 10.0
     max_concurrent_queries: int = 32
     max_stream_batch: int = 10_000
