@@ -190,8 +190,14 @@ class QueryRunner:
         loop = asyncio.get_running_loop()
         done = asyncio.Event()
         box: list[tuple[bool, Any]] = []
+        gate = threading.Lock()
+        state = {"started": False, "dropped": False}
 
         def run() -> None:
+            with gate:
+                if state["dropped"]:
+                    return
+                state["started"] = True
             try:
                 query.begin_phase(allowance)
                 box.append((True, work()))
@@ -209,8 +215,14 @@ class QueryRunner:
         try:
             await self._wait(done, query)
         except anyio.get_cancelled_exc_class():
-            # the request went away: stop the statement; its thread releases it
+            # the request went away: stop the statement (its thread releases it), or
+            # make sure it never starts
             query.cancel.set()
+            with gate:
+                state["dropped"] = not state["started"]
+            if state["dropped"]:
+                task.cancel()
+                self._release(query)
             raise
         ok, value = box[0]
         if ok:
@@ -352,24 +364,38 @@ class QueryRunner:
             yield batch
 
     async def _pull(self, work: Callable[[], T], query: RunningQuery) -> T:
-        """Run `work` in a thread; if cancelled, stop the statement and wait for the thread."""
-        finished = threading.Event()
+        """Run `work` in a thread; if cancelled, stop the statement and wait for the thread.
 
-        def run() -> T:
+        The result must not be touched by two threads at once, so a cancelled pull waits
+        for its thread, unless the thread never started (then it will not run `work`).
+        """
+        finished = threading.Event()
+        lock = threading.Lock()
+        state = {"started": False, "dropped": False}
+
+        def run() -> T | None:
+            with lock:
+                if state["dropped"]:
+                    return None
+                state["started"] = True
             try:
                 return work()
             finally:
                 finished.set()
 
         try:
-            return await anyio.to_thread.run_sync(
+            value = await anyio.to_thread.run_sync(
                 run, abandon_on_cancel=True, limiter=self._limiter
             )
         except anyio.get_cancelled_exc_class():
             query.cancel.set()
-            with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(finished.wait)
+            with lock:
+                state["dropped"] = not state["started"]
+            if not state["dropped"]:
+                with anyio.CancelScope(shield=True):
+                    await anyio.to_thread.run_sync(finished.wait)
             raise
+        return value  # type: ignore[return-value]  # None only when dropped, never returned
 
     def _timeout(self, requested: float | None) -> float:
         limit = self.limits.query_timeout
