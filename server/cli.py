@@ -4,7 +4,7 @@ The first start on a database creates an admin API key and prints it once (only 
 hash is stored). `--no-auth` is refused unless the server listens on a loopback address,
 and warns loudly. SIGINT / SIGTERM stop the server gracefully: no new requests, running
 statements get `shutdown_grace` seconds before they are cancelled, subscriptions end,
-and the database is closed cleanly.
+and the database is closed cleanly; the process then exits with status 0.
 """
 
 from __future__ import annotations
@@ -86,6 +86,8 @@ class _Server(uvicorn.Server):
         self._state.ready = False
         self._state.runner.begin_shutdown(self._state.settings.shutdown_grace)
         super().handle_exit(sig, frame)
+        # a completed graceful shutdown exits with 0 instead of dying by the signal again
+        self._captured_signals.clear()
 
 
 def run_serve(args: argparse.Namespace) -> int:

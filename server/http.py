@@ -244,6 +244,7 @@ class Gateway:
             path,
             status,
             extra={
+                "request_id": request_id_var.get(),
                 "method": scope["method"],
                 "path": path,
                 "status": status,
@@ -286,6 +287,7 @@ class Gateway:
             _log.info(
                 "websocket closed",
                 extra={
+                    "request_id": request_id_var.get(),
                     "path": scope["path"],
                     "duration_ms": round((time.perf_counter() - started) * 1000, 3),
                     "client": _client(scope),
