@@ -62,8 +62,10 @@ def main() -> None:
     with engram.open(sync=False) as db:
         started = time.perf_counter()
         build(db, args.persons, args.cities)
-        print(f"loaded {args.persons} persons, {args.cities} cities "
-              f"in {time.perf_counter() - started:.1f} s")
+        print(
+            f"loaded {args.persons} persons, {args.cities} cities "
+            f"in {time.perf_counter() - started:.1f} s"
+        )
         print("\nEXPLAIN (optimizer on):")
         print(db.explain("MATCH (p:Person)-[:LIVES_IN]->(c:City {name: $n}) RETURN p"))
         print("\nPROFILE, optimizer on:")
@@ -72,10 +74,14 @@ def main() -> None:
         print("\nPROFILE, optimizer off (the pattern as written):")
         naive, naive_seconds, naive_reads = profile(db, frozenset({"*"}))
         print(naive.render(timings=False))
-        print(f"\nstorage reads: {reads} with the optimizer, {naive_reads} without "
-              f"({naive_reads / max(reads, 1):.0f}x)")
-        print(f"time: {seconds * 1000:.1f} ms with the optimizer, "
-              f"{naive_seconds * 1000:.1f} ms without")
+        print(
+            f"\nstorage reads: {reads} with the optimizer, {naive_reads} without "
+            f"({naive_reads / max(reads, 1):.0f}x)"
+        )
+        print(
+            f"time: {seconds * 1000:.1f} ms with the optimizer, "
+            f"{naive_seconds * 1000:.1f} ms without"
+        )
 
 
 if __name__ == "__main__":

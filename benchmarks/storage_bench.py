@@ -29,7 +29,7 @@ import numpy as np
 from rocksdict import Options, Rdict, WriteBatch, WriteOptions
 
 import engram
-from engram.storage import Bound, Direction
+from engram.storage import Direction
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,6 +64,63 @@ def fsync_floor(directory: Path, count: int) -> dict[str, float]:
     db.close()
     shutil.rmtree(path)
     return latency_summary(samples)
+
+
+def gil_probe(directory: Path, calls: int = 50) -> dict[str, float]:
+    """Fraction of RocksDB calls during which another Python thread made progress.
+
+    A thread increments a counter in a loop; if the counter moves while the main thread
+    is inside a call, that call released the GIL. The switch interval is raised to
+    100 ms meanwhile, so the interpreter does not force switches around the calls (with
+    slow fsyncs those would look like releases). This is why commits write unsynced and
+    then call `flush_wal` (docs/adr/0004-group-commit.md).
+    """
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(0.1)
+    try:
+        return _gil_fractions(directory, calls)
+    finally:
+        sys.setswitchinterval(interval)
+
+
+def _gil_fractions(directory: Path, calls: int) -> dict[str, float]:
+    path = directory / "gil"
+    db = Rdict(str(path), Options(raw_mode=True))
+    sync = WriteOptions()
+    sync.sync = True
+    counter = [0]
+    stop = threading.Event()
+
+    def spin() -> None:
+        while not stop.is_set():
+            counter[0] += 1
+
+    spinner = threading.Thread(target=spin)
+    spinner.start()
+    time.sleep(0.05)
+
+    def fraction(call: Callable[[WriteBatch], None]) -> float:
+        moved = 0
+        for index in range(calls):
+            batch = WriteBatch(raw_mode=True)
+            batch.put(b"g" + index.to_bytes(8, "big"), b"v" * 100)
+            before = counter[0]
+            call(batch)
+            moved += counter[0] != before
+        return moved / calls
+
+    try:
+        result = {
+            "write_sync_released": fraction(lambda batch: db.write(batch, sync)),
+            "write_released": fraction(lambda batch: db.write(batch)),
+            "flush_wal_released": fraction(lambda batch: (db.write(batch), db.flush_wal(True))),
+        }
+    finally:
+        stop.set()
+        spinner.join()
+        db.close()
+        shutil.rmtree(path)
+    return result
 
 
 def commit_latency(directory: Path, count: int, *, sync: bool) -> dict[str, float]:
@@ -149,32 +206,49 @@ def bulk_load(path: Path, nodes: int, rels: int, batch: int) -> dict[str, Any]:
 
 
 def reads(path: Path, samples: int) -> dict[str, float]:
-    """Per-item cost of the batch read API on the loaded database."""
+    """Per-item cost of the batch read API on the loaded database (wall and CPU time)."""
     rng = np.random.default_rng(3)
     results: dict[str, float] = {}
     with engram.open(path) as db, db.begin_read() as tx:
         total = tx.count_nodes()
         age = tx.catalog.property_key_id("age")
         person = tx.catalog.label_id("Person")
+        knows = tx.catalog.type_id("KNOWS")
         index = tx.catalog.indexes[0]
         ids = rng.integers(0, total, samples)
         id_list = ids.tolist()
-        _, wall, _ = timed(lambda: [tx.node_property(i, age) for i in id_list])
-        results["node_property_us"] = wall / samples * 1e6
-        _, wall, _ = timed(lambda: tx.property_of(ids, age))
-        results["property_of_us_per_id"] = wall / samples * 1e6
-        expansion, wall, _ = timed(lambda: tx.expand(ids, Direction.OUT))
-        results["expand_us_per_node"] = wall / samples * 1e6
-        results["expand_rows_per_s"] = len(expansion) / wall
-        _, wall, _ = timed(lambda: tx.degree(ids, Direction.BOTH))
-        results["degree_both_us_per_node"] = wall / samples * 1e6
-        scanned, wall, _ = timed(lambda: sum(len(b) for b in tx.scan_label(person)))
-        results["label_scan_ids_per_s"] = scanned / wall
+
+        def measure(name: str, action: Callable[[], Any], per: float, scale: float) -> Any:
+            result, wall, cpu = timed(action)
+            results[f"{name}"] = wall / per * scale
+            results[f"{name}_cpu"] = cpu / per * scale
+            return result
+
+        measure(
+            "node_property_us", lambda: [tx.node_property(i, age) for i in id_list], samples, 1e6
+        )
+        measure("property_of_us_per_id", lambda: tx.property_of(ids, age), samples, 1e6)
+        rows = measure(
+            "expand_typed_us_per_node", lambda: tx.expand(ids, Direction.OUT, [knows]), samples, 1e6
+        )
+        results["expand_rows_per_node"] = len(rows) / samples
+        measure("expand_untyped_us_per_node", lambda: tx.expand(ids, Direction.OUT), samples, 1e6)
+        measure(
+            "degree_both_us_per_node",
+            lambda: tx.degree(ids, Direction.BOTH, [knows]),
+            samples,
+            1e6,
+        )
+        scanned = sum(len(b) for b in tx.scan_label(person))
+        measure("label_scan_us_per_id", lambda: list(tx.scan_label(person)), scanned, 1e6)
         probes = rng.integers(0, 100, 200).tolist()
-        _, wall, _ = timed(lambda: [tx.index_seek(index, equal=[p]) for p in probes])
-        results["index_equality_seek_ms"] = wall / len(probes) * 1e3
-        _, wall, _ = timed(lambda: tx.index_seek(index, lower=Bound(10), upper=Bound(12)))
-        results["index_range_seek_ms"] = wall * 1e3
+        found = measure(
+            "index_equality_seek_ms",
+            lambda: [tx.index_seek(index, equal=[p]) for p in probes],
+            len(probes),
+            1e3,
+        )
+        results["index_equality_ids_per_seek"] = sum(map(len, found)) / len(probes)
     return results
 
 
@@ -230,6 +304,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     base = Path(tempfile.mkdtemp(prefix="engram-bench-", dir=args.dir))
     report: dict[str, Any] = {"load_average": os.getloadavg(), "cpus": os.cpu_count()}
     try:
+        report["gil"] = gil_probe(base)
         report["fsync_floor"] = fsync_floor(base, args.commits)
         report["durable_commit"] = commit_latency(base, args.commits, sync=True)
         report["unsynced_commit"] = commit_latency(base, args.commits, sync=False)
@@ -252,7 +327,7 @@ def render(report: dict[str, Any]) -> str:
         f"load average {report['load_average'][0]:.1f} on {report['cpus']} cpus "
         f"(after: {report['load_average_after'][0]:.1f})",
     ]
-    for name in ("fsync_floor", "durable_commit", "unsynced_commit", "reopen_after_crash"):
+    for name in ("gil", "fsync_floor", "durable_commit", "unsynced_commit", "reopen_after_crash"):
         figures = ", ".join(f"{k} {v:.3f}" for k, v in report[name].items())
         lines.append(f"{name}: {figures}")
     for entry in report["group_commit"]:
@@ -265,7 +340,7 @@ def render(report: dict[str, Any]) -> str:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.storage_bench")
     parser.add_argument("--commits", type=int, default=2000, help="single-node commits")
-    parser.add_argument("--nodes", type=int, default=1_000_000)
+    parser.add_argument("--nodes", type=int, default=200_000)
     parser.add_argument("--rels", type=int, default=1_000_000)
     parser.add_argument("--batch", type=int, default=100_000, help="writes per bulk transaction")
     parser.add_argument("--samples", type=int, default=10_000, help="ids per read figure")

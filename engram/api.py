@@ -319,6 +319,7 @@ def open(
         except BaseException:
             shutil.rmtree(directory, ignore_errors=True)
             raise
+        store.remove_on_close()
         return Database(store, temporary_dir=directory)
     store = Store(os.fspath(path), read_only=read_only, sync=sync, write_timeout=write_timeout)
     return Database(store)

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from engram.binder import bind
+from engram.binder import check_parameters as bound_parameters_check
 from engram.binder.bound import BStatement
 from engram.catalog.catalog import Catalog
 from engram.catalog.statistics import Statistics
-from engram.errors import EngramError, ErrorDetail, InternalError, ParameterError, Phase, QueryError
+from engram.errors import EngramError, InternalError, QueryError
 from engram.execution.context import ExecContext
 from engram.execution.graph import StoreGraph
 from engram.execution.lowering import lower
@@ -256,15 +257,10 @@ def _note_text(note: Any) -> str:
 
 def check_parameters(compiled: CompiledQuery, params: Mapping[str, Any]) -> dict[str, Any]:
     """The parameters as runtime values; every parameter the query uses must be given."""
-    missing = sorted(name for name in compiled.parameters if name not in params)
-    if missing:
-        names = ", ".join(f"${name}" for name in missing)
-        raise ParameterError(
-            f"missing parameter{'s' if len(missing) > 1 else ''} {names}",
-            detail=ErrorDetail.MISSING_PARAMETER,
-            phase=Phase.COMPILE,
-            hint="pass it in the parameters: db.execute(query, {'name': value}) or name=value",
-        ).with_source(compiled.text)
+    try:
+        bound_parameters_check(compiled.statement, params)
+    except QueryError as error:
+        raise error.with_source(compiled.text) from None
     return {name: from_python(value) for name, value in params.items()}
 
 

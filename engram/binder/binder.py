@@ -162,6 +162,7 @@ class Binder:
             where = self.expressions.predicate(
                 clause.where, ExprContext(scope=scope, place="WHERE")
             )
+        self.patterns.note_disconnected(_name(clause), patterns, where)
         return BMatch(origin=clause.span, patterns=patterns, where=where, optional=clause.optional)
 
     def unwind(self, clause: ast.Unwind, scope: Scope) -> BUnwind:

@@ -644,7 +644,7 @@ class BSchemaCommand:
 class BNote:
     """A remark that is not an error, shown by EXPLAIN: e.g. a label the graph lacks.
 
-    Only made when `bind` is given a catalog; `hint` is a suggestion
+    Catalog remarks are made only when `bind` is given a catalog; `hint` is a suggestion
     (`did you mean ':Person'?`).
     """
 
@@ -664,7 +664,8 @@ class BStatement:
             supplied parameters before execution starts).
         is_updating: whether the statement can write (CREATE, MERGE, SET, REMOVE, DELETE,
             FOREACH, writing procedures, schema commands).
-        notes: remarks for EXPLAIN (labels, types or property keys the catalog lacks).
+        notes: remarks for EXPLAIN: labels, types or property keys the catalog lacks, and
+            MATCH patterns that share no variable (a cartesian product).
     """
 
     body: BoundQuery | BSchemaCommand

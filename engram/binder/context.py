@@ -65,13 +65,17 @@ class ExprContext:
         scope: where names are resolved.
         aggregates: whether aggregates may appear.
         place: the clause or position, for messages (`"WHERE"`, `"ORDER BY"`).
-        predicate: a boolean predicate position (WHERE and its AND/OR/NOT operands):
-            pattern predicates `(a)-->(b)` are allowed only here.
+        predicate: a truth-value position (WHERE, operands of AND / OR / XOR / NOT,
+            conditions of the generic CASE, exists()): pattern predicates `(a)-->(b)` are
+            allowed only here.
         substitutions: projected expressions ORDER BY refers to by equality.
-        hidden: names resolvable only through a substitution (the variables behind the
-            grouping keys of an aggregating projection); a bare use is an error.
-        hidden_is_ambiguous: a bare use of a hidden name is AmbiguousAggregationExpression
-            (the expression aggregates) rather than UndefinedVariable.
+        hidden: variables visible before a DISTINCT or aggregating projection that it
+            drops: reachable only through a substitution; a bare use is an error that says
+            so.
+        grouped: the hidden variables behind the grouping keys of an aggregating
+            projection.
+        hidden_is_ambiguous: the expression aggregates, so a bare use of a grouped
+            variable is AmbiguousAggregationExpression rather than UndefinedVariable.
     """
 
     scope: Scope
@@ -80,6 +84,7 @@ class ExprContext:
     predicate: bool = False
     substitutions: tuple[Substitution, ...] = ()
     hidden: Mapping[str, Symbol] = field(default_factory=dict)
+    grouped: frozenset[str] = frozenset()
     hidden_is_ambiguous: bool = False
 
     def with_scope(self, scope: Scope) -> ExprContext:

@@ -209,7 +209,7 @@ class ExpressionBinder:
         symbol = ctx.scope.lookup(variable.name)
         if symbol is not None:
             return symbol
-        if variable.name in ctx.hidden and ctx.hidden_is_ambiguous:
+        if variable.name in ctx.grouped and ctx.hidden_is_ambiguous:
             raise fail(
                 ErrorDetail.AMBIGUOUS_AGGREGATION_EXPRESSION,
                 f"'{variable.name}' is not a grouping key of the aggregating projection; "
@@ -217,6 +217,14 @@ class ExpressionBinder:
                 "property accesses",
                 variable.span,
                 hint=f"project '{variable.name}' (or the property used) under an alias",
+            )
+        if variable.name in ctx.hidden:
+            raise fail(
+                ErrorDetail.UNDEFINED_VARIABLE,
+                f"variable '{variable.name}' is not available in {ctx.place}",
+                variable.span,
+                hint="a DISTINCT or aggregating projection keeps only what it projects; "
+                f"project '{variable.name}' (or the expression using it) to use it here",
             )
         raise undefined_variable(variable.name, variable.span, ctx.scope.names())
 
@@ -274,7 +282,7 @@ class ExpressionBinder:
     def _unary(self, expr: ast.Expr, ctx: ExprContext) -> BExpr:
         assert isinstance(expr, ast.Unary)
         if expr.op is UnaryOp.NOT:
-            operand = self.bind(expr.operand, ctx)
+            operand = self.bind(expr.operand, ctx.as_predicate())
             check_boolean_operand(operand, "NOT", expr.operand.span)
             return BUnary(origin=expr.span, type=t.BOOLEAN, op=expr.op, operand=operand)
         literal = expr.operand
@@ -301,8 +309,9 @@ class ExpressionBinder:
         assert isinstance(expr, ast.Binary)
         op = expr.op
         if op in _BOOLEAN_OPS:
-            left = self.bind(expr.left, ctx)
-            right = self.bind(expr.right, ctx)
+            operands = ctx.as_predicate()
+            left = self.bind(expr.left, operands)
+            right = self.bind(expr.right, operands)
             check_boolean_operand(left, str(op), expr.left.span)
             check_boolean_operand(right, str(op), expr.right.span)
             return BBinary(origin=expr.span, type=t.BOOLEAN, op=op, left=left, right=right)
@@ -444,9 +453,11 @@ class ExpressionBinder:
         assert isinstance(expr, ast.Case)
         values = ctx.value()
         subject = None if expr.subject is None else self.bind(expr.subject, values)
+        # a condition of the generic form is a truth value: a pattern predicate may stand there
+        conditions = values if subject is not None else ctx.as_predicate()
         whens: list[tuple[BExpr, BExpr]] = []
         for when in expr.whens:  # loops, not generators: one stack frame less per level
-            whens.append((self.bind(when.condition, values), self.bind(when.result, values)))
+            whens.append((self.bind(when.condition, conditions), self.bind(when.result, values)))
         default = None if expr.default is None else self.bind(expr.default, values)
         results = [result.type for _, result in whens]
         results.append(t.NULL if default is None else default.type)
@@ -516,7 +527,7 @@ class ExpressionBinder:
         if not ctx.predicate:
             raise fail(
                 ErrorDetail.UNEXPECTED_SYNTAX,
-                "a pattern can only be used as a predicate (in WHERE) here",
+                "a pattern can only be used as a predicate here",
                 expr.span,
                 hint="use a pattern comprehension [(a)-->(b) | b] or EXISTS { ... }",
             )

@@ -21,10 +21,12 @@ from dataclasses import dataclass
 from engram import types as t
 from engram.binder import inference
 from engram.binder.bound import (
+    BBinary,
     BExists,
     BExpr,
     BMatch,
     BNodePattern,
+    BNote,
     BParameter,
     BPathPattern,
     BPatternComprehension,
@@ -39,8 +41,10 @@ from engram.binder.context import BinderState, ExprContext
 from engram.binder.diagnostics import fail, undefined_variable
 from engram.binder.expressions import ExpressionBinder
 from engram.binder.scope import Scope
+from engram.binder.walk import referenced_symbols
 from engram.errors import ErrorDetail
 from engram.parser import ast
+from engram.parser.ast import BinaryOp
 
 __all__ = ["PatternBinder", "PatternMode"]
 
@@ -57,7 +61,14 @@ class PatternMode(enum.Enum):
     @property
     def is_write(self) -> bool:
         """CREATE or MERGE."""
-        return self in (PatternMode.CREATE, PatternMode.MERGE)
+        return self in _WRITE_MODES
+
+
+_WRITE_MODES = frozenset({PatternMode.CREATE, PatternMode.MERGE})
+_REL_TYPES = {
+    VarKind.RELATIONSHIP: inference.type_for_kind(VarKind.RELATIONSHIP),
+    VarKind.RELATIONSHIP_LIST: inference.type_for_kind(VarKind.RELATIONSHIP_LIST),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +101,45 @@ class PatternBinder:
             self._finish(pattern, path_symbol, parts, ctx, mode)
             for pattern, (path_symbol, parts) in zip(patterns, declared, strict=True)
         )
+
+    def note_disconnected(
+        self, clause: str, patterns: tuple[BPathPattern, ...], where: BExpr | None = None
+    ) -> None:
+        """Note a cartesian product: patterns of one clause that share no variable.
+
+        Patterns that a WHERE conjunct relates (`a.x = b.y`) are connected: the planner
+        joins them instead of building the product.
+        """
+        owner: dict[Symbol, int] = {}
+        parent = list(range(len(patterns)))
+
+        def root(index: int) -> int:
+            while parent[index] != index:
+                index = parent[index]
+            return index
+
+        for index, pattern in enumerate(patterns):
+            for element in pattern.elements:
+                seen = owner.setdefault(element.symbol, index)
+                parent[root(index)] = root(seen)
+        for conjunct in _conjuncts(where):
+            linked = {owner[s] for s in referenced_symbols(conjunct) if s in owner}
+            first, *rest = sorted(linked) or [0]
+            for other in rest:
+                parent[root(other)] = root(first)
+        roots = [root(index) for index in range(len(patterns))]
+        for index, pattern in enumerate(patterns):
+            if roots[index] != roots[0]:
+                self.state.notes.append(
+                    BNote(
+                        message=f"{clause} builds a cartesian product between disconnected "
+                        "patterns",
+                        span=pattern.origin,
+                        hint="connect the patterns with a relationship, or use separate "
+                        "MATCH clauses if every combination is really wanted",
+                    )
+                )
+                return
 
     def bind_predicate(self, expr: ast.PatternExpression, ctx: ExprContext) -> BExists:
         """`WHERE (a)-[:T]->()`: an existence test that may not name anything new."""
@@ -233,11 +283,11 @@ class PatternBinder:
             relationships.add(existing)
             return _Part(rel, existing, False)
         if variable is None:
-            symbol = self.state.symbols.anonymous(kind, inference.type_for_kind(kind))
+            symbol = self.state.symbols.anonymous(kind, _REL_TYPES[kind])
         elif mode is PatternMode.PREDICATE:
             raise _new_in_predicate(variable, scope)
         else:
-            symbol = self.state.symbols.new(variable.name, kind, inference.type_for_kind(kind))
+            symbol = self.state.symbols.new(variable.name, kind, _REL_TYPES[kind])
             scope.declare(symbol)
         relationships.add(symbol)
         return _Part(rel, symbol, True)
@@ -313,7 +363,7 @@ class PatternBinder:
         names: tuple[str, ...],
         element: ast.NodePattern | ast.RelationshipPattern,
     ) -> None:
-        if mode.is_write:
+        if mode.is_write or self.state.catalog is None:
             return
         for name in names:
             self.state.note_unknown(what, name, element.span)
@@ -391,3 +441,11 @@ def _new_in_predicate(variable: ast.Variable, scope: Scope) -> Exception:
     error = undefined_variable(variable.name, variable.span, scope.names())
     error.hint = "a pattern predicate cannot introduce new variables; use EXISTS { MATCH ... }"
     return error
+
+
+def _conjuncts(expr: BExpr | None) -> list[BExpr]:
+    if expr is None:
+        return []
+    if isinstance(expr, BBinary) and expr.op is BinaryOp.AND:
+        return [*_conjuncts(expr.left), *_conjuncts(expr.right)]
+    return [expr]

@@ -264,10 +264,16 @@ class _LateBinder:
         if self.is_aggregating:
             ctx = self._aggregating_context(expr, place)
         else:
-            scope = (
-                self.after if self.distinct else Scope(dict(_names(self.items)), parent=self.before)
-            )
-            ctx = ExprContext(scope=scope, place=place, substitutions=tuple(self.substitutions))
+            if self.distinct:
+                ctx = ExprContext(
+                    scope=self.after,
+                    place=place,
+                    substitutions=tuple(self.substitutions),
+                    hidden=self._dropped(),
+                )
+            else:
+                scope = Scope(dict(_names(self.items)), parent=self.before)
+                ctx = ExprContext(scope=scope, place=place, substitutions=tuple(self.substitutions))
         aggregates = self.expressions.aggregate_count
         bound = (
             self.expressions.predicate(expr, ctx) if predicate else self.expressions.bind(expr, ctx)
@@ -295,9 +301,18 @@ class _LateBinder:
             aggregates=Aggregates.ALLOWED,
             place=place,
             substitutions=tuple(usable),
-            hidden=_grouping_dependencies(self.items, self.after),
+            hidden=self._dropped(),
+            grouped=frozenset(_grouping_dependencies(self.items, self.after)),
             hidden_is_ambiguous=aggregates,
         )
+
+    def _dropped(self) -> dict[str, Symbol]:
+        """Variables visible before the projection and not after it."""
+        return {
+            name: symbol
+            for name, symbol in self.before.visible().items()
+            if not symbol.anonymous and self.after.lookup(name) is None
+        }
 
 
 # ---------------------------------------------------------------------------------------

@@ -9,8 +9,6 @@ out the statement-unique symbol ids.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from engram.binder.bound import Symbol, VarKind
 from engram.types import ANY, CypherType
 
@@ -63,10 +61,6 @@ class Scope:
             scope = scope.parent
         return None
 
-    def local(self, name: str) -> Symbol | None:
-        """The symbol declared under `name` in this scope itself (not in a parent)."""
-        return self._symbols.get(name)
-
     def declare(self, symbol: Symbol) -> None:
         """Make `symbol` visible under its name (anonymous symbols are never looked up)."""
         self._symbols[symbol.name] = symbol
@@ -74,11 +68,6 @@ class Scope:
     def child(self) -> Scope:
         """A new scope nested in this one."""
         return Scope(parent=self)
-
-    def is_outer(self, symbol: Symbol, boundary: Scope) -> bool:
-        """Whether `symbol` is visible in `boundary`, i.e. comes from outside a subquery."""
-        found = boundary.lookup(symbol.name)
-        return found is not None and found == symbol
 
     def visible(self) -> dict[str, Symbol]:
         """Every visible name and its symbol; inner declarations hide outer ones."""
@@ -100,6 +89,3 @@ class Scope:
     def names(self) -> list[str]:
         """Visible user variable names, for suggestions."""
         return [symbol.name for symbol in self.user_variables()]
-
-    def __iter__(self) -> Iterator[Symbol]:
-        return iter(self._symbols.values())

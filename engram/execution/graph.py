@@ -18,10 +18,13 @@ from engram.execution.entities import RelRef
 from engram.storage.adjacency import Direction
 from engram.storage.indexing import Bound
 from engram.storage.reads import GraphView
+from engram.storage.records import NodeRecord
 from engram.storage.transaction import WriteTransaction
 
 __all__ = ["StoreGraph"]
 
+#: decoded node records kept per statement before the cache starts over
+_CACHE_LIMIT = 65536
 _DIRECTIONS = {"->": Direction.OUT, "<-": Direction.IN, "--": Direction.BOTH}
 _EMPTY_IDS = np.empty(0, dtype=np.int64)
 _EMPTY_EXPANSION: Expansion = (
@@ -44,12 +47,15 @@ def _deleted(kind: str, entity_id: int) -> QueryRuntimeError:
 class StoreGraph:
     """Name-level graph access over a read or write transaction."""
 
-    __slots__ = ("_view", "_writer", "reads")
+    __slots__ = ("_nodes", "_view", "_writer", "reads")
 
     def __init__(self, view: GraphView) -> None:
         self._view = view
         self._writer: WriteTransaction | None = view if isinstance(view, WriteTransaction) else None
         self.reads = 0
+        # decoded node records of this statement; every write through this object drops
+        # the entry of the node it touches, so reads always see the statement's writes
+        self._nodes: dict[int, NodeRecord | None] = {}
 
     @property
     def view(self) -> GraphView:
@@ -133,14 +139,25 @@ class StoreGraph:
         """Whether the node exists in this transaction."""
         return self._view.node_exists(node_id)
 
-    def _labels(self, node_id: int) -> frozenset[int]:
+    def _record(self, node_id: int) -> NodeRecord | None:
+        """The node's labels and properties, read once per statement (None if absent)."""
+        cache = self._nodes
+        if node_id in cache:
+            return cache[node_id]
         self.reads += 1
-        labels = self._view.node_labels(node_id)
-        if labels is None:
+        record = self._view.node(node_id)
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[node_id] = record
+        return record
+
+    def _labels(self, node_id: int) -> frozenset[int]:
+        record = self._record(node_id)
+        if record is None:
             if self.is_deleted_node(node_id):
                 raise _deleted("node", node_id)
             return frozenset()
-        return labels
+        return record.labels
 
     def node_labels(self, node_id: int) -> frozenset[str]:
         """Label names of the node."""
@@ -154,22 +171,22 @@ class StoreGraph:
 
     def node_property(self, node_id: int, key: str) -> Any:
         """One property, None when absent."""
-        self.reads += 1
-        key_id = self._key(key)
-        properties = self._view.node_properties(node_id)
-        if properties is None:
+        record = self._record(node_id)
+        if record is None:
             if self.is_deleted_node(node_id):
                 raise _deleted("node", node_id)
             return None
-        return None if key_id is None else properties.get(key_id)
+        key_id = self._key(key)
+        return None if key_id is None else record.properties.get(key_id)
 
     def node_properties(self, node_id: int) -> dict[str, Any]:
         """All properties by name."""
-        self.reads += 1
-        properties = self._view.node_properties(node_id)
-        if properties is None and self.is_deleted_node(node_id):
-            raise _deleted("node", node_id)
-        return self._named(properties)
+        record = self._record(node_id)
+        if record is None:
+            if self.is_deleted_node(node_id):
+                raise _deleted("node", node_id)
+            return {}
+        return self._named(record.properties)
 
     def relationship(self, rel_id: int) -> RelRef | None:
         """The relationship, or None."""
@@ -271,6 +288,7 @@ class StoreGraph:
 
     def set_node_property(self, node_id: int, key: str, value: Any) -> None:
         """Set or (None) remove a node property."""
+        self._nodes.pop(node_id, None)
         writer = self._write()
         if self.is_deleted_node(node_id):
             raise _deleted("node", node_id)
@@ -295,6 +313,7 @@ class StoreGraph:
 
     def replace_node_properties(self, node_id: int, properties: Mapping[str, Any]) -> None:
         """Replace all properties of a node."""
+        self._nodes.pop(node_id, None)
         if self.is_deleted_node(node_id):
             raise _deleted("node", node_id)
         self._write().replace_node_properties(node_id, self._interned(properties))
@@ -307,6 +326,7 @@ class StoreGraph:
 
     def add_labels(self, node_id: int, labels: Sequence[str]) -> int:
         """Add labels; how many were new."""
+        self._nodes.pop(node_id, None)
         writer = self._write()
         if self.is_deleted_node(node_id):
             raise _deleted("node", node_id)
@@ -314,6 +334,7 @@ class StoreGraph:
 
     def remove_labels(self, node_id: int, labels: Sequence[str]) -> int:
         """Remove labels; how many the node had."""
+        self._nodes.pop(node_id, None)
         writer = self._write()
         if self.is_deleted_node(node_id):
             raise _deleted("node", node_id)
@@ -322,10 +343,12 @@ class StoreGraph:
 
     def delete_node(self, node_id: int) -> bool:
         """Delete a node (relationships are checked at the end of the statement)."""
+        self._nodes.pop(node_id, None)
         return self._write().delete_node(node_id)
 
     def detach_delete_node(self, node_id: int) -> int:
         """Delete a node and its relationships."""
+        self._nodes.pop(node_id, None)
         return self._write().detach_delete_node(node_id)
 
     def delete_relationship(self, rel_id: int) -> bool:
@@ -334,13 +357,11 @@ class StoreGraph:
 
     def is_deleted_node(self, node_id: int) -> bool:
         """Whether this transaction deleted the node."""
-        writer = self._writer
-        return writer is not None and node_id in writer.overlay.deleted_nodes
+        return self._view.is_deleted_node(node_id)
 
     def is_deleted_relationship(self, rel_id: int) -> bool:
         """Whether this transaction deleted the relationship."""
-        writer = self._writer
-        return writer is not None and rel_id in writer.overlay.deleted_rels
+        return self._view.is_deleted_relationship(rel_id)
 
     # -- schema ------------------------------------------------------------------------------
 

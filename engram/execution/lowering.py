@@ -25,6 +25,7 @@ from engram.execution.expressions import CompiledExpr, Layout, compile_expr, lay
 from engram.execution.operators.aggregate import AggregateCall, AggregateExec, CountStar
 from engram.execution.operators.apply import ForeachExec, OptionalExec, ProcedureCallExec
 from engram.execution.operators.expand import ExpandExec, RelEndpointsExec, VarExpandExec
+from engram.execution.operators.join import ValueHashJoinExec
 from engram.execution.operators.mutate import (
     CreateExec,
     DeleteExec,
@@ -214,6 +215,17 @@ def _shortest(op: lp.ShortestPath) -> PhysicalOp:
         all=op.all,
         predicate=_step_predicate(op.rel_predicate, op.step_symbol),
         with_path=op.path is not None,
+    )
+
+
+@lower.register
+def _hash_join(op: lp.ValueHashJoin) -> PhysicalOp:
+    return ValueHashJoinExec(
+        logical=op,
+        child=lower(op.child),
+        right=lower(op.right),
+        left_key=_compile(op.left_key, op.child),
+        right_key=_compile(op.right_key, op.right),
     )
 
 

@@ -323,7 +323,7 @@ def in_list(value: Any, container: Any) -> bool | None:
         # membership test is exact here
         if value in container:
             return True
-        return None if any(item is None for item in container) else False
+        return None if None in container else False
     unknown = False
     for item in container:
         result = equals(value, item)

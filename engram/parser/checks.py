@@ -1,4 +1,4 @@
-"""Syntactic rules the grammar does not express, checked on the AST after parsing.
+"""Syntactic rules the grammar does not express, and the bound on nesting.
 
 - Nesting: at most `MAX_DEPTH` levels of AST (and of brackets in the text), so that
   every later stage may walk the tree recursively; deeper input gets a clear error.
@@ -8,45 +8,37 @@
   value: in WHERE, under NOT / AND / OR / XOR, as a CASE condition or in exists();
   elsewhere openCypher reports UnexpectedSyntax (use a pattern comprehension).
 - `YIELD *` belongs to a standalone CALL (the whole statement is that CALL).
+
+The AST builder records what these rules need while it builds (`RuleBase.finish`);
+this module holds the errors and the exact depth walk.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from typing import Final
 
 from engram.errors import CypherSyntaxError, ErrorDetail, Span
-from engram.parser.ast import (
-    AstNode,
-    Binary,
-    BinaryOp,
-    Call,
-    CaseWhen,
-    Expr,
-    FunctionCall,
-    ListComprehension,
-    Literal,
-    Match,
-    PatternComprehension,
-    PatternExpression,
-    Quantifier,
-    SingleQuery,
-    Statement,
-    Unary,
-    UnaryOp,
-    With,
-)
-from engram.parser.literals import MAX_INTEGER, check_integer
+from engram.parser.ast import AstNode, Call, PatternExpression, SingleQuery, Statement
 from engram.parser.scanner import scan
 
-__all__ = ["MAX_DEPTH", "check_expression", "check_nesting", "check_statement", "depth_error"]
+__all__ = [
+    "MAX_DEPTH",
+    "check_depth",
+    "check_text",
+    "depth_error",
+    "is_standalone",
+    "pattern_error",
+    "yield_star_error",
+]
 
 #: the deepest AST (and bracket nesting) a query may have
 MAX_DEPTH: Final = 200
 
-_BOOLEAN_OPERATORS = frozenset({BinaryOp.AND, BinaryOp.OR, BinaryOp.XOR})
 _SKIPPED_FIELDS = frozenset({"span", "text"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CHILD_FIELDS: dict[type[AstNode], tuple[str, ...]] = {}
 
 
@@ -60,80 +52,69 @@ def depth_error(span: Span | None) -> CypherSyntaxError:
     )
 
 
-def check_nesting(text: str) -> None:
-    """Refuse text whose brackets nest deeper than `MAX_DEPTH`, before parsing it."""
+def check_text(text: str) -> None:
+    """Refuse, before parsing, text that is not Unicode or nests too deeply.
+
+    A lone UTF-16 surrogate (which a Python string can hold, but no UTF-8 text can)
+    would reach the store inside a string or a name; brackets nested deeper than
+    `MAX_DEPTH` would only be refused after a long parse.
+
+    Raises:
+        CypherSyntaxError: InvalidUnicodeCharacter or ResourceLimit.
+    """
+    if not text.isascii():
+        surrogate = _SURROGATE.search(text)
+        if surrogate is not None:
+            raise CypherSyntaxError(
+                f"invalid character U+{ord(surrogate.group()):04X}: a lone UTF-16 surrogate",
+                detail=ErrorDetail.INVALID_UNICODE_CHARACTER,
+                span=Span(surrogate.start(), surrogate.end()),
+                hint="the query text is not valid Unicode; decode it as UTF-8 first",
+            )
     result = scan(text, limit=MAX_DEPTH)
     if result.max_depth > MAX_DEPTH:
         raise depth_error(Span(result.deepest_offset, result.deepest_offset + 1))
 
 
-def check_statement(statement: Statement) -> None:
-    """Apply the module's rules to a parsed statement.
+def check_depth(root: AstNode) -> None:
+    """Refuse a tree deeper than `MAX_DEPTH` (an exact, iterative measurement).
 
-    Raises:
-        CypherSyntaxError: for the first violation found.
+    The driver bounds the depth cheaply while parsing; this walk runs only when that
+    bound is not conclusive.
     """
-    standalone = None
-    body = statement.body
-    if isinstance(body, SingleQuery) and len(body.clauses) == 1:
-        standalone = body.clauses[0]
-    _check_tree(statement, standalone, root_is_predicate=False)
-
-
-def check_expression(expr: Expr) -> None:
-    """Apply the module's rules to a parsed standalone expression (a predicate)."""
-    _check_tree(expr, None, root_is_predicate=True)
-
-
-def _check_tree(root: AstNode, standalone: AstNode | None, *, root_is_predicate: bool) -> None:
-    stack: list[tuple[AstNode, int, bool]] = [(root, 1, root_is_predicate)]
+    stack: list[tuple[AstNode, int]] = [(root, 1)]
     while stack:
-        node, depth, is_predicate = stack.pop()
+        node, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise depth_error(node.span)
-        _check_node(node, is_predicate, standalone)
-        predicates = _predicate_children(node)
-        for child in _children(node):
-            stack.append((child, depth + 1, any(child is p for p in predicates)))
+        stack.extend((child, depth + 1) for child in _children(node))
 
 
-def _check_node(node: AstNode, is_predicate: bool, standalone: AstNode | None) -> None:
-    if isinstance(node, Literal):
-        value = node.value
-        if type(value) is int and value > MAX_INTEGER:
-            check_integer(value, str(value), node.span)
-    elif isinstance(node, PatternExpression) and not is_predicate:
-        raise CypherSyntaxError(
-            "a pattern can only be used as a predicate here",
-            detail=ErrorDetail.UNEXPECTED_SYNTAX,
-            span=node.span,
-            hint="to collect matches use a pattern comprehension, [(a)-->(b) | b]; "
-            "to test for a pattern use it in WHERE or in EXISTS { ... }",
-        )
-    elif isinstance(node, Call) and node.yield_star and node is not standalone:
-        raise CypherSyntaxError(
-            "YIELD * is only allowed when the CALL is the whole query",
-            detail=ErrorDetail.UNEXPECTED_SYNTAX,
-            span=node.span,
-            hint="name the fields to yield: YIELD a, b",
-        )
+def pattern_error(pattern: PatternExpression) -> CypherSyntaxError:
+    """The error for a pattern used where a truth value is not expected."""
+    return CypherSyntaxError(
+        "a pattern can only be used as a predicate here",
+        detail=ErrorDetail.UNEXPECTED_SYNTAX,
+        span=pattern.span,
+        hint="to collect matches use a pattern comprehension, [(a)-->(b) | b]; "
+        "to test for a pattern use it in WHERE or in EXISTS { ... }",
+    )
 
 
-def _predicate_children(node: AstNode) -> tuple[AstNode | None, ...]:
-    """The children of `node` that sit where a truth value is expected."""
-    if isinstance(node, Match | With | Call | ListComprehension | Quantifier):
-        return (node.where,)
-    if isinstance(node, PatternComprehension):
-        return (node.where,)
-    if isinstance(node, Binary) and node.op in _BOOLEAN_OPERATORS:
-        return (node.left, node.right)
-    if isinstance(node, Unary) and node.op is UnaryOp.NOT:
-        return (node.operand,)
-    if isinstance(node, CaseWhen):
-        return (node.condition,)
-    if isinstance(node, FunctionCall) and node.name.lower() == "exists":
-        return node.args
-    return ()
+def yield_star_error(call: Call) -> CypherSyntaxError:
+    """The error for `YIELD *` in a CALL that is not the whole statement."""
+    return CypherSyntaxError(
+        "YIELD * is only allowed when the CALL is the whole query",
+        detail=ErrorDetail.UNEXPECTED_SYNTAX,
+        span=call.span,
+        hint="name the fields to yield: YIELD a, b",
+    )
+
+
+def is_standalone(statement: Statement, call: Call) -> bool:
+    """Whether `call` is the whole statement (where `YIELD *` is allowed)."""
+    body = statement.body
+    return isinstance(body, SingleQuery) and body.clauses == (call,) and body.clauses[0] is call
 
 
 def _children(node: AstNode) -> Iterator[AstNode]:

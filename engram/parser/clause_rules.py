@@ -71,6 +71,7 @@ class ClauseRules(RuleBase):
         return ExplainMode(token.text.upper())
 
     def standalone_expression(self, span: Span, expr: Expr) -> Expr:
+        self.allow_predicate(expr)
         return expr
 
     def query(self, span: Span, *parts: SingleQuery | bool) -> _Query:
@@ -104,6 +105,7 @@ class ClauseRules(RuleBase):
         return parts
 
     def where(self, span: Span, expr: Expr) -> Expr:
+        self.allow_predicate(expr)
         return expr
 
     def unwind_clause(self, span: Span, expr: Expr, variable: Variable) -> Unwind:
@@ -117,7 +119,9 @@ class ClauseRules(RuleBase):
         yielded: str | _Yield | None,
     ) -> Call:
         if yielded == YIELD_STAR:
-            return Call(procedure=procedure, args=args, yield_star=True, span=span)
+            call = Call(procedure=procedure, args=args, yield_star=True, span=span)
+            self.yield_stars.append(call)
+            return call
         items, where = yielded if isinstance(yielded, tuple) else (None, None)
         return Call(
             procedure=procedure,
@@ -261,7 +265,6 @@ class ClauseRules(RuleBase):
     def foreach_clause(
         self, span: Span, variable: Variable, source: Expr, *clauses: Clause
     ) -> Foreach:
-        span = span
         return Foreach(variable=variable, source=source, clauses=clauses, span=span)
 
     # -- subqueries ------------------------------------------------------------------------
@@ -272,6 +275,6 @@ class ClauseRules(RuleBase):
     def exists_pattern(
         self, span: Span, patterns: tuple[PathPattern, ...], where: Expr | None
     ) -> ExistsSubquery:
-        span = span
+        self.extra_levels += 2
         match = Match(patterns=patterns, where=where, span=span)
         return ExistsSubquery(query=SingleQuery(clauses=(match,), span=span), span=span)

@@ -192,12 +192,13 @@ def _slice(node: Slice) -> Printed:
 def _function_call(node: FunctionCall) -> Printed:
     args = yield from joined(node.args)
     distinct = "DISTINCT " if node.distinct else ""
+    if node.name.lower() == "exists" and len(node.args) == 1 and not node.distinct:
+        # the grammar's exists(expression); other argument lists go through the name
+        return f"{node.name}({args})"
     return f"{_function_name(node.name)}({distinct}{args})"
 
 
 def _function_name(name: str) -> str:
-    if name.lower() == "exists":
-        return name
     first, *rest = name.split(".")
     return ".".join([format_name(first), *(format_schema_name(part) for part in rest)])
 

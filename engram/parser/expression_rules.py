@@ -78,15 +78,21 @@ class ExpressionRules(RuleBase):
     # -- boolean and comparison operators --------------------------------------------------
 
     def or_expr(self, span: Span, left: Expr, right: Expr) -> Binary:
-        return Binary(op=BinaryOp.OR, left=left, right=right, span=span)
+        return self._boolean(BinaryOp.OR, span, left, right)
 
     def xor_expr(self, span: Span, left: Expr, right: Expr) -> Binary:
-        return Binary(op=BinaryOp.XOR, left=left, right=right, span=span)
+        return self._boolean(BinaryOp.XOR, span, left, right)
 
     def and_expr(self, span: Span, left: Expr, right: Expr) -> Binary:
-        return Binary(op=BinaryOp.AND, left=left, right=right, span=span)
+        return self._boolean(BinaryOp.AND, span, left, right)
+
+    def _boolean(self, op: BinaryOp, span: Span, left: Expr, right: Expr) -> Binary:
+        self.allow_predicate(left)
+        self.allow_predicate(right)
+        return Binary(op=op, left=left, right=right, span=span)
 
     def not_expr(self, span: Span, operand: Expr) -> Unary:
+        self.allow_predicate(operand)
         return Unary(op=UnaryOp.NOT, operand=operand, span=span)
 
     def comparison_operator(self, span: Span, token: Lexeme) -> BinaryOp:
@@ -95,6 +101,7 @@ class ExpressionRules(RuleBase):
     def comparison(self, span: Span, *items: Expr | BinaryOp) -> Expr:
         """`a < b <= c` is `a < b AND b <= c`: every operand but the ends appears twice."""
         result: Expr | None = None
+        self.extra_levels += len(items) // 2
         for index in range(1, len(items), 2):
             left, op, right = items[index - 1], items[index], items[index + 1]
             assert isinstance(left, Expr)
@@ -169,6 +176,7 @@ class ExpressionRules(RuleBase):
         is_number = isinstance(value, int | float) and not isinstance(value, bool)
         if is_number and not self.is_parenthesized(operand) and self._is_unsigned(operand):
             assert isinstance(value, int | float)
+            self.negated.add(id(operand))
             return Literal(value=-value, span=span)
         return Unary(op=UnaryOp.NEGATE, operand=operand, span=span)
 
@@ -244,7 +252,10 @@ class ExpressionRules(RuleBase):
         value = literals.parse_number(token.text, span.start)
         if isinstance(value, int) and value > literals.MAX_INTEGER + 1:
             literals.check_integer(value, token.text, span)
-        return Literal(value=value, span=span)
+        literal = Literal(value=value, span=span)
+        if isinstance(value, int) and value > literals.MAX_INTEGER:
+            self.unsigned_limits.append(literal)
+        return literal
 
     def string(self, span: Span, token: Lexeme) -> Literal:
         span = token.span
@@ -287,6 +298,7 @@ class ExpressionRules(RuleBase):
     def exists_function(
         self, span: Span, keyword: Lexeme, _open: Lexeme, arg: Expr, _close: Lexeme
     ) -> FunctionCall:
+        self.allow_predicate(arg)
         return FunctionCall(name=keyword.text, args=(arg,), span=span)
 
     def variable(self, span: Span, token: Lexeme) -> Variable:
@@ -295,6 +307,7 @@ class ExpressionRules(RuleBase):
     # -- CASE, quantifiers, reduce ---------------------------------------------------------
 
     def case_alternative(self, span: Span, condition: Expr, result: Expr) -> CaseWhen:
+        self.allow_predicate(condition)
         return CaseWhen(condition=condition, result=result, span=span)
 
     def case_default(self, span: Span, expr: Expr) -> Expr:
@@ -317,6 +330,7 @@ class ExpressionRules(RuleBase):
         source: Expr,
         where: Expr | None,
     ) -> Quantifier:
+        self.allow_predicate(where)
         return Quantifier(kind=kind, variable=variable, source=source, where=where, span=span)
 
     def reduce_expression(
@@ -369,7 +383,7 @@ class ExpressionRules(RuleBase):
         self, span: Span, head: Expr, where: Expr | None, projection: Expr | None
     ) -> Expr:
         """Re-read the head of `[head WHERE ... | ...]` as a list or pattern comprehension."""
-        span = span
+        self.allow_predicate(where)
         pattern = self._comprehension_pattern(head)
         if pattern is not None:
             if projection is None:
@@ -399,12 +413,14 @@ class ExpressionRules(RuleBase):
             return None
         match head:
             case PatternExpression():
+                self.allow_predicate(head)
                 return head
             case Binary(
                 op=BinaryOp.EQ, left=Variable() as name, right=PatternExpression() as found
             ):
                 if self.is_parenthesized(name) or self.is_parenthesized(found):
                     return None
+                self.allow_predicate(found)
                 named = dataclasses.replace(found.pattern, variable=name, span=head.span)
                 return PatternExpression(pattern=named, span=head.span)
         return None

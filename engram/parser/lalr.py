@@ -9,6 +9,7 @@ then transforming a Lark tree, and it never recurses, so input of any depth is s
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -18,7 +19,7 @@ from lark.grammar import Rule, Terminal
 from lark.parsers.lalr_analysis import Shift
 
 from engram.errors import InternalError, Span
-from engram.parser.lexer import Lexeme, Lexer, LexFailure
+from engram.parser.lexer import Lexeme, Lexer, LexFailure, convert
 
 __all__ = ["END", "LalrDriver", "ParseFailure"]
 
@@ -70,20 +71,21 @@ class _Reduction:
     is_helper: bool  # one of Lark's helper rules (`x*`, `x+`): spliced into the parent
     expand_single: bool  # a `?rule`: one child stands for itself
     passthrough: bool  # reduces one child to itself (`?a: b`): only the state changes
-    direct: bool  # keeps every child as it is: the children are the arguments
+    direct: bool  # calls the builder with the children as they are
+    level: int  # how many levels of nesting the reduction adds (a builder call adds one)
 
-    def build(self, builder: object, children: list[Any], start: int, end: int) -> object:
-        args = self._arguments(children)
+    pick: Callable[[list[Any]], Sequence[Any]] | None  # the kept children, if no more to do
+
+    def build(self, builder: object, children: list[Any], span: Span) -> object:
+        args = self._arguments(children) if self.pick is None else self.pick(children)
         if self.is_helper:
             return args
         if self.expand_single and len(args) == 1:
             return args[0]
         assert self.function is not None
-        return self.function(builder, Span(start, end), *args)
+        return self.function(builder, span, *args)
 
     def _arguments(self, children: list[Any]) -> list[Any]:
-        if self.direct:
-            return children
         args: list[Any] = _Splice()
         for kind, value in self.steps:
             if kind == _CHILD:
@@ -123,6 +125,7 @@ class LalrDriver:
                     if argument not in reductions:
                         reductions[argument] = _reduction(argument, builder_class)
                     actions[name] = (False, reductions[argument])
+        self._chains: dict[tuple[int, int, str], int] = {}
         self._start_states = {str(name): state for name, state in table.start_states.items()}
         self._end_states = {str(name): state for name, state in table.end_states.items()}
         terminals = {
@@ -131,64 +134,116 @@ class LalrDriver:
         }
         self.lexer = Lexer(lark.terminals, lark.lexer_conf.ignore, terminals)
 
-    def parse(self, text: str, start: str, builder: object) -> object:
+    def parse(self, text: str, start: str, builder: object) -> tuple[object, int]:
         """Parse `text` from the start symbol `start`, building with `builder`.
+
+        Returns:
+            The value the start rule built, and the nesting depth of the reductions
+            that built it (each builder call one level; an upper bound for the AST's
+            depth, up to the extra levels some rules add and report themselves).
 
         Raises:
             ParseFailure: the text is not in the language.
         """
+        # one loop, lexing included, with everything it touches in local variables:
+        # this is the parser's hot path. A reduced value ends where the last token
+        # shifted before it ends (the only rule that can reduce to nothing,
+        # relationship_detail, is never last), so only starts need a stack.
         actions = self._actions
         gotos = self._gotos
+        chains = self._chains
+        scanners = self.lexer.scanners
+        new_token = tuple.__new__
         end_state = self._end_states[start]
         states = [self._start_states[start]]
         values: list[Any] = []
         starts: list[int] = []
-        ends: list[int] = []
-        token = self._next(text, 0, states, values)
+        depths: list[int] = []
+        push_state, push_value = states.append, values.append
+        push_start, push_depth = starts.append, depths.append
+        position = shifted_end = 0
         while True:
-            kind = END if token is None else token.type
+            scanner = scanners[states[-1]]
+            match = scanner.match(text, position)
+            group = None if match is None else match.lastgroup
+            if group is None:
+                self._check_end(text, position, states, values)
+                token = None
+                kind = END
+                first = len(text)
+            else:
+                assert match is not None
+                first, last = match.span(group)
+                value = text[first:last]
+                kind = group
+                if group in scanner.conversions:
+                    kind = convert(scanner, group, value)
+                token = new_token(Lexeme, (kind, value, first, last))
             while True:
                 action = actions[states[-1]].get(kind)
                 if action is None:
                     raise self._failure(text, token, states, values)
                 shift, target = action
                 if shift:
-                    assert token is not None
-                    states.append(target)
-                    values.append(token)
-                    starts.append(token.start)
-                    ends.append(token.end)
+                    push_state(target)
+                    push_value(token)
+                    push_start(first)
+                    push_depth(0)
+                    position = shifted_end = last
                     break
                 if target.passthrough:
-                    del states[-1]
-                    states.append(gotos[states[-1]][target.origin])
-                    if token is None and states[-1] == end_state:
-                        return values[-1]
+                    # `?a: b` reductions change only the top state: follow the whole run
+                    # of them at once (memoised; it depends on the two top states only)
+                    key = (states[-2], states[-1], kind)
+                    top = chains.get(key)
+                    if top is None:
+                        top = chains[key] = self._follow_passthroughs(key)
+                    states[-1] = top
+                    if token is None and top == end_state:
+                        return values[-1], depths[-1]
                     continue
                 size = target.size
                 if size:
                     children = values[-size:]
-                    first, last = starts[-size], ends[-1]
-                    del values[-size:], starts[-size:], ends[-size:], states[-size:]
+                    span = Span(starts[-size], shifted_end)
+                    depth = (max(depths[-size:]) if size > 1 else depths[-1]) + target.level
+                    del values[-size:], starts[-size:], states[-size:], depths[-size:]
                 else:
                     children = []
-                    first = last = len(text) if token is None else token.start
-                values.append(target.build(builder, children, first, last))
-                starts.append(first)
-                ends.append(last)
-                states.append(gotos[states[-1]][target.origin])
-                if token is None and states[-1] == end_state:
-                    return values[-1]
-            token = self._next(text, token.end, states, values)
+                    span = Span(first, first)
+                    depth = 0
+                if target.direct:
+                    built = target.function(builder, span, *children)
+                else:
+                    built = target.build(builder, children, span)
+                push_value(built)
+                push_start(span.start)
+                push_depth(depth)
+                goto = gotos[states[-1]][target.origin]
+                push_state(goto)
+                if token is None and goto == end_state:
+                    return built, depth
 
-    def _next(
-        self, text: str, position: int, states: list[int], values: list[Any]
-    ) -> Lexeme | None:
+    def _follow_passthroughs(self, key: tuple[int, int, str]) -> int:
+        """The top state after every `?a: b` reduction the lookahead `kind` triggers.
+
+        The run stops at the first other action, or where there is none (as at a start
+        symbol's end state, where the parse is complete).
+        """
+        below, top, kind = key
+        while True:
+            action = self._actions[top].get(kind)
+            if action is None or action[0] or not action[1].passthrough:
+                return top
+            top = self._gotos[below][action[1].origin]
+
+    def _check_end(self, text: str, position: int, states: list[int], values: list[Any]) -> None:
+        """Check that the text ends here, but for space and comments."""
         try:
-            return self.lexer.next(text, position, states[-1])
+            self.lexer.check_end(text, position)
         except LexFailure as failure:
             accepted = self.accepted(states)
-            raise ParseFailure(failure.position, failure.found, accepted, values) from None
+            raise ParseFailure(failure.position, failure.found, accepted, tuple(values)) from None
 
     def _failure(
         self, text: str, token: Lexeme | None, states: list[int], values: list[Any]
@@ -233,8 +288,10 @@ def _reduction(rule: Rule, builder_class: type) -> _Reduction:
     if function is None and not is_helper and not always_single:
         raise InternalError(f"parser: no builder method for grammar rule '{name}'")
     size = len(rule.expansion)
-    direct = not is_helper and steps == tuple((_CHILD, index) for index in range(size))
+    keeps_all = steps == tuple((_CHILD, index) for index in range(size))
+    direct = keeps_all and function is not None and not is_helper and not expand_single
     return _Reduction(
+        pick=None if is_helper else _picker(steps),
         size=size,
         origin=origin,
         steps=steps,
@@ -243,6 +300,7 @@ def _reduction(rule: Rule, builder_class: type) -> _Reduction:
         expand_single=expand_single,
         passthrough=always_single and size == 1,
         direct=direct,
+        level=0 if is_helper else 1,
     )
 
 
@@ -267,6 +325,19 @@ def _steps(rule: Rule) -> tuple[tuple[int, int], ...]:
     if nones[len(expansion)]:
         steps.append((_NONES, nones[len(expansion)]))
     return tuple(steps)
+
+
+def _picker(steps: tuple[tuple[int, int], ...]) -> Callable[[list[Any]], Sequence[Any]] | None:
+    """A fast way to take the kept children when a rule only drops tokens, else None."""
+    if any(kind != _CHILD for kind, _index in steps):
+        return None
+    indices = [index for _kind, index in steps]
+    if not indices:
+        return lambda children: ()
+    if len(indices) == 1:
+        (only,) = indices
+        return lambda children: (children[only],)
+    return operator.itemgetter(*indices)
 
 
 def _always_one_child(steps: Iterable[tuple[int, int]]) -> bool:

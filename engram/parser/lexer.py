@@ -1,16 +1,17 @@
 """Split query text into tokens, offering in each parser state only what it accepts.
 
-This is Lark's contextual lexing, done by `engram.parser.lalr` without Lark's runtime:
-for every set of terminals a parser state accepts, one regular expression tries them
-in Lark's order (priority, then longest possible match, then name). Keywords are not
-tried on their own: an identifier that spells a keyword the state accepts becomes that
-keyword, so keywords always end at a word boundary (`ORb` is a name, not `OR` + `b`).
+This is Lark's contextual lexing without Lark's runtime: for every set of terminals a
+parser state accepts, one regular expression skips space and comments and then tries
+those terminals in Lark's order (priority, then longest possible match, then name).
+Keywords are not tried on their own: an identifier that spells a keyword the state
+accepts becomes that keyword, so keywords always end at a word boundary (`ORb` is a
+name, not `OR` + `b`). `engram.parser.lalr` runs the scanners inside its parsing loop.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final, NamedTuple
 
@@ -18,7 +19,7 @@ from lark.lexer import TerminalDef
 
 from engram.errors import Span
 
-__all__ = ["IDENTIFIER", "LexFailure", "Lexeme", "Lexer"]
+__all__ = ["IDENTIFIER", "LexFailure", "Lexeme", "Lexer", "Scanner", "convert"]
 
 #: the identifier terminal, offered in every state
 IDENTIFIER: Final = "NAME"
@@ -52,9 +53,15 @@ class LexFailure(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class _Scanner:
-    pattern: re.Pattern[str]
-    ignored: frozenset[str]
+class Scanner:
+    """The lexer of one set of accepted terminals.
+
+    `match(text, position)` skips space and comments, then matches one terminal; the
+    match's `lastgroup` names it (None: only space or comments were left, or nothing
+    the state accepts starts there).
+    """
+
+    match: Callable[[str, int], re.Match[str] | None]
     # terminal read by a regular expression → {text (upper case) → terminal it becomes}
     conversions: Mapping[str, Mapping[str, str]]
 
@@ -68,58 +75,50 @@ class Lexer:
         ignore: Iterable[str],
         state_terminals: Mapping[int, Iterable[str]],
     ) -> None:
-        self._terminals = {terminal.name: terminal for terminal in terminals}
-        self._ignore = frozenset(ignore)
-        self._scanners: dict[int, _Scanner] = {}
-        by_set: dict[frozenset[str], _Scanner] = {}
+        self._terminals = {str(terminal.name): terminal for terminal in terminals}
+        self._ignore = frozenset(str(name) for name in ignore)
+        skipped = "|".join(
+            self._terminals[name].pattern.to_regexp() for name in sorted(self._ignore)
+        )
+        # possessive: space is never given back, so no input can make this backtrack
+        self._skip = f"(?:{skipped})*+"
+        self._skip_match = re.compile(self._skip).match
+        self.scanners: dict[int, Scanner] = {}
+        by_set: dict[frozenset[str], Scanner] = {}
         for state, names in state_terminals.items():
-            accepted = frozenset(name for name in names if name in self._terminals)
+            accepted = frozenset(str(name) for name in names if name in self._terminals)
             scanner = by_set.get(accepted)
             if scanner is None:
                 scanner = by_set[accepted] = self._scanner(accepted | {IDENTIFIER})
-            self._scanners[state] = scanner
-        self._root = self._scanner(frozenset(self._terminals))
+            self.scanners[state] = scanner
+        self._root = self._scanner(frozenset(self._terminals) - self._ignore)
 
-    def next(self, text: str, position: int, state: int) -> Lexeme | None:
-        """The token at `position` for parser `state`, or None at the end of the text.
+    def check_end(self, text: str, position: int) -> None:
+        """Check that only space and comments remain after `position`.
 
         Raises:
-            LexFailure: nothing the state accepts starts at `position`.
+            LexFailure: something the state does not accept starts after the space.
         """
-        scanner = self._scanners[state]
-        length = len(text)
-        while position < length:
-            match = scanner.pattern.match(text, position)
-            if match is None:
-                raise LexFailure(position, self._root_token(text, position))
-            kind = match.lastgroup
-            assert kind is not None
-            end = match.end()
-            if kind not in scanner.ignored:
-                value = match.group()
-                return Lexeme(_convert(scanner, kind, value), value, position, end)
-            position = end
-        return None
+        after = self.skip_ignored(text, position)
+        if after < len(text):
+            raise LexFailure(after, self._root_token(text, after))
 
     def skip_ignored(self, text: str, position: int) -> int:
         """The first position at or after `position` that is not space or a comment."""
-        while position < len(text):
-            match = self._root.pattern.match(text, position)
-            if match is None or match.lastgroup not in self._ignore:
-                return position
-            position = match.end()
-        return position
+        match = self._skip_match(text, position)
+        return position if match is None else match.end()
 
     def _root_token(self, text: str, position: int) -> Lexeme | None:
-        match = self._root.pattern.match(text, position)
+        match = self._root.match(text, position)
         if match is None or match.lastgroup is None:
             return None
-        value = match.group()
-        return Lexeme(_convert(self._root, match.lastgroup, value), value, position, match.end())
+        kind = match.lastgroup
+        value = match.group(kind)
+        return Lexeme(convert(self._root, kind, value), value, match.start(kind), match.end())
 
-    def _scanner(self, names: frozenset[str]) -> _Scanner:
-        """One regular expression for `names` plus the ignored terminals, in Lark's order."""
-        terminals = [self._terminals[name] for name in names | self._ignore]
+    def _scanner(self, names: frozenset[str]) -> Scanner:
+        """One regular expression for `names`, in Lark's order, after optional space."""
+        terminals = [self._terminals[name] for name in names if name not in self._ignore]
         conversions: dict[str, dict[str, str]] = {}
         embedded: set[str] = set()
         for regexp in terminals:
@@ -132,15 +131,16 @@ class Lexer:
                 flags = re.IGNORECASE if "i" in string.pattern.flags else 0
                 if re.fullmatch(regexp.pattern.to_regexp(), value, flags):
                     key = value.upper() if flags else value
-                    conversions.setdefault(regexp.name, {})[key] = string.name
-                    embedded.add(string.name)
-        kept = [terminal for terminal in terminals if terminal.name not in embedded]
+                    conversions.setdefault(str(regexp.name), {})[key] = str(string.name)
+                    embedded.add(str(string.name))
+        kept = [terminal for terminal in terminals if str(terminal.name) not in embedded]
         kept.sort(key=lambda t: (-t.priority, -t.pattern.max_width, -len(t.pattern.value), t.name))
-        pattern = "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in kept)
-        return _Scanner(re.compile(pattern), self._ignore, conversions)
+        alternatives = "|".join(f"(?P<{t.name}>{t.pattern.to_regexp()})" for t in kept)
+        pattern = re.compile(f"{self._skip}(?:{alternatives})?")
+        return Scanner(pattern.match, conversions)
 
 
-def _convert(scanner: _Scanner, kind: str, value: str) -> str:
+def convert(scanner: Scanner, kind: str, value: str) -> str:
     """The terminal a regular-expression match stands for (an identifier may be a keyword)."""
     table = scanner.conversions.get(kind)
     if table is None or not value.isascii():

@@ -1,10 +1,10 @@
-"""Lark exceptions → CypherSyntaxError (span, expected tokens in plain words, hints).
+"""Parse failures → CypherSyntaxError (span, expected tokens in plain words, hints).
 
 A syntax error names the offending text, what could have come instead (`')'`, not
 `RPAR`; keywords in upper case; whole families summarised as "an expression"), and a
 hint for the classic mistakes: a misspelt keyword, `!=`, `==`, `&&`, an unclosed
-string, comment or bracket, a keyword used as a name, a typographic character such as
-`—` (InvalidUnicodeCharacter), a malformed relationship (InvalidRelationshipPattern).
+string, comment or bracket, SQL's `''` inside a string, a typographic character such
+as `—` (InvalidUnicodeCharacter), a malformed relationship (InvalidRelationshipPattern).
 """
 
 from __future__ import annotations
@@ -17,10 +17,10 @@ from typing import Final
 
 from engram.errors import CypherSyntaxError, ErrorDetail, Span, line_and_column
 from engram.parser.grammar import get_parser
-from engram.parser.keywords import KEYWORDS, KEYWORDS_UPPER
+from engram.parser.keywords import KEYWORDS, KEYWORDS_UPPER, NON_RESERVED
 from engram.parser.lalr import END, ParseFailure
 from engram.parser.lexer import Lexeme
-from engram.parser.scanner import CLOSERS, scan
+from engram.parser.scanner import CLOSERS, ScanResult, scan
 
 __all__ = ["syntax_error"]
 
@@ -34,9 +34,11 @@ _WORDS: Final = {
     "REL_OPEN": "a relationship pattern",
     "REL_OPEN_LEFT": "a relationship pattern",
     "REL_PLAIN": "a relationship pattern",
+    "REL_PLAIN_RIGHT": "a relationship pattern",
     "REL_PLAIN_LEFT": "a relationship pattern",
-    "DASH": "'-'",
-    "ARROW_HEAD": "'>'",
+    "REL_PLAIN_BOTH": "a relationship pattern",
+    "REL_CLOSE": "']-'",
+    "REL_CLOSE_RIGHT": "']->'",
     END: "end of input",
 }
 _EXPRESSION: Final = "an expression"
@@ -64,6 +66,7 @@ _ORDER: Final = (
     _OPERATOR,
     _EXPRESSION,
     "an identifier",
+    "'('",
     *("RETURN", "WITH", "WHERE", "MATCH", "OPTIONAL", "CREATE", "MERGE", "SET", "DELETE"),
     *("DETACH", "REMOVE", "UNWIND", "CALL", "FOREACH", "UNION", "ORDER", "SKIP", "LIMIT"),
     *("BY", "ON", "YIELD", "WHEN", "THEN", "ELSE", "END"),
@@ -87,6 +90,11 @@ _LOOKALIKES: Final = {
     "\u00a0": "a space",
 }
 _RELATIONSHIP_OPENINGS: Final = frozenset({"REL_OPEN", "REL_OPEN_LEFT"})
+# words that start a clause: met inside brackets, they suggest a missing closing bracket
+_CLAUSE_WORDS: Final = frozenset(
+    {"MATCH", "OPTIONAL", "RETURN", "WITH", "UNWIND", "CREATE", "MERGE", "SET", "DELETE"}
+    | {"DETACH", "REMOVE", "FOREACH", "CALL", "UNION", "ORDER", "SKIP", "LIMIT"}
+)
 # operators of other languages, and what this one writes instead
 _OTHER_LANGUAGES: Final = {"!=": "<>", "&&": "AND", "||": "OR", "==": "="}
 
@@ -95,22 +103,27 @@ def syntax_error(failure: ParseFailure, text: str) -> CypherSyntaxError:
     """Translate a parse failure on `text` into engram's syntax error."""
     token = failure.token
     position = failure.position
+    # brackets and an unterminated comment up to the failure (its first character
+    # included, to see a `/*` whose `*` failed): one pass over the text
+    before = scan(text, position + 1)
     if token is None and position < len(text):
-        return _unexpected_character(failure, text)
-    return _unexpected_token(failure, text)
+        return _unexpected_character(failure, text, before)
+    return _unexpected_token(failure, text, before)
 
 
 # ---------------------------------------------------------------------------------------
 # unexpected characters (nothing in the language starts with them)
 
 
-def _unexpected_character(failure: ParseFailure, text: str) -> CypherSyntaxError:
+def _unexpected_character(
+    failure: ParseFailure, text: str, before: ScanResult
+) -> CypherSyntaxError:
     position = failure.position
     char = text[position]
     special = _special_character(text, position)
     if special is not None:
         return special
-    comment = _open_comment(text, position)
+    comment = _open_comment(text, position, before)
     if comment is not None:
         return comment
     if char in "'\"":
@@ -164,17 +177,21 @@ def _invalid_unicode(char: str, position: int) -> CypherSyntaxError:
     name = unicodedata.name(char, "")
     label = f"U+{ord(char):04X}" + (f" {name}" if name else "")
     replacement = _LOOKALIKES.get(char)
+    hint = None if replacement is None else f"use {_quote(replacement)} instead"
+    if hint is None and unicodedata.category(char) in ("Cc", "Cf", "Co", "Cn"):
+        hint = "delete this invisible character"
     return CypherSyntaxError(
         f"invalid character '{_printable(char)}' ({label})",
         detail=ErrorDetail.INVALID_UNICODE_CHARACTER,
         span=Span(position, position + 1),
-        hint=None if replacement is None else f"use {_quote(replacement)} instead",
+        hint=hint,
     )
 
 
-def _open_comment(text: str, position: int) -> CypherSyntaxError | None:
-    start = scan(text, position + 2).open_comment
-    if start is None or start > position:
+def _open_comment(text: str, position: int, before: ScanResult) -> CypherSyntaxError | None:
+    """The error for a `/*` never closed, at or before `position`, if there is one."""
+    start = position if text.startswith("/*", position) else before.open_comment
+    if start is None:
         return None
     return CypherSyntaxError(
         "unclosed comment",
@@ -188,7 +205,7 @@ def _open_comment(text: str, position: int) -> CypherSyntaxError | None:
 # unexpected tokens (a known token in the wrong place, or the end of the text)
 
 
-def _unexpected_token(failure: ParseFailure, text: str) -> CypherSyntaxError:
+def _unexpected_token(failure: ParseFailure, text: str, before: ScanResult) -> CypherSyntaxError:
     token = failure.token
     position = failure.position
     span = Span(position, position if token is None else token.end)
@@ -199,14 +216,14 @@ def _unexpected_token(failure: ParseFailure, text: str) -> CypherSyntaxError:
             special = _invalid_unicode(token.text[offset], position + offset)
         if special is not None:
             return special
-    comment = _open_comment(text, position)
+    comment = _open_comment(text, position, before)
     if comment is not None:
         return comment
     expected = _describe_expected(failure.accepted)
     word = None if token is None else token.text
     message = f"unexpected {_describe_token(token)}, expected {_expected_phrase(expected, word)}"
     detail = ErrorDetail.UNEXPECTED_SYNTAX
-    hint = _hint(token, expected, _keywords(failure.accepted), text, position)
+    hint = _hint(token, expected, _keywords(failure.accepted), text, before)
     if _in_relationship(failure):
         detail = ErrorDetail.INVALID_RELATIONSHIP_PATTERN
         message = f"invalid relationship pattern: {message}"
@@ -228,17 +245,25 @@ def _keywords(terminals: Iterable[str]) -> list[str]:
 
 
 def _hint(
-    token: Lexeme | None, expected: list[str], keywords: list[str], text: str, position: int
+    token: Lexeme | None,
+    expected: list[str],
+    keywords: list[str],
+    text: str,
+    before: ScanResult,
 ) -> str | None:
     word = None if token is None else token.text
     if word is not None and word.isidentifier() and word.upper() not in KEYWORDS_UPPER:
         close = difflib.get_close_matches(word.upper(), [k.upper() for k in keywords], 1, 0.7)
         if close:
             return f"did you mean {_canonical_keyword(close[0])}?"
-    if token is not None and token.type == "STRING" and text[position - 1 : position] in "'\"":
+    if (
+        token is not None
+        and token.type == "STRING"
+        and text[token.start - 1 : token.start] in "'\""
+    ):
         return "to put a quote inside a string, escape it with a backslash: 'it\\'s'"
-    unclosed = scan(text, position).open_brackets
-    if unclosed and (word is None or word.upper() in KEYWORDS_UPPER or word in ")]}"):
+    unclosed = before.open_brackets
+    if unclosed and (word is None or word.upper() in _CLAUSE_WORDS or word in ")]}"):
         innermost = unclosed[-1]
         closer = CLOSERS[innermost.char]
         if f"'{closer}'" in expected and word != closer:
@@ -281,6 +306,9 @@ def _describe_expected(terminals: Iterable[str]) -> list[str]:
     if "an identifier" in words and len(keywords) > len(_KEYWORD_ORDER):
         # every keyword is acceptable here, as a name (a label, key or type)
         words -= keywords
+    elif "an identifier" in words and words >= NON_RESERVED:
+        # the keywords that may name variables came in as names
+        words -= NON_RESERVED
     if {"a number", "a string"} <= words:
         words = (words - _EXPRESSION_STARTS) | {_EXPRESSION}
     if {"AND", "'+'", "'='"} <= words:
@@ -332,4 +360,10 @@ def _shorten(text: str) -> str:
 
 
 def _printable(text: str) -> str:
-    return text.replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r")
+    """`text` with control and other invisible characters written as escapes."""
+    if text.isprintable():
+        return text
+    escapes = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+    return "".join(
+        char if char.isprintable() else escapes.get(char, f"\\u{ord(char):04x}") for char in text
+    )

@@ -4,8 +4,9 @@ The rule methods (one per grammar rule or alias, named after it) live in the mix
 this module combines. `engram.parser.lalr` calls them as it reduces: each receives the
 rule's span and its children, already built, and returns AST nodes or small
 intermediate values (tuples of names, flags). No Lark parse tree is built, and nothing
-here recurses, so a query nested ten thousand levels deep costs no Python stack; the
-depth limit is enforced afterwards by `engram.parser.checks`.
+here recurses, so a query nested ten thousand levels deep costs no Python stack. The
+driver bounds the tree's depth as it goes; only when that bound exceeds `MAX_DEPTH` is
+the tree measured exactly (`engram.parser.checks`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from __future__ import annotations
 import functools
 import threading
 
-from engram.parser.ast import Expr, Statement
+from engram.parser.ast import AstNode, Expr, Statement
+from engram.parser.checks import MAX_DEPTH, check_depth
 from engram.parser.clause_rules import ClauseRules
 from engram.parser.expression_rules import ExpressionRules
 from engram.parser.grammar import START_EXPRESSION, START_STATEMENT, get_parser
@@ -46,15 +48,26 @@ def build_statement(text: str) -> Statement:
 
     Raises:
         ParseFailure: the text is not a statement (see `engram.parser.syntax_errors`).
-        CypherSyntaxError: a literal or construct the grammar lets through is invalid.
+        CypherSyntaxError: a literal or construct the grammar lets through is invalid,
+            or the statement is nested deeper than `MAX_DEPTH`.
     """
-    result = get_driver().parse(text, START_STATEMENT, AstBuilder(text))
+    result = _build(text, START_STATEMENT)
     assert isinstance(result, Statement)
     return result
 
 
 def build_expression(text: str) -> Expr:
-    """Parse `text` as one expression and build its AST."""
-    result = get_driver().parse(text, START_EXPRESSION, AstBuilder(text))
+    """Parse `text` as one expression and build its AST (see `build_statement`)."""
+    result = _build(text, START_EXPRESSION)
     assert isinstance(result, Expr)
+    return result
+
+
+def _build(text: str, start: str) -> AstNode:
+    builder = AstBuilder(text)
+    result, depth = get_driver().parse(text, start, builder)
+    assert isinstance(result, AstNode)
+    if depth + builder.extra_levels > MAX_DEPTH:
+        check_depth(result)  # the cheap bound is not conclusive: measure exactly
+    builder.finish(result)
     return result

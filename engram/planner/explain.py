@@ -215,6 +215,8 @@ def describe(op: lp.LogicalOp) -> tuple[str, dict[str, str]]:
             if op.path is not None:
                 params["path"] = symbol_name(op.path)
             return ("AllShortestPaths" if op.all else name), params
+        case lp.ValueHashJoin(left_key=left, right_key=right):
+            return name, {"on": f"{render_expr(left)} = {render_expr(right)}"}
         case lp.Filter(predicates=predicates):
             return name, {"predicate": " AND ".join(render_expr(p) for p in predicates)}
         case lp.Project(items=items):
@@ -246,14 +248,14 @@ def describe(op: lp.LogicalOp) -> tuple[str, dict[str, str]]:
                 params["yield"] = ", ".join(f"{f} AS {symbol_name(s)}" for f, s in yields)
             return name, params
         case lp.ProduceResults(columns=columns):
-            return name, {"columns": ", ".join(c for c, _ in columns)}
+            return name, ({"columns": ", ".join(c for c, _ in columns)} if columns else {})
         case lp.Create(nodes=nodes, rels=rels):
             created = [
-                f"({symbol_name(n.symbol)}{''.join(':' + x for x in n.labels)})" for n in nodes
+                f"({_in_pattern(n.symbol)}{''.join(':' + x for x in n.labels)})" for n in nodes
             ]
             created += [
-                f"({symbol_name(r.start)})-[{symbol_name(r.symbol)}:{r.type}]->"
-                f"({symbol_name(r.end)})"
+                f"({_in_pattern(r.start)})-[{_in_pattern(r.symbol)}:{r.type}]->"
+                f"({_in_pattern(r.end)})"
                 for r in rels
             ]
             return name, {"create": ", ".join(created)}

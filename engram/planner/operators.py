@@ -66,6 +66,7 @@ __all__ = [
     "Top",
     "Union",
     "Unwind",
+    "ValueHashJoin",
     "VarExpand",
 ]
 
@@ -327,6 +328,24 @@ class RelEndpoints(LogicalOp):
             if symbol not in out:
                 out.append(symbol)
         return tuple(out)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ValueHashJoin(LogicalOp):
+    """Join the rows of `child` with the rows of `right` where `left_key = right_key`.
+
+    `right` is an independent plan (it starts from `Start()`), run once and hashed by
+    `right_key`; each input row probes with `left_key`. Cypher equality: null never joins,
+    1 joins 1.0.
+    """
+
+    child: LogicalOp
+    right: LogicalOp
+    left_key: BExpr
+    right_key: BExpr
+
+    def _compute_fields(self) -> tuple[Symbol, ...]:
+        return (*self.child.fields, *self.right.fields)
 
 
 # ---------------------------------------------------------------------------------------

@@ -50,6 +50,8 @@ from engram.planner.operators import (
     RelEndpoints,
     SeekKind,
     ShortestPath,
+    Start,
+    ValueHashJoin,
     VarExpand,
 )
 from engram.types import BOOLEAN
@@ -57,6 +59,7 @@ from engram.types import BOOLEAN
 __all__ = [
     "EdgeStep",
     "IndexInfo",
+    "JoinStep",
     "NaiveStrategy",
     "PatternBuilder",
     "ScanStep",
@@ -121,7 +124,23 @@ class EdgeStep:
     rel_bound: bool = False
 
 
-Step = ScanStep | EdgeStep
+@dataclass(frozen=True, slots=True)
+class JoinStep:
+    """Bind `node` through a hash join on an equality with already bound symbols.
+
+    All nodes with `label` are hashed on `right_key` (the node's side of the equality);
+    each input row probes with `left_key` (the bound side).
+    """
+
+    node: Symbol
+    label: str | None
+    left_key: BExpr
+    right_key: BExpr
+    consumed: tuple[BExpr, ...]
+    order: int = 0
+
+
+Step = ScanStep | EdgeStep | JoinStep
 
 
 class Strategy(Protocol):
@@ -239,15 +258,44 @@ class PatternBuilder:
                 out.extend(self.scan_candidates(node, order))
         return out
 
-    def scan_candidates(self, node: Symbol, order: int) -> list[ScanStep]:
+    def scan_candidates(self, node: Symbol, order: int) -> list[ScanStep | JoinStep]:
         """Access paths for an unbound node: all nodes, each label, index seeks, id seeks."""
-        out = [ScanStep(node=node, operator="all", order=order)]
+        out: list[ScanStep | JoinStep] = [ScanStep(node=node, operator="all", order=order)]
         for label in self.labels.get(node, ()):
             consumed = (self._label_predicate(node, label),)
             out.append(ScanStep(node, "label", label=label, consumed=consumed, order=order))
             out.extend(self._seeks(node, label, order))
         out.extend(self._id_seeks(node, order))
+        out.extend(self._joins(node, order))
         return out
+
+    def _joins(self, node: Symbol, order: int) -> list[JoinStep]:
+        """Hash joins on `new.x = <bound expression>` predicates (a new component only)."""
+        if not self.bound or self._touches_bound(node):
+            return []
+        labels = self.labels.get(node, ())
+        out = []
+        for predicate in self.predicates:
+            if not (isinstance(predicate, BBinary) and predicate.op is BinaryOp.EQ):
+                continue
+            sides = (predicate.left, predicate.right)
+            for mine, other in (sides, sides[::-1]):
+                own, theirs = free_symbols(mine), free_symbols(other)
+                if own == {node} and theirs and theirs <= self.bound:
+                    label = labels[0] if labels else None
+                    consumed: tuple[BExpr, ...] = (predicate,)
+                    if label is not None:
+                        consumed += (self._label_predicate(node, label),)
+                    out.append(JoinStep(node, label, other, mine, consumed, order))
+        return out
+
+    def _touches_bound(self, node: Symbol) -> bool:
+        """Whether a relationship pattern links `node` to a bound node (then expand)."""
+        return any(
+            (edge.left == node and edge.right in self.bound)
+            or (edge.right == node and edge.left in self.bound)
+            for edge in self.edges
+        )
 
     def _label_predicate(self, node: Symbol, label: str) -> BExpr:
         for predicate in self.predicates:
@@ -377,9 +425,24 @@ class PatternBuilder:
         """Add the operator for `step` and the filters that became possible."""
         if isinstance(step, ScanStep):
             self._scan(step)
+        elif isinstance(step, JoinStep):
+            self._join(step)
         else:
             self._expand(step)
         self._filter()
+
+    def _join(self, step: JoinStep) -> None:
+        start = Start()
+        right: LogicalOp = (
+            LabelScan(child=start, symbol=step.node, label=step.label)
+            if step.label is not None
+            else AllNodesScan(child=start, symbol=step.node)
+        )
+        self.plan = ValueHashJoin(
+            child=self.plan, right=right, left_key=step.left_key, right_key=step.right_key
+        )
+        self.bound.add(step.node)
+        self.predicates = [p for p in self.predicates if all(p is not c for c in step.consumed)]
 
     def _scan(self, step: ScanStep) -> None:
         match step.operator:

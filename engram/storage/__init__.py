@@ -20,6 +20,7 @@ from engram.storage.adjacency import Direction, Expansion
 from engram.storage.codec import register_extension
 from engram.storage.indexing import Bound
 from engram.storage.ordered import register_order_extension
+from engram.storage.overlay import Savepoint
 from engram.storage.records import ChangeSet, NodeRecord, RelRecord, VersionState
 from engram.storage.store import DEFAULT_WRITE_TIMEOUT, FORMAT_VERSION, Store
 from engram.storage.transaction import ReadTransaction, WriteTransaction
@@ -36,6 +37,7 @@ __all__ = [
     "NodeRecord",
     "ReadTransaction",
     "RelRecord",
+    "Savepoint",
     "Store",
     "VersionState",
     "WriteTransaction",
@@ -67,6 +69,14 @@ class GraphReader(Protocol):
     @property
     def read_only(self) -> bool:
         """Whether the transaction can only read."""
+        ...
+
+    def is_deleted_node(self, node_id: int) -> bool:
+        """Whether this transaction deleted the node."""
+        ...
+
+    def is_deleted_relationship(self, rel_id: int) -> bool:
+        """Whether this transaction deleted the relationship."""
         ...
 
     def node(self, node_id: int) -> NodeRecord | None:
@@ -197,6 +207,14 @@ class GraphReader(Protocol):
 
 class GraphWriter(GraphReader, Protocol):
     """Writes of the write transaction (visible to its own reads at once)."""
+
+    def savepoint(self) -> Savepoint:
+        """Mark the state to return to with `rollback_to` (statement atomicity)."""
+        ...
+
+    def rollback_to(self, savepoint: Savepoint) -> None:
+        """Undo every change made since the latest savepoint."""
+        ...
 
     def intern_label(self, name: str) -> int:
         """Id of a label, created if new."""

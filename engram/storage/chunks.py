@@ -23,7 +23,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 
@@ -34,6 +34,7 @@ from engram.storage.rocks import Cursor
 __all__ = [
     "CHUNK_CAPACITY",
     "HEADER",
+    "UNKNOWN",
     "ListChange",
     "ListUpdate",
     "head_key",
@@ -195,7 +196,8 @@ class _ListEditor:
     # appending -----------------------------------------------------------------------
 
     def append(self, added: dict[int, int]) -> None:
-        entries = np.array([(nbr, rel) for rel, nbr in added.items()], dtype="<i8").reshape(-1, 2)
+        ordered = sorted(added.items())  # relationship id order, whatever the insertion order
+        entries = np.array([(nbr, rel) for rel, nbr in ordered], dtype="<i8").reshape(-1, 2)
         last = self._last_chunk()
         if last is None:
             self.head_loaded = True
@@ -244,27 +246,42 @@ class _ListEditor:
         return ListUpdate(writes, not self.existed, is_empty, self.degree)
 
 
+#: `update_list(head=...)` when the caller did not read the head chunk
+UNKNOWN: Final[Any] = object()
+
+
+def _last_chunk(cursor: Cursor, prefix: bytes, head: bytes | None) -> tuple[bytes, bytes] | None:
+    """(key, raw value) of the list's last chunk; `head` is its head chunk if known."""
+    if head is not UNKNOWN:
+        if head is None:
+            return None
+        if tail_count(head) == 0:
+            return head_key(prefix), head
+    cursor.seek_for_prev(prefix + _LAST)
+    if cursor.valid():
+        key = cursor.key()
+        if key.startswith(prefix):
+            return key, cursor.value()
+    return None
+
+
 def _append_in_place(
-    cursor: Cursor, prefix: bytes, added: dict[int, int], fresh: bool
+    cursor: Cursor, prefix: bytes, added: dict[int, int], fresh: bool, head: bytes | None
 ) -> ListUpdate | None:
     """The common case without numpy: new pairs fit in the last chunk (or a new head).
 
     Returns None when a tail chunk must be created (the general editor handles that).
     """
-    packed = _pack([(neighbour, rel) for rel, neighbour in added.items()])
-    if not fresh:
-        cursor.seek_for_prev(prefix + _LAST)
-        if cursor.valid():
-            key = cursor.key()
-            if key.startswith(prefix):
-                raw = cursor.value()
-                count = (len(raw) - HEADER) // _PAIR
-                if count + len(added) > CHUNK_CAPACITY:
-                    return None
-                before = 0 if key == head_key(prefix) else _U64.unpack_from(raw, 8)[0]
-                update = (key, raw[8:] + packed, raw)
-                return ListUpdate([update], False, False, before + count + len(added))
-    return ListUpdate([(head_key(prefix), _HEAD + packed, None)], True, False, len(added))
+    packed = _pack([(neighbour, rel) for rel, neighbour in sorted(added.items())])
+    last = None if fresh else _last_chunk(cursor, prefix, head)
+    if last is None:
+        return ListUpdate([(head_key(prefix), _HEAD + packed, None)], True, False, len(added))
+    key, raw = last
+    count = (len(raw) - HEADER) // _PAIR
+    if count + len(added) > CHUNK_CAPACITY:
+        return None
+    before = 0 if key == head_key(prefix) else _U64.unpack_from(raw, 8)[0]
+    return ListUpdate([(key, raw[8:] + packed, raw)], False, False, before + count + len(added))
 
 
 def update_list(
@@ -275,6 +292,7 @@ def update_list(
     change: ListChange,
     *,
     fresh: bool = False,
+    head: bytes | None = UNKNOWN,
 ) -> ListUpdate:
     """Apply one list's changes to the latest committed chunks (the writer's view).
 
@@ -286,6 +304,8 @@ def update_list(
         change: what the transaction appended and removed.
         fresh: the node was created by the committing transaction, so the list has no
             committed chunks (no read needed).
+        head: the raw head chunk if the caller read it already (None: the list is empty);
+            saves a seek per list when many lists are updated.
 
     Raises:
         CorruptionError: a relationship to remove is not in the list.
@@ -294,7 +314,7 @@ def update_list(
         return ListUpdate([], False, False, 0)
     prefix = adjacency_list_prefix(node_id, direction, type_id)
     if not change.removed and len(change.added) <= CHUNK_CAPACITY:
-        update = _append_in_place(cursor, prefix, change.added, fresh)
+        update = _append_in_place(cursor, prefix, change.added, fresh, head)
         if update is not None:
             return update
     editor = _ListEditor(cursor, prefix, fresh=fresh)

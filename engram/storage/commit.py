@@ -18,11 +18,11 @@ import msgpack
 
 from engram.catalog import Catalog, IndexStats, NameKind
 from engram.storage import keys as layout
-from engram.storage.chunks import update_list
+from engram.storage.chunks import UNKNOWN, head_key, update_list
 from engram.storage.codec import encode_node, encode_rel
 from engram.storage.overlay import TxState
 from engram.storage.records import ChangeSet, VersionState
-from engram.storage.rocks import Batch, Cursor, KeyValueBackend
+from engram.storage.rocks import Batch, KeyValueBackend
 from engram.storage.statistics import apply_delta
 
 __all__ = [
@@ -193,15 +193,36 @@ class _Builder:
             changed.add(rel_id)
         return changed
 
-    def adjacency(self, cursor: Cursor) -> None:
+    def _heads(self, kv: KeyValueBackend) -> dict[tuple[int, int, int], bytes | None]:
+        """Head chunks of the committed lists that only grow, in one multi-get."""
+        nodes = self.overlay.nodes
+        wanted = []
+        for key, change in self.overlay.adjacency.items():
+            if change.added and not change.removed:
+                state = nodes.get(key[0])
+                if state is None or state.base_raw is not None:
+                    wanted.append(key)
+        if not wanted:
+            return {}
+        keyed = sorted((head_key(layout.adjacency_list_prefix(*key)), key) for key in wanted)
+        heads = kv.multi_get([head for head, _ in keyed])  # sorted keys read faster
+        return {key: head for (_, key), head in zip(keyed, heads, strict=True)}
+
+    def adjacency(self, kv: KeyValueBackend) -> None:
         stats = self.overlay.stats
         nodes = self.overlay.nodes
-        for (node_id, direction, type_id), change in self.overlay.adjacency.items():
+        heads = self._heads(kv)
+        cursor = kv.cursor()
+        for list_key, change in self.overlay.adjacency.items():
             if not change:
                 continue
+            node_id, direction, type_id = list_key
             state = nodes.get(node_id)
             fresh = state is not None and state.base_raw is None
-            update = update_list(cursor, node_id, direction, type_id, change, fresh=fresh)
+            head = heads.get(list_key, UNKNOWN)
+            update = update_list(
+                cursor, node_id, direction, type_id, change, fresh=fresh, head=head
+            )
             for key, payload, old in update.writes:
                 if payload is None:
                     self.delete(key, old=old)
@@ -304,7 +325,7 @@ def build_commit(
     builder = _Builder(overlay, version)
     nodes = builder.nodes()
     rels = builder.relationships()
-    builder.adjacency(kv.cursor())
+    builder.adjacency(kv)
     builder.indexes()
     builder.resolve_old(kv)
     batch = kv.new_batch()
@@ -342,6 +363,8 @@ def _invalidated(changes: ChangeSet, key: tuple[Any, ...]) -> bool:
         return key[1] in changes.types
     if kind == "index":
         return key[1] in changes.indexes
+    if kind == "column":
+        return key[1] in changes.labels or key[2] in changes.property_keys
     return True
 
 

@@ -18,7 +18,44 @@ from engram.catalog import Catalog
 from engram.storage.chunks import ListChange
 from engram.storage.statistics import StatsDelta
 
-__all__ = ["IndexDelta", "NodeState", "RelState", "TxState"]
+__all__ = ["IndexDelta", "Journal", "NodeState", "RelState", "Savepoint", "TxState"]
+
+#: undo entries `(function, *arguments)` recorded while a savepoint is active, or None
+Journal = list[tuple[Any, ...]] | None
+_MISSING: Any = object()
+
+
+def _restore_key(mapping: dict[Any, Any], key: Any, previous: Any) -> None:
+    if previous is _MISSING:
+        mapping.pop(key, None)
+    else:
+        mapping[key] = previous
+
+
+def _restore_record(
+    state: NodeState | RelState,
+    labels: set[int] | None,
+    props: dict[int, Any],
+    flags: tuple[bool, bool],
+) -> None:
+    if isinstance(state, NodeState) and labels is not None:
+        state.labels = labels
+    state.props = props
+    state.deleted, state.dirty = flags
+
+
+@dataclass(frozen=True, slots=True)
+class Savepoint:
+    """What `rollback_to` restores wholesale; the rest is undone from the journal."""
+
+    catalog: Catalog
+    new_names: bool
+    created_indexes: frozenset[int]
+    dropped_indexes: frozenset[int]
+    new_nodes: int
+    new_rels: int
+    unchecked_deletes: frozenset[int]
+    stats: StatsDelta
 
 
 class NodeState:
@@ -90,22 +127,49 @@ class IndexDelta:
         self.by_value: dict[bytes, set[bytes]] = {}
         self._sorted: list[bytes] | None = None
 
-    def add(self, key: bytes, value_prefix: bytes, payload: bytes) -> None:
+    def add(self, key: bytes, value_prefix: bytes, payload: bytes, journal: Journal) -> None:
         """Make an entry visible."""
+        if journal is not None:
+            journal.append(
+                (self._restore, key, value_prefix, self.added.get(key), key in self.removed)
+            )
         self.added[key] = payload
         self.by_value.setdefault(value_prefix, set()).add(key)
         self._sorted = None
 
-    def remove(self, key: bytes, value_prefix: bytes) -> None:
+    def remove(self, key: bytes, value_prefix: bytes, journal: Journal) -> None:
         """Hide an entry (committed or added earlier in the transaction)."""
+        if journal is not None:
+            journal.append(
+                (self._restore, key, value_prefix, self.added.get(key), key in self.removed)
+            )
         if self.added.pop(key, None) is not None:
-            group = self.by_value.get(value_prefix)
-            if group is not None:
-                group.discard(key)
-                if not group:
-                    del self.by_value[value_prefix]
+            self._ungroup(key, value_prefix)
             self._sorted = None
         self.removed.add(key)
+
+    def _ungroup(self, key: bytes, value_prefix: bytes) -> None:
+        group = self.by_value.get(value_prefix)
+        if group is not None:
+            group.discard(key)
+            if not group:
+                del self.by_value[value_prefix]
+
+    def _restore(
+        self, key: bytes, value_prefix: bytes, payload: bytes | None, removed: bool
+    ) -> None:
+        """Undo: put `key` back to the given added payload (None: not added) and removed flag."""
+        if payload is None:
+            if self.added.pop(key, None) is not None:
+                self._ungroup(key, value_prefix)
+        else:
+            self.added[key] = payload
+            self.by_value.setdefault(value_prefix, set()).add(key)
+        if removed:
+            self.removed.add(key)
+        else:
+            self.removed.discard(key)
+        self._sorted = None
 
     def hides(self, key: bytes) -> bool:
         """Whether a committed entry is replaced or removed by the transaction."""
@@ -144,6 +208,7 @@ class TxState:
     adjacency: dict[tuple[int, int, int], ListChange] = field(default_factory=dict)
     adjacency_by_node: dict[int, set[tuple[int, int]]] = field(default_factory=dict)
     indexes: dict[int, IndexDelta] = field(default_factory=dict)
+    # every node / relationship deleted by the transaction (created ones included)
     deleted_rels: set[int] = field(default_factory=set)
     label_cache: dict[int, frozenset[int] | None] = field(default_factory=dict)
     deleted_nodes: set[int] = field(default_factory=set)
@@ -152,6 +217,9 @@ class TxState:
     created_indexes: set[int] = field(default_factory=set)
     dropped_indexes: set[int] = field(default_factory=set)
     new_names: bool = False
+    journal: Journal = None
+    touched: set[int] = field(default_factory=set)
+    savepoint: Savepoint | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -164,11 +232,80 @@ class TxState:
             or self.new_names
         )
 
+    # journaled primitives: every change below can be undone back to a savepoint ------
+
+    def set_add(self, target: set[Any], item: Any) -> None:
+        """`target.add(item)`, undoable."""
+        if self.journal is not None and item not in target:
+            self.journal.append((target.discard, item))
+        target.add(item)
+
+    def set_discard(self, target: set[Any], item: Any) -> None:
+        """`target.discard(item)`, undoable."""
+        if self.journal is not None and item in target:
+            self.journal.append((target.add, item))
+        target.discard(item)
+
+    def dict_put(self, mapping: dict[Any, Any], key: Any, value: Any) -> None:
+        """`mapping[key] = value`, undoable."""
+        if self.journal is not None:
+            self.journal.append((_restore_key, mapping, key, mapping.get(key, _MISSING)))
+        mapping[key] = value
+
+    def dict_pop(self, mapping: dict[Any, Any], key: Any) -> Any:
+        """`mapping.pop(key, None)`, undoable."""
+        if self.journal is not None and key in mapping:
+            self.journal.append((_restore_key, mapping, key, mapping[key]))
+        return mapping.pop(key, None)
+
+    def touch(self, state: NodeState | RelState) -> None:
+        """Remember a record's current form before it is changed (once per savepoint)."""
+        if self.journal is not None and id(state) not in self.touched:
+            self.touched.add(id(state))
+            labels = set(state.labels) if isinstance(state, NodeState) else None
+            flags = (state.deleted, state.dirty)
+            self.journal.append((_restore_record, state, labels, dict(state.props), flags))
+
+    def begin_savepoint(self) -> Savepoint:
+        """Start journaling; `rollback_to` the returned savepoint undoes what follows."""
+        self.journal = []
+        self.touched = set()
+        self.savepoint = Savepoint(
+            catalog=self.catalog,
+            new_names=self.new_names,
+            created_indexes=frozenset(self.created_indexes),
+            dropped_indexes=frozenset(self.dropped_indexes),
+            new_nodes=len(self.new_nodes),
+            new_rels=len(self.new_rels),
+            unchecked_deletes=frozenset(self.unchecked_deletes),
+            stats=self.stats.snapshot(),
+        )
+        return self.savepoint
+
+    def rollback_to(self, savepoint: Savepoint) -> None:
+        """Undo every change made since `savepoint` (which stays valid)."""
+        journal = self.journal or []
+        for entry in reversed(journal):
+            entry[0](*entry[1:])
+        self.catalog = savepoint.catalog
+        self.new_names = savepoint.new_names
+        self.created_indexes = set(savepoint.created_indexes)
+        self.dropped_indexes = set(savepoint.dropped_indexes)
+        del self.new_nodes[savepoint.new_nodes :]
+        del self.new_rels[savepoint.new_rels :]
+        self.unchecked_deletes = set(savepoint.unchecked_deletes)
+        self.stats = savepoint.stats.restored()
+        self.journal = []
+        self.touched = set()
+
+    # structures ----------------------------------------------------------------------
+
     def index_delta(self, index_id: int) -> IndexDelta:
         """The (possibly new) entry changes of an index."""
         delta = self.indexes.get(index_id)
         if delta is None:
-            delta = self.indexes[index_id] = IndexDelta()
+            delta = IndexDelta()
+            self.dict_put(self.indexes, index_id, delta)
         return delta
 
     def list_change(self, node_id: int, direction: int, type_id: int) -> ListChange:
@@ -176,8 +313,13 @@ class TxState:
         key = (node_id, direction, type_id)
         change = self.adjacency.get(key)
         if change is None:
-            change = self.adjacency[key] = ListChange()
-            self.adjacency_by_node.setdefault(node_id, set()).add((direction, type_id))
+            change = ListChange()
+            self.dict_put(self.adjacency, key, change)
+            by_node = self.adjacency_by_node.get(node_id)
+            if by_node is None:
+                by_node = set()
+                self.dict_put(self.adjacency_by_node, node_id, by_node)
+            self.set_add(by_node, (direction, type_id))
         return change
 
     def move_membership(
@@ -193,12 +335,12 @@ class TxState:
         """Record that `member` is now (not) in `group`, relative to committed data."""
         if present:
             if in_base:
-                removed.get(group, set()).discard(member)
+                self.set_discard(removed.get(group, set()), member)
             else:
-                added.setdefault(group, set()).add(member)
+                self.set_add(added.setdefault(group, set()), member)
         elif in_base:
-            removed.setdefault(group, set()).add(member)
+            self.set_add(removed.setdefault(group, set()), member)
         else:
             found = added.get(group)
             if found is not None:
-                found.discard(member)
+                self.set_discard(found, member)

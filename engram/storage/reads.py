@@ -19,6 +19,7 @@ from engram.storage import keys as layout
 from engram.storage.adjacency import Direction, Expansion, degree_base, expand_base
 from engram.storage.codec import decode_node, decode_node_labels, decode_rel
 from engram.storage.codec import decode_rel_header as _rel_header
+from engram.storage.derived import Csr, PropertyColumn, build_column, build_csr
 from engram.storage.indexing import (
     Bound,
     KeyRange,
@@ -37,6 +38,7 @@ __all__ = ["DEFAULT_BATCH", "GraphView", "as_ids"]
 
 #: ids per array yielded by scans
 DEFAULT_BATCH: Final = 4096
+_CSR_MIN_DEMAND: Final = 4096
 _V: Final = 8
 _ID_DTYPE: Final = np.dtype([("tag", "u1"), ("id", ">u8")])
 _MEMBER_DTYPE: Final = np.dtype([("tag", "u1"), ("group", ">u4"), ("id", ">u8")])
@@ -160,6 +162,14 @@ class GraphView:
             for position, node_id in self._touched(ids, self._overlay.nodes):
                 result[position] = self.node(node_id)
         return result
+
+    def is_deleted_node(self, node_id: int) -> bool:
+        """Whether this transaction deleted the node (always False for readers)."""
+        return self._overlay is not None and node_id in self._overlay.deleted_nodes
+
+    def is_deleted_relationship(self, rel_id: int) -> bool:
+        """Whether this transaction deleted the relationship (always False for readers)."""
+        return self._overlay is not None and rel_id in self._overlay.deleted_rels
 
     def node_exists(self, node_id: int) -> bool:
         """Whether the node exists."""
@@ -362,7 +372,8 @@ class GraphView:
             return base
         if type_id is None:
             created = [r for r in overlay.new_rels if not overlay.rels[r].deleted]
-            return _merge_sorted(base, overlay.deleted_rels, created, batch_size)
+            removed = {r for r in overlay.deleted_rels if not overlay.rels[r].created}
+            return _merge_sorted(base, removed, created, batch_size)
         added = sorted(overlay.type_added.get(type_id, ()))
         return _merge_sorted(base, overlay.type_removed.get(type_id), added, batch_size)
 
@@ -387,14 +398,62 @@ class GraphView:
         Rows are grouped by source position; BOTH returns a self-loop once.
         """
         ids = as_ids(node_ids)
-        base = expand_base(self._reader, ids, direction, type_ids)
         overlay = self._overlay
+        if (overlay is None or not overlay.adjacency) and type_ids and len(type_ids) == 1:
+            csr = self._csr(type_ids[0], direction, ids.shape[0])
+            if csr is not None:
+                return csr.expand(ids)
+        base = expand_base(self._reader, ids, direction, type_ids)
         if overlay is None or not overlay.adjacency:
             return base
         if overlay.deleted_rels and len(base):
             removed = np.fromiter(overlay.deleted_rels, dtype=np.int64)
             base = base.select(~np.isin(base.relationship, removed))
         return Expansion.concat([base, self._added_adjacency(ids, direction, type_ids)])
+
+    def _csr(self, type_id: int, direction: Direction, requested: int) -> Csr | None:
+        """The version's CSR for (type, direction), built once enough expansion was asked.
+
+        Building reads every node's adjacency of the type, so it is worth it only after
+        the version has been asked to expand a good share of the graph's nodes; until then
+        expansions read the stored chunks directly.
+        """
+        caches = self._state.caches
+        key = ("adjacency", type_id, int(direction))
+        found: Csr | None = caches.peek(key)
+        if found is not None or self._overlay is not None:
+            return found
+        demand: list[int] = caches.get(("adjacency-demand", type_id, int(direction)), lambda: [0])
+        demand[0] += requested
+        if demand[0] < max(_CSR_MIN_DEMAND, self._state.statistics.node_count // 8):
+            return None
+        return caches.get(key, lambda: self._build_csr(type_id, direction))
+
+    def _build_csr(self, type_id: int, direction: Direction) -> Csr:
+        parts = list(self.scan_nodes(1 << 16))
+        nodes = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+        return build_csr(nodes, expand_base(self._reader, nodes, direction, [type_id]), type_id)
+
+    def property_column(self, label_id: int, key_id: int) -> PropertyColumn:
+        """One property of every node with the label, aligned with its sorted ids.
+
+        Read transactions share the column through their version's caches (built on first
+        use, carried over by commits that change neither the label nor the key); a write
+        transaction that has changed nodes builds its own.
+        """
+        if self._overlay is not None and (
+            self._overlay.nodes
+            or label_id in self._overlay.label_added
+            or label_id in self._overlay.label_removed
+        ):
+            return self._build_column(label_id, key_id)
+        return self._state.caches.get(
+            ("column", label_id, key_id), lambda: self._build_column(label_id, key_id)
+        )
+
+    def _build_column(self, label_id: int, key_id: int) -> PropertyColumn:
+        ids = self.label_members(label_id)
+        return build_column(ids, self.property_of(ids, key_id))
 
     def _added_adjacency(
         self, ids: np.ndarray, direction: Direction, type_ids: Sequence[int] | None
@@ -410,7 +469,7 @@ class GraphView:
                     continue
                 change = overlay.adjacency[(node_id, list_direction, type_id)]
                 outgoing = list_direction == layout.OUT
-                for rel_id, neighbour in change.added.items():
+                for rel_id, neighbour in sorted(change.added.items()):
                     if direction is Direction.BOTH and not outgoing and neighbour == node_id:
                         continue
                     rows.append((position, neighbour, rel_id, type_id, outgoing))

@@ -15,17 +15,24 @@ Notes on rocksdict 0.3.29 that shaped this module:
 - `Rdict.delete_range` on the default column family deletes key by key; a
   `WriteBatch.delete_range` writes a real range tombstone.
 - An iterator does not keep its upper-bound bytes alive: scans pin them (`_pinned`).
+- A secondary can keep replayed memtable entries older than the table file the writer
+  just flushed, so point reads and iterators disagree until it is reopened; the store
+  checks after every catch-up (`Store._follower_consistent`).
+- Reopening with only `options` applies the column family options saved in the
+  database's OPTIONS file instead (the block cache falls back to 8 MB), so the default
+  column family's options are passed explicitly.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Final, Protocol, TypeVar, cast
 
 from rocksdict import (
     AccessType,
     BlockBasedOptions,
+    Cache,
     Checkpoint,
     DBRecoveryMode,
     Options,
@@ -37,7 +44,10 @@ from rocksdict import (
 
 from engram.errors import CorruptionError, DatabaseLocked, StorageError
 
-__all__ = ["Batch", "Cursor", "KeyValueBackend", "RocksBackend"]
+__all__ = ["BLOCK_CACHE_BYTES", "Batch", "Cursor", "KeyValueBackend", "RocksBackend"]
+
+#: RocksDB block cache per open database (an upper bound; filled by reads)
+BLOCK_CACHE_BYTES: Final = 256 * 1024 * 1024
 
 
 class Cursor(Protocol):
@@ -155,6 +165,10 @@ def _options(*, create: bool, secondary: bool) -> Options:
     # bloom filters make misses cheap: history look-ups and existence checks are misses
     table.set_bloom_filter(10, False)
     table.set_cache_index_and_filter_blocks(True)
+    table.set_pin_l0_filter_and_index_blocks_in_cache(True)
+    # random point reads (records of many ids) live or die by the block cache; it only
+    # takes memory for blocks actually read
+    table.set_block_cache(Cache(BLOCK_CACHE_BYTES))
     options.set_block_based_table_factory(table)
     if secondary:
         options.set_max_open_files(-1)
@@ -203,12 +217,15 @@ class RocksBackend:
         self.path = path
         self.is_secondary = secondary_path is not None
         options = _options(create=create, secondary=self.is_secondary)
+        # rocksdict reopens an existing database with the column family options saved in
+        # its OPTIONS file (and a default 8 MB block cache) unless they are given
+        families = {"default": _options(create=create, secondary=self.is_secondary)}
         try:
             if secondary_path is not None:
                 access = AccessType.secondary(secondary_path)
-                self._db = Rdict(path, options, access_type=access)
+                self._db = Rdict(path, options, column_families=families, access_type=access)
             else:
-                self._db = Rdict(path, options)
+                self._db = Rdict(path, options, column_families=families)
         except Exception as error:
             raise translate_open_error(error, path) from error
         self._sync_options = WriteOptions()

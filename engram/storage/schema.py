@@ -213,7 +213,7 @@ class SchemaWriter(GraphView):
                         overlay.stats.index_entries.pop(index.id, None)
                         overlay.stats.index_added.pop(index.id, None)
                         raise unique_violation(overlay.catalog, index, owner, entry.value_key)
-                delta.add(entry.key, entry.value_prefix, entry.payload)
+                delta.add(entry.key, entry.value_prefix, entry.payload, overlay.journal)
                 overlay.stats.index_entry(index.id, entry.value_key, +1)
 
     def drop_index(self, name: str, *, if_exists: bool = False) -> IndexDef | None:
@@ -230,7 +230,7 @@ class SchemaWriter(GraphView):
                 return None
             raise _schema_error(f"there is no index or constraint named '{name}'")
         overlay.catalog = overlay.catalog.without_index(index.id)
-        overlay.indexes.pop(index.id, None)
+        overlay.dict_pop(overlay.indexes, index.id)
         for counter in (overlay.stats.index_entries, overlay.stats.index_added):
             counter.pop(index.id, None)
         overlay.stats.index_removed.pop(index.id, None)

@@ -114,6 +114,53 @@ class StatsDelta:
     index_removed: dict[int, list[bytes]] = field(default_factory=dict)
     lists: dict[tuple[int, bool], int] = field(default_factory=dict)
     max_degree: dict[tuple[int, bool], int] = field(default_factory=dict)
+    lengths: dict[tuple[str, int], int] = field(default_factory=dict)
+
+    def snapshot(self) -> StatsDelta:
+        """A copy to restore from (savepoints).
+
+        The per-index lists of value keys only ever grow (or go as a whole when an index
+        is dropped), so the copy shares them and remembers their lengths instead of
+        copying them: `restore` truncates.
+        """
+        copied = StatsDelta(
+            self.nodes,
+            self.rels,
+            dict(self.labels),
+            dict(self.types),
+            dict(self.patterns),
+            dict(self.index_entries),
+            dict(self.index_added),
+            dict(self.index_removed),
+            dict(self.lists),
+            dict(self.max_degree),
+        )
+        copied.lengths = {
+            (which, key): len(values)
+            for which, lists in (("added", self.index_added), ("removed", self.index_removed))
+            for key, values in lists.items()
+        }
+        return copied
+
+    def restored(self) -> StatsDelta:
+        """The state this snapshot recorded (truncating the shared lists)."""
+        for (which, key), length in self.lengths.items():
+            lists = self.index_added if which == "added" else self.index_removed
+            del lists[key][length:]
+        result = StatsDelta(
+            self.nodes,
+            self.rels,
+            dict(self.labels),
+            dict(self.types),
+            dict(self.patterns),
+            dict(self.index_entries),
+            dict(self.index_added),
+            dict(self.index_removed),
+            dict(self.lists),
+            dict(self.max_degree),
+        )
+        result.lengths = {}
+        return result
 
     def node(self, labels: Iterable[int], sign: int) -> None:
         """A node with `labels` was created (+1) or deleted (-1)."""

@@ -15,6 +15,7 @@ version becomes visible to new readers only once it is durable.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -52,6 +53,15 @@ DEFAULT_WRITE_TIMEOUT: Final = 30.0
 
 _FORMAT = FORMAT_VERSION.to_bytes(4, "big")
 _BEFORE_WRITE = Callable[[WriteTransaction, int, Batch], None]
+
+
+def _discard(kv: RocksBackend, lock: DirectoryLock | None, directory: str) -> None:
+    """Close and delete a temporary database (at close, garbage collection or exit)."""
+    with contextlib.suppress(StorageError):  # closed already by Store.close
+        kv.close()
+    if lock is not None:
+        lock.release()
+    shutil.rmtree(directory, ignore_errors=True)
 
 
 def _check_directory(path: str, *, create: bool) -> None:
@@ -111,6 +121,7 @@ class Store:
         self._sync_lock = threading.Lock()
         self._publish_lock = threading.Lock()
         self._next_node = self._next_rel = self._next_index = 0
+        self._cleanup: weakref.finalize[..., Store] | None = None
         self._before_write: list[_BEFORE_WRITE] = []
         self._listeners: list[Callable[[ChangeSet], None]] = []
         _check_directory(path, create=not read_only)
@@ -138,7 +149,18 @@ class Store:
             self._lock.release()
             raise
 
+    def _settle_follower(self) -> None:
+        # a follower opened while the writer switches its log can miss the writer's data
+        # or see an inconsistent view (see `_follower_consistent`): catch up and check
+        for _ in range(5):
+            self._kv.catch_up()
+            if self._kv.get(FORMAT_KEY) is not None and self._follower_consistent():
+                return
+            self._reopen_follower()
+
     def _load(self) -> None:
+        if self.read_only:
+            self._settle_follower()
         raw_format = self._kv.get(FORMAT_KEY)
         if raw_format is None:
             self._initialise()
@@ -276,6 +298,12 @@ class Store:
 
     def _catch_up(self) -> None:
         self._kv.catch_up()
+        for _ in range(3):
+            if self._follower_consistent():
+                break
+            self._reopen_follower()
+        else:
+            raise StorageError(f"cannot get a consistent view of '{self.path}' as a follower")
         raw_state = self._kv.get(STATE_KEY)
         if raw_state is None:
             return
@@ -285,6 +313,24 @@ class Store:
             self._set_counters(counters)
             self._published = self._head = state
             self._write_horizon = self._synced = counters.version
+
+    def _follower_consistent(self) -> bool:
+        # After the writer flushes its memtable and drops its log, a RocksDB secondary can
+        # keep replayed memtable entries older than the new table file's entries for the
+        # same keys: point reads then return the older value while iterators see the
+        # newer one. Every commit rewrites the state record, so comparing its two reads
+        # detects exactly that.
+        by_get: bytes | None = self._kv.get(STATE_KEY)
+        by_scan = next(iter(self._kv.scan(STATE_KEY, STATE_KEY + b"\x00")), (None, None))[1]
+        return by_get == by_scan
+
+    def _reopen_follower(self) -> None:
+        old_kv, old_dir = self._kv, self._secondary_dir
+        self._secondary_dir = tempfile.mkdtemp(prefix="engram-reader-")
+        self._kv = RocksBackend(self.path, create=False, secondary_path=self._secondary_dir)
+        old_kv.close()
+        if old_dir is not None:
+            shutil.rmtree(old_dir, ignore_errors=True)
 
     def end_read(self, version: int) -> None:
         """Called by a read transaction when it is closed."""
@@ -403,6 +449,14 @@ class Store:
             if state.version > self._published.version:
                 self._published = state
 
+    def remove_on_close(self) -> None:
+        """Delete the database directory when the store closes, is dropped, or at exit.
+
+        For private temporary databases (`engram.open()` without a path): even one that
+        is never closed does not outlive its process.
+        """
+        self._cleanup = weakref.finalize(self, _discard, self._kv, self._lock, self.path)
+
     # hooks ---------------------------------------------------------------------------
 
     def add_before_write(self, hook: _BEFORE_WRITE) -> None:
@@ -504,3 +558,5 @@ class Store:
                 self._lock.release()
             if self._secondary_dir is not None:
                 shutil.rmtree(self._secondary_dir, ignore_errors=True)
+            if self._cleanup is not None:
+                self._cleanup()

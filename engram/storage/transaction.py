@@ -13,7 +13,6 @@ Failures of the storage engine inside any call surface as `StorageError` (or
 
 from __future__ import annotations
 
-import copy
 import functools
 import weakref
 from collections.abc import Callable, Iterator
@@ -207,19 +206,6 @@ class WriteTransaction(_Transaction, GraphWriter):
         self._release()
 
     close = rollback
-
-    def savepoint(self) -> TxState:
-        """A copy of the changes so far, to return to with `rollback_to` (statement atomicity).
-
-        The copy costs time proportional to the transaction's changes so far.
-        """
-        self._ensure_active()
-        return copy.deepcopy(self._overlay)
-
-    def rollback_to(self, savepoint: TxState) -> None:
-        """Undo every change made since `savepoint` was taken (the transaction stays open)."""
-        self._ensure_active()
-        self._overlay = savepoint
 
     def index_bounds(self, index_id: int) -> tuple[bytes | None, bytes | None]:
         """(smallest, largest) value key of an index in this transaction's view."""

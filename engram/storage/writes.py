@@ -18,12 +18,18 @@ from typing import Any, Final
 import numpy as np
 
 from engram.catalog import PROPERTY_INDEX, IndexDef
-from engram.errors import ErrorDetail, ErrorKind, InternalError, QueryRuntimeError
+from engram.errors import (
+    ErrorDetail,
+    ErrorKind,
+    InternalError,
+    QueryRuntimeError,
+    TransactionError,
+)
 from engram.storage import keys as layout
 from engram.storage.adjacency import Direction
 from engram.storage.codec import check_property_value, decode_node, decode_rel
 from engram.storage.indexing import Entry, entry_for
-from engram.storage.overlay import NodeState, RelState, TxState
+from engram.storage.overlay import NodeState, RelState, Savepoint, TxState
 from engram.storage.reads import GraphView, as_ids
 from engram.storage.schema import IdAllocator, SchemaWriter, unique_violation
 
@@ -119,13 +125,15 @@ class GraphWriter(SchemaWriter):
 
     def _swap_entries(self, before: _IndexEntries, after: _IndexEntries) -> None:
         overlay = self._overlay
+        journal = overlay.journal
         for index_id, (_, entry) in before.items():
             if after.get(index_id, (None, None))[1] != entry:
-                overlay.index_delta(index_id).remove(entry.key, entry.value_prefix)
+                overlay.index_delta(index_id).remove(entry.key, entry.value_prefix, journal)
                 overlay.stats.index_entry(index_id, entry.value_key, -1)
         for index_id, (_, entry) in after.items():
             if before.get(index_id, (None, None))[1] != entry:
-                overlay.index_delta(index_id).add(entry.key, entry.value_prefix, entry.payload)
+                delta = overlay.index_delta(index_id)
+                delta.add(entry.key, entry.value_prefix, entry.payload, journal)
                 overlay.stats.index_entry(index_id, entry.value_key, +1)
 
     def _set_membership(self, state: NodeState, node_id: int, label: int, present: bool) -> None:
@@ -138,6 +146,28 @@ class GraphWriter(SchemaWriter):
             present=present,
             in_base=label in state.base_labels,
         )
+
+    # savepoints ----------------------------------------------------------------------
+
+    def savepoint(self) -> Savepoint:
+        """Mark the current state so `rollback_to` can return to it (statement atomicity).
+
+        Cheap: changes made after it are journaled, and rolling back undoes only those.
+        A new savepoint replaces the previous one.
+        """
+        self._ensure_active()
+        return self._overlay.begin_savepoint()
+
+    def rollback_to(self, savepoint: Savepoint) -> None:
+        """Undo every change made since `savepoint` (the transaction stays open).
+
+        Raises:
+            TransactionError: `savepoint` is not this transaction's latest savepoint.
+        """
+        self._ensure_active()
+        if savepoint is not self._overlay.savepoint:
+            raise TransactionError("only the latest savepoint of a transaction can be restored")
+        self._overlay.rollback_to(savepoint)
 
     # nodes ---------------------------------------------------------------------------
 
@@ -162,10 +192,10 @@ class GraphWriter(SchemaWriter):
         state = NodeState(None, frozenset(), {})
         state.labels = label_set
         state.props = props
-        overlay.nodes[node_id] = state
+        overlay.dict_put(overlay.nodes, node_id, state)
         overlay.new_nodes.append(node_id)
         for label in label_set:
-            overlay.label_added.setdefault(label, set()).add(node_id)
+            overlay.set_add(overlay.label_added.setdefault(label, set()), node_id)
         overlay.stats.node(label_set, +1)
         if after:
             self._swap_entries({}, after)
@@ -194,13 +224,14 @@ class GraphWriter(SchemaWriter):
         except QueryRuntimeError:
             return False
         before = self._entries(node_id, state.labels, state.props, None)
+        overlay.touch(state)
         self._swap_entries(before, {})
         for label in state.labels:
             self._set_membership(state, node_id, label, False)
         overlay.stats.node(state.labels, -1)
         state.deleted = True
-        overlay.deleted_nodes.add(node_id)
-        overlay.unchecked_deletes.add(node_id)
+        overlay.set_add(overlay.deleted_nodes, node_id)
+        overlay.unchecked_deletes.add(node_id)  # restored wholesale by rollback_to
         return True
 
     def check_deleted_nodes(self) -> None:
@@ -270,9 +301,11 @@ class GraphWriter(SchemaWriter):
             before = self._entries(node_id, state.labels, state.props, keys)
             after = self._entries(node_id, state.labels, new_props, keys)
             self._check_unique(node_id, before, after)
+            self._overlay.touch(state)
             state.props = new_props
             self._swap_entries(before, after)
         else:
+            self._overlay.touch(state)
             state.props = new_props
         state.dirty = True
 
@@ -286,6 +319,7 @@ class GraphWriter(SchemaWriter):
         self._check_ids(len(self._overlay.catalog.labels), new, "label")
         after = self._entries(node_id, new, state.props, None)
         self._check_unique(node_id, {}, after)
+        self._overlay.touch(state)
         state.labels = state.labels | new
         state.dirty = True
         for label in new:
@@ -302,6 +336,7 @@ class GraphWriter(SchemaWriter):
         if not gone:
             return 0
         before = self._entries(node_id, gone, state.props, None)
+        self._overlay.touch(state)
         state.labels = state.labels - gone
         state.dirty = True
         for label in gone:
@@ -333,13 +368,19 @@ class GraphWriter(SchemaWriter):
         rel_id = self._ids.next_rel_id()
         state = RelState(None, type_id, start, end, {})
         state.props = props
-        overlay.rels[rel_id] = state
-        overlay.new_rels.append(rel_id)
-        overlay.type_added.setdefault(type_id, set()).add(rel_id)
-        overlay.list_change(start, layout.OUT, type_id).added[rel_id] = end
-        overlay.list_change(end, layout.IN, type_id).added[rel_id] = start
+        self._add_relationship(rel_id, state)
         overlay.stats.relationship(type_id, start_labels, end_labels, +1)
         return rel_id
+
+    def _add_relationship(self, rel_id: int, state: RelState) -> None:
+        overlay = self._overlay
+        overlay.dict_put(overlay.rels, rel_id, state)
+        overlay.new_rels.append(rel_id)
+        overlay.set_add(overlay.type_added.setdefault(state.type_id, set()), rel_id)
+        out = overlay.list_change(state.start, layout.OUT, state.type_id)
+        overlay.dict_put(out.added, rel_id, state.end)
+        incoming = overlay.list_change(state.end, layout.IN, state.type_id)
+        overlay.dict_put(incoming.added, rel_id, state.start)
 
     def create_relationships(
         self,
@@ -371,17 +412,12 @@ class GraphWriter(SchemaWriter):
             self._check_ids(len(overlay.catalog.property_keys), props, "property key")
         created = np.empty(len(start_list), dtype=np.int64)
         combos: dict[tuple[int, int], int] = {}
-        added = overlay.type_added.setdefault(type_id, set())
         for position, (start, end) in enumerate(zip(start_list, end_list, strict=True)):
             rel_id = self._ids.next_rel_id()
             state = RelState(None, type_id, start, end, {})
             if checked is not None:
                 state.props = checked[position]
-            overlay.rels[rel_id] = state
-            overlay.new_rels.append(rel_id)
-            added.add(rel_id)
-            overlay.list_change(start, layout.OUT, type_id).added[rel_id] = end
-            overlay.list_change(end, layout.IN, type_id).added[rel_id] = start
+            self._add_relationship(rel_id, state)
             combos[(start, end)] = combos.get((start, end), 0) + 1
             created[position] = rel_id
         self._count_relationships(type_id, combos, labels)
@@ -410,14 +446,15 @@ class GraphWriter(SchemaWriter):
         start_change = overlay.list_change(state.start, layout.OUT, state.type_id)
         end_change = overlay.list_change(state.end, layout.IN, state.type_id)
         if state.created:
-            overlay.type_added.get(state.type_id, set()).discard(rel_id)
-            start_change.added.pop(rel_id, None)
-            end_change.added.pop(rel_id, None)
+            overlay.set_discard(overlay.type_added.get(state.type_id, set()), rel_id)
+            overlay.dict_pop(start_change.added, rel_id)
+            overlay.dict_pop(end_change.added, rel_id)
         else:
-            overlay.type_removed.setdefault(state.type_id, set()).add(rel_id)
-            start_change.removed.add(rel_id)
-            end_change.removed.add(rel_id)
-            overlay.deleted_rels.add(rel_id)
+            overlay.set_add(overlay.type_removed.setdefault(state.type_id, set()), rel_id)
+            overlay.set_add(start_change.removed, rel_id)
+            overlay.set_add(end_change.removed, rel_id)
+        overlay.set_add(overlay.deleted_rels, rel_id)
+        overlay.touch(state)
         overlay.stats.relationship(
             state.type_id,
             self._labels_for_stats(state.start),
@@ -455,11 +492,15 @@ class GraphWriter(SchemaWriter):
         if state is None:
             raise _not_found("relationship", rel_id, rel_id in self._overlay.deleted_rels)
         if value is None:
-            if state.props.pop(key_id, None) is not None:
+            if key_id in state.props:
+                self._overlay.touch(state)
+                del state.props[key_id]
                 state.dirty = True
             return
         self._check_ids(len(self._overlay.catalog.property_keys), (key_id,), "property key")
-        state.props[key_id] = check_property_value(value)
+        checked = check_property_value(value)
+        self._overlay.touch(state)
+        state.props[key_id] = checked
         state.dirty = True
 
     def remove_relationship_property(self, rel_id: int, key_id: int) -> None:
@@ -474,5 +515,6 @@ class GraphWriter(SchemaWriter):
             raise _not_found("relationship", rel_id, rel_id in self._overlay.deleted_rels)
         props = _checked(properties)
         self._check_ids(len(self._overlay.catalog.property_keys), props, "property key")
+        self._overlay.touch(state)
         state.props = props
         state.dirty = True

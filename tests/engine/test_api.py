@@ -44,6 +44,7 @@ def test_missing_parameter_is_a_compile_time_error(db):
     assert raised.value.detail == "MissingParameter"
     assert raised.value.phase == "compile"
     assert "$name" in str(raised.value)
+    assert raised.value.column == 24
 
 
 def test_result_accessors(db):

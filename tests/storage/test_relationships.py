@@ -286,3 +286,23 @@ def test_batch_relationship_creation(store, schema):
         assert tx.relationship_property_of(created, schema.age) == [0, 1, 2, 3]
         assert tx.statistics.pattern_count(schema.person, schema.lives_in, schema.city) == 4
         assert check_integrity(tx) == []
+
+
+def test_deleted_in_this_transaction(store, schema, triangle):
+    a, b, c, ab, *_ = triangle
+    with store.begin_write() as tx:
+        new = tx.create_relationship(schema.knows, b, c)
+        tx.delete_relationship(new)
+        tx.delete_relationship(ab)
+        fresh = tx.create_node()
+        tx.delete_node(fresh)
+        assert tx.is_deleted_relationship(new)
+        assert tx.is_deleted_relationship(ab)
+        assert tx.is_deleted_node(fresh)
+        assert not tx.is_deleted_node(a)
+        rels = [int(r) for batch in tx.scan_relationships() for r in batch]
+        assert new not in rels
+        assert ab not in rels
+    with store.begin_read() as tx:
+        assert not tx.is_deleted_relationship(ab)
+        assert tx.relationship(ab) is None

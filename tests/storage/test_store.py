@@ -164,3 +164,29 @@ def test_analyze_recomputes_estimates(tmp_path):
         assert db.begin_read().statistics == stats
     with engram.open(tmp_path / "db") as db:
         assert db.begin_read().statistics.max_degree(knows, outgoing=True) == 5
+
+
+def test_unclosed_temporary_database_is_removed_when_dropped():
+    db = engram.open()
+    path = db.path
+    with db.transaction() as tx:
+        tx.storage.create_node()
+    del db, tx
+    import gc
+
+    gc.collect()
+    assert not os.path.exists(path)
+
+
+def test_temporary_database_is_removed_at_interpreter_exit():
+    result = run_python(
+        """
+        import engram
+        db = engram.open()
+        with db.transaction() as tx:
+            tx.storage.create_node()
+        print(db.path)
+        """
+    )
+    assert result.returncode == 0, result.stderr
+    assert not os.path.exists(result.stdout.strip())

@@ -59,6 +59,7 @@ _FLOAT_TEXT: Final = re.compile(
     r"[+-]?(?:NaN|Infinity|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[fFdD]?)"
 )
 _JAVA_TRIM: Final = "".join(chr(code) for code in range(0x21))
+_INT64_DIGITS: Final = len(str(INT64_MAX))
 
 
 def parse_float(text: str) -> float | None:
@@ -76,7 +77,10 @@ def parse_integer(text: str) -> int | None:
     """The integer a string denotes (a float text is truncated), or None."""
     stripped = text.strip(_JAVA_TRIM)
     if _INTEGER_TEXT.fullmatch(stripped):
-        number = int(stripped)
+        digits = stripped.lstrip("+-").lstrip("0") or "0"
+        if len(digits) > _INT64_DIGITS:
+            return None  # also keeps int() clear of Python's limit on digit strings
+        number = -int(digits) if stripped.startswith("-") else int(digits)
         return number if INT64_MIN <= number <= INT64_MAX else None
     parsed = parse_float(stripped)
     if parsed is None or not math.isfinite(parsed):

@@ -92,15 +92,16 @@ def cypher_range(start: Any, end: Any, step: Any = 1) -> list[int]:
     first, stop, stride = _range_bound(1, start), _range_bound(2, end), _range_bound(3, step)
     if stride == 0:
         raise argument_error("range() expects a non-zero step")
-    numbers = range(first, stop + (1 if stride > 0 else -1), stride)
-    if len(numbers) > MAX_RANGE_LENGTH:
+    # counted arithmetically: len() of a Python range fails beyond the C size limit
+    span = stop - first if stride > 0 else first - stop
+    length = span // abs(stride) + 1 if span >= 0 else 0
+    if length > MAX_RANGE_LENGTH:
         raise argument_error(
-            f"range() would build {len(numbers)} elements, more than the limit of "
-            f"{MAX_RANGE_LENGTH}",
+            f"range() would build {length} elements, more than the limit of {MAX_RANGE_LENGTH}",
             ErrorDetail.RESOURCE_LIMIT,
             hint="split the range into smaller batches",
         )
-    return list(numbers)
+    return list(range(first, stop + (1 if stride > 0 else -1), stride))
 
 
 def map_keys(value: Any) -> list[str]:

@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from typing import Any, Final
-
-import regex
 
 from engram.errors import ErrorDetail
 from engram.execution.faults import argument_error
 from engram.execution.functions.checks import expect_integer, expect_list, expect_string
+from engram.execution.functions.javaregex import full_match
 from engram.execution.functions.spec import FunctionSpec, scalar_spec
 from engram.types import INTEGER, STRING, list_of
 
@@ -29,9 +27,6 @@ __all__ = [
     "regex_match",
     "starts_with",
 ]
-
-#: the longest one `=~` match may run before it is abandoned with an error
-REGEX_TIMEOUT_SECONDS: Final = 2.0
 
 #: Java's Character.isWhitespace: space separators except no-break spaces, plus controls
 JAVA_WHITESPACE: Final = (
@@ -65,58 +60,15 @@ def contains(text: Any, part: Any) -> bool | None:
 
 
 def regex_match(text: Any, pattern: Any) -> bool | None:
-    """`text =~ pattern`: the whole string matches the (Java-style) regular expression.
+    """`text =~ pattern`: the whole string matches the Java-style regular expression.
 
     Raises:
         QueryRuntimeError: ArgumentError InvalidArgumentValue for a malformed pattern;
-            ArgumentError ResourceLimit when one match runs longer than
-            `REGEX_TIMEOUT_SECONDS` (catastrophic backtracking).
+            ArgumentError ResourceLimit when one match runs too long (see `javaregex`).
     """
     if type(text) is str and type(pattern) is str:
-        try:
-            return compile_regex(pattern).fullmatch(text, timeout=REGEX_TIMEOUT_SECONDS) is not None
-        except TimeoutError:
-            raise argument_error(
-                f"regular expression {pattern!r} took longer than {REGEX_TIMEOUT_SECONDS} s "
-                "to match",
-                ErrorDetail.RESOURCE_LIMIT,
-                hint="nested quantifiers such as (a+)+ or (a|aa)+ backtrack exponentially",
-            ) from None
+        return full_match(text, pattern)
     return None
-
-
-@lru_cache(maxsize=256)
-def compile_regex(pattern: str) -> Any:
-    r"""Compile a Java-style pattern (cached).
-
-    The `regex` package reads Java's syntax closely (possessive quantifiers, atomic
-    groups, `\p{L}` and `\p{Alpha}` classes) and can time a match out. Java's `\z`
-    (end of input) becomes `\Z`, and Java's `\Z` (end of input before a final line
-    terminator) becomes a lookahead; everything else is passed on.
-    """
-    try:
-        return regex.compile(_translate_java_regex(pattern))
-    except (regex.error, OverflowError, RecursionError) as error:
-        raise argument_error(
-            f"invalid regular expression {pattern!r}: {error}",
-            ErrorDetail.INVALID_ARGUMENT_VALUE,
-            hint="patterns use Java regular expression syntax",
-        ) from None
-
-
-def _translate_java_regex(pattern: str) -> str:
-    out = []
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\" and index + 1 < len(pattern):
-            escaped = pattern[index + 1]
-            out.append({"z": r"\Z", "Z": r"(?=\n?\Z)"}.get(escaped, char + escaped))
-            index += 2
-            continue
-        out.append(char)
-        index += 1
-    return "".join(out)
 
 
 #: operator text -> implementation, for the expression compiler

@@ -164,6 +164,8 @@ def _estimate(
             rows = min(rows, float(limit) if isinstance(limit, int) else 100.0)
         case lp.Union():
             rows = sum(inputs)
+        case lp.ValueHashJoin():
+            rows = inputs[0] * inputs[1] * EQUALITY_SELECTIVITY
         case lp.Optional(inner=inner):
             rows *= max(1.0, _estimate(inner, stats, out, dict(labels)))
         case lp.MatchPattern():

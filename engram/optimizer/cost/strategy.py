@@ -18,7 +18,7 @@ from engram.optimizer.cost.cardinality import (
 )
 from engram.planner.expressions import free_symbols
 from engram.planner.operators import SeekKind
-from engram.planner.patterns import EdgeStep, PatternBuilder, ScanStep, Step
+from engram.planner.patterns import EdgeStep, JoinStep, PatternBuilder, ScanStep, Step
 
 __all__ = ["CostStrategy"]
 
@@ -35,8 +35,15 @@ class CostStrategy:
         """The cheapest candidate: rows it touches plus rows it leaves (ties: pattern order)."""
         scored = []
         for step in candidates:
-            touched = self.rows * self._step_factor(step, builder)
-            left = self._rows_after(step, builder, touched)
+            if isinstance(step, JoinStep):
+                # build the hash table once, probe once per row
+                build = self.statistics.node_count(step.label)
+                touched = build + self.rows
+                produced = self.rows * build * EQUALITY_SELECTIVITY
+                left = self._rows_after(step, builder, produced)
+            else:
+                touched = self.rows * self._step_factor(step, builder)
+                left = self._rows_after(step, builder, touched)
             scored.append((touched + left, left, _tie(step), step))
         _, best_rows, _, best = min(scored, key=lambda item: (item[0], item[2]))
         self.rows = max(best_rows, 1e-9)
@@ -47,7 +54,7 @@ class CostStrategy:
         rows = touched
         bound = set(builder.bound)
         bound.update(_binds(step))
-        consumed = step.consumed if isinstance(step, ScanStep) else ()
+        consumed = step.consumed if isinstance(step, ScanStep | JoinStep) else ()
         for predicate in builder.predicates:
             if any(predicate is c for c in consumed):
                 continue
@@ -78,6 +85,7 @@ class CostStrategy:
             if seek.kind is SeekKind.IN:
                 return max(1.0, count * 0.05)
             return max(1.0, count * (0.1 if seek.kind is SeekKind.PREFIX else 0.3))
+        assert isinstance(step, EdgeStep)
         edge = step.edge
         if step.rel_bound:
             return 1.0 if edge.rel.direction.value != "--" else 2.0
@@ -97,7 +105,7 @@ class CostStrategy:
 
 
 def _binds(step: Step) -> tuple[Symbol, ...]:
-    if isinstance(step, ScanStep):
+    if isinstance(step, ScanStep | JoinStep):
         return (step.node,)
     if step.rel_bound:
         return (step.edge.left, step.edge.right)
@@ -115,4 +123,6 @@ _SCAN_RANK = {"id": 0, "seek": 1, "label": 2, "all": 3}
 def _tie(step: Step) -> tuple[int, int, int]:
     if isinstance(step, EdgeStep):
         return (0, 0 if step.rel_bound else 1, step.edge.order)
+    if isinstance(step, JoinStep):
+        return (1, len(_SCAN_RANK), step.order)
     return (1, _SCAN_RANK[step.operator], step.order)

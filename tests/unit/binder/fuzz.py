@@ -38,10 +38,11 @@ _FUNCTIONS = (
     "substring", "nosuch", "date", "exists", "toInteger", "reverse",
 )  # fmt: skip
 _LITERALS = (
-    "0", "1", "-1", "42", "1.5", "-0.0", "1e308", "1.34E999", "9223372036854775807",
-    "-9223372036854775808", "9223372036854775808", "0x7FFFFFFFFFFFFFFF", "0o17", "true",
-    "false", "null", "'text'", "\"dq\"", "'\\u00e9'", "''", "[]", "{}", "$param", "$0",
+    "0", "1", "-1", "42", "1.5", "-0.0", "1e308", "9223372036854775807",
+    "-9223372036854775808", "0x7FFFFFFFFFFFFFFF", "0o17", "true", "false", "null", "'text'",
+    "\"dq\"", "'\\u00e9'", "''", "[]", "{}", "$param", "$0",
 )  # fmt: skip
+_ODD_LITERALS = ("1.34E999", "9223372036854775808", "0x", "1e", "'\\uZZZZ'", "0o8")
 _BINARY = (
     "+", "-", "*", "/", "%", "^", "=", "<>", "<", "<=", ">", ">=", "AND", "OR", "XOR",
     "IN", "STARTS WITH", "ENDS WITH", "CONTAINS", "=~",
@@ -67,6 +68,8 @@ class FuzzReport:
     other_errors: list[tuple[str, str]] = field(default_factory=list)
     slow: list[tuple[str, float]] = field(default_factory=list)
     max_seconds: float = 0.0
+    slow_cpu: int = 0
+    max_cpu_seconds: float = 0.0
 
 
 class QueryGenerator:
@@ -83,7 +86,7 @@ class QueryGenerator:
         """A random expression, nested up to a few levels."""
         if depth > 3 or self.rng.random() < 0.3:
             return self._leaf()
-        choice = self.rng.randrange(11)
+        choice = self.rng.randrange(10)
         inner = self.expression
         if choice == 0:
             return f"{inner(depth + 1)} {self.pick(_BINARY)} {inner(depth + 1)}"
@@ -97,34 +100,47 @@ class QueryGenerator:
             return f"{{{self.pick(_KEYS)}: {inner(depth + 1)}}}"
         if choice == 4:
             variable = self.pick(_VARIABLES)
-            where, projection = inner(depth + 1), inner(depth + 1)
+            where, projection = self.predicate(depth + 1), inner(depth + 1)
             return f"[{variable} IN {inner(depth + 1)} WHERE {where} | {projection}]"
         if choice == 5:
             kind = self.pick(("all", "any", "none", "single"))
-            return f"{kind}({self.pick(_VARIABLES)} IN {inner(depth + 1)} WHERE {inner(depth + 1)})"
+            where = self.predicate(depth + 1)
+            return f"{kind}({self.pick(_VARIABLES)} IN {inner(depth + 1)} WHERE {where})"
         if choice == 6:
             return (
                 f"CASE WHEN {inner(depth + 1)} THEN {inner(depth + 1)} ELSE {inner(depth + 1)} END"
             )
         if choice == 7:
-            return f"NOT {inner(depth + 1)}"
+            return f"({inner(depth + 1)})[{inner(depth + 1)}]"
         if choice == 8:
-            return f"{inner(depth + 1)}[{inner(depth + 1)}]"
-        if choice == 9:
-            return f"EXISTS {{ MATCH {self.pattern()} WHERE {inner(depth + 1)} }}"
-        return f"{self.pattern()}"
+            return f"[{self.pattern(hops=1)} | {inner(depth + 1)}]"
+        return f"EXISTS {{ MATCH {self.pattern()} WHERE {self.predicate(depth + 1)} }}"
+
+    def predicate(self, depth: int = 0) -> str:
+        """A WHERE predicate: expressions, label tests and pattern predicates."""
+        roll = self.rng.random()
+        if depth > 3 or roll < 0.4:
+            return self.expression(depth)
+        if roll < 0.5:
+            return f"{self.pick(_VARIABLES)}:{self.pick(_LABELS)}"
+        if roll < 0.65:
+            return self.pattern(named=False)
+        if roll < 0.75:
+            return f"NOT {self.predicate(depth + 1)}"
+        operator = self.pick(("AND", "OR", "XOR"))
+        return f"{self.predicate(depth + 1)} {operator} {self.predicate(depth + 1)}"
 
     def _leaf(self) -> str:
         roll = self.rng.random()
-        if roll < 0.35:
+        if roll < 0.4:
             return self.pick(_VARIABLES)
-        if roll < 0.55:
-            return f"{self.pick(_VARIABLES)}.{self.pick(_KEYS)}"
         if roll < 0.6:
-            return "count(*)"
+            return f"{self.pick(_VARIABLES)}.{self.pick(_KEYS)}"
         if roll < 0.65:
-            return f"{self.pick(_VARIABLES)}:{self.pick(_LABELS)}"
-        return self.pick(_LITERALS)
+            return "count(*)"
+        if roll < 0.995:
+            return self.pick(_LITERALS)
+        return self.pick(_ODD_LITERALS)
 
     def node(self) -> str:
         """A node pattern."""
@@ -145,22 +161,22 @@ class QueryGenerator:
         types = "|".join(f":{self.pick(_TYPES)}" for _ in range(self.rng.randrange(3)))
         types = types.replace("|:", "|") if self.rng.random() < 0.5 else types
         length = self.pick(("", "", "*", "*2", "*1..3", "*..2", "*0.."))
-        left, right = self.pick((("-", "->"), ("<-", "-"), ("-", "-"), ("<-", "->")))
+        left, right = self.rng.choice((("-", "->"), ("<-", "-"), ("-", "-"), ("<-", "->")))
         return f"{left}[{variable}{types}{length}]{right}"
 
-    def pattern(self) -> str:
-        """A path pattern, maybe named."""
+    def pattern(self, *, named: bool = True, hops: int = 0) -> str:
+        """A path pattern of at least `hops` relationships, maybe named."""
         parts = [self.node()]
-        for _ in range(self.rng.randrange(3)):
+        for _ in range(max(hops, self.rng.randrange(3))):
             parts.extend((self.relationship(), self.node()))
-        name = f"{self.pick(_VARIABLES)} = " if self.rng.random() < 0.15 else ""
+        name = f"{self.pick(_VARIABLES)} = " if named and self.rng.random() < 0.15 else ""
         return name + "".join(parts)
 
     def clause(self) -> str:
         """One clause."""
         choice = self.rng.randrange(10)
         if choice < 3:
-            where = f" WHERE {self.expression()}" if self.rng.random() < 0.5 else ""
+            where = f" WHERE {self.predicate()}" if self.rng.random() < 0.5 else ""
             optional = "OPTIONAL " if self.rng.random() < 0.2 else ""
             return f"{optional}MATCH {self.pattern()}{where}"
         if choice == 3:
@@ -278,9 +294,11 @@ def run(count: int, seed: int = 0, *, slow_seconds: float = 0.1) -> FuzzReport:
     """Compile `count` inputs and record how each was answered."""
     report = FuzzReport()
     procedures = registry()
+    compile_one("MATCH (n) RETURN n", procedures)  # build the grammar before timing
     for text in inputs(count, seed):
         report.inputs += 1
         start = time.perf_counter()
+        cpu_start = time.process_time()
         try:
             compile_one(text, procedures)
             report.bound += 1
@@ -291,9 +309,13 @@ def run(count: int, seed: int = 0, *, slow_seconds: float = 0.1) -> FuzzReport:
         except Exception as error:
             report.other_errors.append((text, f"{type(error).__name__}: {error}"))
         elapsed = time.perf_counter() - start
+        cpu = time.process_time() - cpu_start
         report.max_seconds = max(report.max_seconds, elapsed)
+        report.max_cpu_seconds = max(report.max_cpu_seconds, cpu)
         if elapsed > slow_seconds:
             report.slow.append((text, elapsed))
+        if cpu > slow_seconds:
+            report.slow_cpu += 1
     return report
 
 
@@ -310,7 +332,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bound: {report.bound}, EngramError: {report.engram_errors}")
     recursion, other = len(report.recursion_errors), len(report.other_errors)
     print(f"RecursionError: {recursion}, other exceptions: {other}")
-    print(f"slowest input: {report.max_seconds * 1000:.1f} ms; over 100 ms: {len(report.slow)}")
+    print(
+        f"slowest input: {report.max_seconds * 1000:.1f} ms wall, "
+        f"{report.max_cpu_seconds * 1000:.1f} ms CPU; over 100 ms: {len(report.slow)} wall, "
+        f"{report.slow_cpu} CPU"
+    )
     for text, problem in report.other_errors[:10]:
         print(f"\n--- {problem}\n{text[:300]!r}")
     for text in report.recursion_errors[:5]:

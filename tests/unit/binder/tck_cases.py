@@ -17,7 +17,7 @@ from functools import cache
 from pathlib import Path
 
 from gherkin.parser import Parser
-from gherkin.pickles.compiler import Compiler
+from gherkin.pickles.compiler import Compiler, GherkinDocumentWithURI, PickleStep
 
 from engram.execution.procedures import ProcedureRegistry, ProcedureSpec, parse_signature
 
@@ -94,8 +94,8 @@ def tck_cases() -> tuple[TckCase, ...]:
 
 
 def _read(directory: Path, path: Path) -> Iterator[TckCase]:
-    document = Parser().parse(path.read_text(encoding="utf-8"))
-    document["uri"] = str(path)
+    parsed = Parser().parse(path.read_text(encoding="utf-8"))
+    document = GherkinDocumentWithURI(**parsed, uri=str(path))
     feature = path.relative_to(directory).as_posix()
     seen: dict[str, int] = {}
     for pickle in Compiler().compile(document):
@@ -108,7 +108,7 @@ def _read(directory: Path, path: Path) -> Iterator[TckCase]:
             yield case
 
 
-def _case(feature: str, scenario: str, steps: list[dict[str, object]]) -> TckCase | None:
+def _case(feature: str, scenario: str, steps: list[PickleStep]) -> TckCase | None:
     setup: list[str] = []
     controls: list[str] = []
     procedures: list[str] = []
@@ -116,8 +116,8 @@ def _case(feature: str, scenario: str, steps: list[dict[str, object]]) -> TckCas
     query: str | None = None
     error: ExpectedError | None = None
     for step in steps:
-        text = str(step["text"]).strip()
-        argument = step.get("argument")
+        text = step["text"].strip()
+        argument: object = step.get("argument")
         doc = _doc_string(argument)
         if text == "having executed:" and doc is not None:
             setup.append(doc)

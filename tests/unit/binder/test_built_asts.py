@@ -6,6 +6,9 @@ can nest without limit; the binder must still answer with a clear error or a bou
 
 from __future__ import annotations
 
+import sys
+from types import FrameType
+
 import pytest
 
 from engram.binder import bind
@@ -151,8 +154,6 @@ def test_pattern_expression_outside_a_predicate():
 
 
 def test_deep_caller_stack_gets_a_clear_error():
-    import sys
-
     expression: ast.Expr = ast.Literal(value=True)
     for _ in range(MAX_DEPTH - 10):
         expression = ast.ListLiteral(items=(expression,))
@@ -167,7 +168,7 @@ def test_deep_caller_stack_gets_a_clear_error():
         return None
 
     depth = 0
-    frame = sys._getframe()
+    frame: FrameType | None = sys._getframe()
     while frame is not None:
         depth += 1
         frame = frame.f_back

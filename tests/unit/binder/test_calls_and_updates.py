@@ -188,3 +188,14 @@ def test_no_notes_without_catalog_or_for_writes():
     assert compile_text("MATCH (p:Nothing) RETURN p").notes == ()
     statement = bind(parse("CREATE (:Fresh {k: 1})"), procedures=registry(), catalog=_Catalog())
     assert statement.notes == ()
+
+
+def test_cartesian_product_note():
+    text = "MATCH (a)-->(b), (c), (b)-->(d) RETURN d"
+    (note,) = compile_text(text).notes
+    assert note.message == "MATCH builds a cartesian product between disconnected patterns"
+    assert text[note.span.start : note.span.end] == "(c)"
+    assert compile_text("MATCH (a)-->(b), (b)-->(c) RETURN c").notes == ()
+    assert compile_text("MATCH (a) MATCH (a)-->(b), (a)-->(c) RETURN c").notes == ()
+    (note,) = compile_text("MATCH (a) OPTIONAL MATCH (x), (y) RETURN a").notes
+    assert note.message.startswith("OPTIONAL MATCH builds")

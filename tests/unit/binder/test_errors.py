@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from engram.errors import ErrorDetail, ErrorKind, Phase, SemanticError
-from tests.unit.binder.support import binder_error_of, error_of, underlined
+from tests.unit.binder.support import (
+    bind_unchecked,
+    binder_error_of,
+    compile_text,
+    error_of,
+    underlined,
+)
 
 D = ErrorDetail
 SYNTAX = ErrorKind.SYNTAX_ERROR
@@ -218,6 +224,7 @@ CASES = [
         "SET",
     ),
     ("CREATE (a) MATCH (b) RETURN b", SYNTAX, D.INVALID_CLAUSE_COMPOSITION, None, "WITH"),
+    ("CREATE () UNION RETURN 1 AS x", SYNTAX, D.INVALID_CLAUSE_COMPOSITION, None, "RETURN"),
     ("MATCH (n)", SYNTAX, D.INVALID_CLAUSE_COMPOSITION, None, "end"),
     ("MATCH (n) WITH n", SYNTAX, D.INVALID_CLAUSE_COMPOSITION, None, ""),
     # --- procedures
@@ -275,3 +282,28 @@ def test_messages_are_not_sentences():
     for query, *_ in CASES:
         first = binder_error_of(query).message.split()[0]
         assert first.islower() or first.isupper() or first[0] in "'(", first
+
+
+PATTERN_POSITIONS = [
+    ("MATCH (n) WHERE (n)-->() RETURN n", True),
+    ("MATCH (n) WHERE NOT (n)-->() AND (n)<--() RETURN n", True),
+    ("MATCH (n) RETURN NOT (n)-->() AS x", True),
+    ("MATCH (n) RETURN CASE WHEN (n)-->() THEN 1 END AS x", True),
+    ("MATCH (n) RETURN [x IN [1] WHERE (n)-->()] AS x", True),
+    ("MATCH (n) RETURN (n)-->() AS x", False),
+    ("MATCH (n) RETURN [(n)-->()] AS x", False),
+    ("MATCH (n) RETURN CASE (n)-->() WHEN true THEN 1 END AS x", False),
+    ("MATCH (n) WITH (n)-->() = true AS x RETURN x", False),
+    ("MATCH (n) SET n.x = (n)-->()", False),
+]
+
+
+@pytest.mark.parametrize(("query", "allowed"), PATTERN_POSITIONS)
+def test_pattern_predicates_are_allowed_where_the_parser_allows_them(query, allowed):
+    """The binder enforces the parser's rule for ASTs that skip the parser's checks."""
+    if allowed:
+        compile_text(query)
+        bind_unchecked(query)
+    else:
+        assert error_of(query).detail == D.UNEXPECTED_SYNTAX
+        assert binder_error_of(query).detail == D.UNEXPECTED_SYNTAX

@@ -73,6 +73,7 @@ EXPECTED = [
     ("relationships", "MATCH p = ()-->() RETURN relationships(p)"),
     ("length", "MATCH p = ()-->() RETURN length(p)"),
     ("exists", "MATCH (n) WHERE exists(n.name) RETURN n"),
+    ("timestamp", "RETURN timestamp()"),
     # temporal (registered by the temporal work)
     ("date", "RETURN date('2020-01-01')"),
     ("datetime", "RETURN datetime('2020-01-01T00:00Z')"),
@@ -87,10 +88,14 @@ EXPECTED = [
 ]
 
 
-#: registered by the engine work rather than the function library
+#: registered by the engine work rather than the function library (they read the store
+#: or the statement clock)
 GRAPH_FUNCTIONS = frozenset(
-    {"id", "labels", "type", "startnode", "endnode", "nodes", "relationships", "length", "exists"}
-)
+    {
+        "id", "labels", "type", "startnode", "endnode", "nodes", "relationships", "length",
+        "exists", "timestamp",
+    }
+)  # fmt: skip
 #: namespaces registered by the temporal and vector work
 LATER_NAMESPACES = ("date", "datetime", "localdatetime", "localtime", "time", "duration", "vector")
 

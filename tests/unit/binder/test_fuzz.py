@@ -8,13 +8,17 @@ A short run belongs to the normal suite; the long run (100,000 inputs, marked sl
 from __future__ import annotations
 
 import contextlib
+import random
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from engram.binder import bind
 from engram.errors import EngramError
-from tests.unit.binder.fuzz import compile_one, run
+from engram.execution.procedures import ProcedureRegistry
+from engram.parser import parse
+from tests.unit.binder.fuzz import FuzzReport, QueryGenerator, compile_one, run
 from tests.unit.binder.support import registry
 
 _PIECES = st.sampled_from(
@@ -27,7 +31,7 @@ _PIECES = st.sampled_from(
 )  # fmt: skip
 
 
-def _assert_clean(report):
+def _assert_clean(report: FuzzReport) -> None:
     assert report.recursion_errors == []
     assert report.other_errors == []
     assert report.inputs == report.bound + report.engram_errors
@@ -58,3 +62,18 @@ def test_arbitrary_text_never_escapes(text):
 def test_long_fuzz_run():
     report = run(100_000, seed=0)
     _assert_clean(report)
+
+
+def _outcome(text: str, procedures: ProcedureRegistry) -> object:
+    try:
+        return bind(parse(text), procedures=procedures)
+    except EngramError as error:
+        return (type(error).__name__, getattr(error, "detail", None), str(error))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(min_value=0, max_value=2**32))
+def test_binding_is_deterministic(seed):
+    text = QueryGenerator(random.Random(seed)).query()
+    procedures = registry()
+    assert _outcome(text, procedures) == _outcome(text, procedures)

@@ -189,3 +189,16 @@ def test_return_star_with_explicit_items():
 
 def test_with_star_keeps_all_variables():
     compile_text("MATCH (a)-->(b) WITH * WHERE a.x = b.x RETURN a, b")
+
+
+def test_dropped_variables_are_explained():
+    error = error_of("MATCH (a) RETURN DISTINCT a.name ORDER BY a.age")
+    assert error.detail == ErrorDetail.UNDEFINED_VARIABLE
+    assert error.message == "variable 'a' is not available in ORDER BY of this RETURN"
+    assert error.hint is not None
+    assert "DISTINCT or aggregating" in error.hint
+    error = error_of("MATCH (n) RETURN n.x AS x, count(*) AS c ORDER BY n.y")
+    assert error.message == "variable 'n' is not available in ORDER BY of this RETURN"
+    # a variable that never existed keeps the ordinary message and suggestion
+    error = error_of("MATCH (node) RETURN DISTINCT node.x AS x ORDER BY nod")
+    assert error.message == "variable 'nod' is not defined"

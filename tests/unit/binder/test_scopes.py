@@ -259,3 +259,18 @@ def test_symbol_ids_are_unique_across_the_statement():
 
     symbols = referenced_symbols(statement.body)
     assert len({s.id for s in symbols}) == len(symbols)
+
+
+def test_exists_subquery_keeps_outer_variables_after_its_own_with():
+    match, _ = clauses(
+        "MATCH (a) WHERE EXISTS { MATCH (a)-->(b) WITH b WHERE b.x = a.x RETURN b } RETURN a"
+    )
+    assert isinstance(match, BMatch)
+    assert isinstance(match.where, BExists)
+    assert [symbol.name for symbol in match.where.outer] == ["a"]
+
+
+def test_null_unwinds_to_nothing_of_type_null():
+    unwind, _ = clauses("UNWIND null AS x RETURN x")
+    assert isinstance(unwind, BUnwind)
+    assert unwind.symbol.type == t.NULL

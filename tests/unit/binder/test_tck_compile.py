@@ -12,7 +12,7 @@ import re
 import pytest
 
 from tests.unit.binder.tck_cases import tck_cases
-from tests.unit.binder.tck_compile_report import all_outcomes, figures
+from tests.unit.binder.tck_compile_report import Outcome, all_outcomes, figures
 from tests.unit.binder.test_function_names import registered_later
 
 _UNKNOWN = re.compile(r"unknown function '([^']+)'")
@@ -25,7 +25,7 @@ def outcomes():
     return all_outcomes()
 
 
-def _pending(outcome) -> str | None:
+def _pending(outcome: Outcome) -> str | None:
     """The not-yet-registered function an outcome failed on, if that is why it failed."""
     found = _UNKNOWN.search(outcome.problem)
     if found and registered_later(found[1]):
@@ -33,7 +33,7 @@ def _pending(outcome) -> str | None:
     return None
 
 
-def _check(outcomes, group):
+def _check(outcomes: list[Outcome], group: str) -> None:
     failed = [o for o in outcomes if o.group == group and not o.passed]
     real = [o for o in failed if _pending(o) is None]
     report = "\n".join(f"{o.case.id} [{o.role}]: {o.problem}\n  {o.text!r}" for o in real[:25])

@@ -177,6 +177,10 @@ def test_temporal_values_convert_to_their_text():
         ("0x10", None),
         ("12abc", None),
         ("\u0661", None),
+        ("9" * 100_000, None),
+        ("0" * 100_000 + "42", 42),
+        ("-9223372036854775808", -9223372036854775808),
+        ("-9223372036854775809", None),
     ],
 )
 def test_parse_integer(text, expected):
@@ -196,6 +200,7 @@ def test_parse_integer(text, expected):
         ("1.2.3", None),
         ("", None),
         ("1 000", None),
+        ("9" * 100_000, INF),
     ],
 )
 def test_parse_float(text, expected):

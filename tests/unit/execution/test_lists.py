@@ -287,3 +287,17 @@ def test_slicing_a_non_list_is_a_type_error():
     with pytest.raises(QueryRuntimeError, match="cannot slice a STRING"):
         list_slice("abc", 0, 1)
     assert list_slice((1, 2, 3), OMITTED, OMITTED) == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "step"),
+    [(-(2**63), 2**63 - 1, 1), (2**63 - 1, -(2**63), -1), (0, 2**63 - 1, 2**30)],
+)
+def test_huge_ranges_are_refused_not_crashed(start, end, step):
+    with pytest.raises(QueryRuntimeError) as raised:
+        lists.cypher_range(start, end, step)
+    assert raised.value.detail == ErrorDetail.RESOURCE_LIMIT
+
+
+def test_sparse_range_over_the_whole_integer_line():
+    assert lists.cypher_range(-(2**63), 2**63 - 1, 2**62) == [-(2**63), -(2**62), 0, 2**62]

@@ -83,6 +83,8 @@ def test_match_where_return():
         ("-[]-", Direction.BOTH),
         ("<-[]->", Direction.BOTH),
         ("- [r] - >", Direction.OUTGOING),
+        ("-- /* c */ ", Direction.BOTH),
+        ("<-- // c\n", Direction.INCOMING),
         ("\u27e8\u2014[r]\u2014", Direction.INCOMING),
         ("\u2212[r]\u2212\uff1e", Direction.OUTGOING),
     ],

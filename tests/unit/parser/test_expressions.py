@@ -171,6 +171,13 @@ def test_minus_folds_only_into_a_number_written_right_after_it():
     assert same(parse_expression("1-5"), binary(BinaryOp.SUB, lit(1), lit(5)))
 
 
+def test_double_minus_after_parentheses_is_arithmetic():
+    expected = binary(BinaryOp.SUB, var("a"), lit(-1))
+    assert same(parse_expression("(a) - -1"), expected)
+    assert same(parse_expression("(a)--1"), expected)
+    assert isinstance(parse_expression("(a)--(b)"), PatternExpression)
+
+
 def test_collections_and_maps():
     assert same(parse_expression("[]"), ListLiteral(items=()))
     assert same(

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from importlib import resources
+from pathlib import Path
 
 import pytest
 from lark import Lark
 
 from engram.parser import KEYWORDS, NON_RESERVED, RESERVED, parse
-from engram.parser.grammar import build_parser, get_parser
+from engram.parser.grammar import _cache_file, build_parser, get_parser
 
 GRAMMAR_FILES = ("cypher.lark", "expressions.lark", "terminals.lark")
 _RULE = re.compile(r"^[!?]*([a-z_][a-z0-9_]*)\s*:", re.MULTILINE)
@@ -100,3 +102,44 @@ def test_keywords_are_case_insensitive():
     assert parse("MaTcH (n) wHeRe n.x Is NoT nUlL rEtUrN DiStInCt n") == parse(
         "MATCH (n) WHERE n.x IS NOT NULL RETURN DISTINCT n"
     )
+
+
+def test_parsing_from_many_threads_gives_the_same_trees():
+    queries = [
+        f"MATCH (n:L{i} {{k: {i}}})-[:T*1..{i % 5 + 1}]->(m) RETURN n.k + {i}" for i in range(60)
+    ]
+    expected = [parse(query) for query in queries]
+
+    def work(offset: int) -> bool:
+        return all(
+            parse(queries[(offset + i) % len(queries)]) == expected[(offset + i) % len(queries)]
+            for i in range(len(queries))
+        )
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        assert all(pool.map(work, range(16)))
+
+
+def test_text_must_be_a_string():
+    with pytest.raises(TypeError, match="must be a str"):
+        parse(b"RETURN 1")  # type: ignore[arg-type]
+
+
+def test_cache_goes_to_a_private_directory(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    path = _cache_file()
+    assert path is not None
+    assert path.startswith(str(tmp_path / "engram"))
+    assert (tmp_path / "engram").stat().st_mode & 0o077 == 0
+    parser = build_parser()
+    assert Path(path).is_file()
+    assert build_parser().parse("RETURN 1", start="statement") is not None
+    assert parser is not None
+
+
+def test_no_cache_where_others_could_write(tmp_path, monkeypatch):
+    shared = tmp_path / "engram"
+    shared.mkdir(mode=0o777)
+    shared.chmod(0o777)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert _cache_file() is None
