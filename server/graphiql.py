@@ -18,7 +18,7 @@ from typing import Final
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
-__all__ = ["ASSET_PREFIX", "asset", "page"]
+__all__ = ["ASSET_PREFIX", "asset", "page", "wants_page"]
 
 ASSET_PREFIX: Final = "/graphiql/static"
 
@@ -80,6 +80,20 @@ _PAGE: Final = """<!doctype html>
 </body>
 </html>
 """
+
+
+def wants_page(method: str, accept: str, has_query: bool) -> bool:
+    """Whether a request to the GraphQL endpoint is a browser asking for GraphiQL.
+
+    A browser's navigation prefers HTML (``Accept: text/html,...``), also when the link
+    carries a ``?query=`` to prefill the editor; GraphQL clients sending a query by GET
+    ask for JSON and are answered by the GraphQL endpoint.
+    """
+    if method != "GET":
+        return False
+    if accept.lstrip().lower().startswith("text/html"):
+        return True
+    return not has_query and "text/html" in accept
 
 
 def page(endpoint: str = "/graphql") -> HTMLResponse:

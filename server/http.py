@@ -21,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from engram.server import graphiql
 from engram.server.auth import ANONYMOUS, Principal, bearer_token
 from engram.server.context import ServerState
 from engram.server.logs import new_request_id, request_id_var
@@ -209,13 +210,11 @@ class Gateway:
             return principal if isinstance(principal, Response) else None
         return None
 
-    @staticmethod
-    def _is_page(scope: Scope, headers: Headers) -> bool:
-        if scope["method"] != "GET":
+    def _is_page(self, scope: Scope, headers: Headers) -> bool:
+        if not self.state.settings.graphiql:
             return False
-        if b"query=" in scope.get("query_string", b""):
-            return False
-        return "text/html" in headers.get("accept", "")
+        has_query = b"query=" in scope.get("query_string", b"")
+        return graphiql.wants_page(scope["method"], headers.get("accept", ""), has_query)
 
     def _limited(self, receive: Receive) -> Receive:
         received = 0

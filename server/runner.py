@@ -66,14 +66,31 @@ class RunningQuery:
     #: seconds it may take before the client is answered anyway
     phase_started: float = 0.0
     phase_allowance: float | None = None
+    #: set once it was asked to stop: the client is answered within this many seconds
+    stop_allowance: float | None = None
 
     def begin_phase(self, allowance: float | None) -> None:
         """Start a phase that may take `allowance` seconds; refuse if already abandoned."""
         with self.lock:
             if self.abandoned:
                 raise QueryTimeout("the statement waited past its timeout; nothing was changed")
+            if self.stop_allowance is not None:
+                allowance = min(allowance or self.stop_allowance, self.stop_allowance)
             self.phase_started = time.monotonic()
             self.phase_allowance = allowance
+
+    def stop(self, allowance: float = 1.0) -> None:
+        """Ask it to stop; its client is answered within `allowance` seconds either way."""
+        self.cancel.set()
+        with self.lock:
+            self.stop_allowance = allowance
+            if self.committing:
+                return
+            now = time.monotonic()
+            deadline = self.deadline
+            if deadline is None or deadline > now + allowance:
+                self.phase_started = now
+                self.phase_allowance = allowance
 
     @property
     def deadline(self) -> float | None:
@@ -172,7 +189,7 @@ class QueryRunner:
             query = self._running.get(query_id)
         if query is None:
             return False
-        query.cancel.set()
+        query.stop()
         return True
 
     # -- running ---------------------------------------------------------------------------
@@ -236,6 +253,8 @@ class QueryRunner:
             remaining = None if deadline is None else deadline - time.monotonic()
             if remaining is not None and remaining <= 0:
                 if query.abandon():
+                    if query.stop_allowance is not None:
+                        raise QueryTimeout("the query was cancelled; nothing was changed")
                     raise QueryTimeout(
                         "the statement ran past its timeout and was stopped; nothing was changed"
                     )
@@ -423,7 +442,7 @@ class QueryRunner:
         """Ask every running statement to stop; returns how many there were."""
         running = self.running()
         for query in running:
-            query.cancel.set()
+            query.stop()
         return len(running)
 
     async def drain(self, grace: float) -> int:

@@ -104,6 +104,13 @@ class GraphQLView(GraphQL[RequestContext, None]):
         context.principal = principal
         return {"role": principal.role.value}
 
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        """A browser navigating to the endpoint gets GraphiQL (also with ``?query=``)."""
+        if not self.state.settings.graphiql:
+            return False
+        has_query = request.query_params.get("query") is not None
+        return graphiql.wants_page(request.method, request.headers.get("accept", ""), has_query)
+
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL with engram's key field, assets served locally."""
         return graphiql.page(request.url.path)

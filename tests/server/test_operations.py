@@ -97,6 +97,14 @@ def test_graphiql_page_and_assets(server):
             "/graphiql/static/react.production.min.js", headers={"Accept-Encoding": "identity"}
         )
         missing = client.get("/graphiql/static/secret.txt")
+        prefilled = client.get(
+            "/graphql",
+            params={"query": "{ me { role } }"},
+            headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"},
+        )
+        by_get = client.get(
+            "/graphql", params={"query": "{ me { role } }"}, headers={"Accept": "application/json"}
+        )
     assert page.status_code == 200
     assert "graphiql.min.js" in page.text
     assert "engram-key" in page.text
@@ -107,6 +115,9 @@ def test_graphiql_page_and_assets(server):
     assert "content-encoding" not in plain.headers
     assert plain.text.startswith("/**")
     assert missing.status_code == 404
+    assert prefilled.status_code == 200
+    assert "graphiql.min.js" in prefilled.text, "a browser link with ?query= opens GraphiQL"
+    assert by_get.status_code == 401, "a GraphQL GET without a key is refused"
 
 
 # -- engram serve as a process -------------------------------------------------------------------
