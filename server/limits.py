@@ -11,11 +11,14 @@ parse; the walk here stops descending once an operation is past the depth limit.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
 from graphql import (
+    ASTValidationRule,
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -31,16 +34,15 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     SelectionSetNode,
-    ValidationContext,
-    ValidationRule,
     ValueNode,
     VariableNode,
 )
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.schema import validate_document
 
 from engram.server.settings import Limits
 
-__all__ = ["Measure", "OperationLimits", "measure_operation"]
+__all__ = ["Measure", "OperationLimits", "ValidatedDocuments", "limit_errors", "measure_operation"]
 
 _PAGE_ARGUMENTS: Final = ("first", "last", "limit")
 
@@ -183,22 +185,23 @@ def measure_operation(
     return Measure(walker.max_depth, walker.aliases, complexity)
 
 
-def _rule(limits: Limits, variables: Mapping[str, Any]) -> type[ValidationRule]:
-    class OperationLimitsRule(ValidationRule):
-        def __init__(self, context: ValidationContext) -> None:
-            super().__init__(context)
-            document = context.document
-            fragments = {
-                definition.name.value: definition
-                for definition in document.definitions
-                if isinstance(definition, FragmentDefinitionNode)
-            }
-            for definition in document.definitions:
-                if isinstance(definition, OperationDefinitionNode):
-                    for error in _check(context.schema, definition, fragments, variables, limits):
-                        context.report_error(error)
-
-    return OperationLimitsRule
+def limit_errors(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: Mapping[str, Any],
+    limits: Limits,
+) -> list[GraphQLError]:
+    """One error per limit an operation of `document` exceeds."""
+    fragments = {
+        definition.name.value: definition
+        for definition in document.definitions
+        if isinstance(definition, FragmentDefinitionNode)
+    }
+    errors: list[GraphQLError] = []
+    for definition in document.definitions:
+        if isinstance(definition, OperationDefinitionNode):
+            errors.extend(_check(schema, definition, fragments, variables, limits))
+    return errors
 
 
 def _check(
@@ -227,17 +230,53 @@ def _check(
         )
 
 
+class ValidatedDocuments:
+    """Query texts that passed the schema's validation rules (a bounded LRU, per schema).
+
+    Validating a document costs far more than running a point read; clients send the
+    same few documents again and again, so each valid text is validated once per schema
+    generation. Invalid documents are validated every time (their errors are not shared).
+    """
+
+    def __init__(self, size: int = 1024) -> None:
+        self._size = size
+        self._valid: OrderedDict[str, None] = OrderedDict()
+
+    def validate(
+        self,
+        schema: GraphQLSchema,
+        text: str | None,
+        document: DocumentNode,
+        rules: tuple[type[ASTValidationRule], ...],
+    ) -> list[GraphQLError]:
+        """The validation errors of `document` (the text of which is `text`)."""
+        if text is not None and text in self._valid:
+            self._valid.move_to_end(text)
+            return []
+        errors = validate_document(schema, document, rules)
+        if not errors and text is not None:
+            self._valid[text] = None
+            if len(self._valid) > self._size:
+                self._valid.popitem(last=False)
+        return errors
+
+
 class OperationLimits(SchemaExtension):
-    """Adds the limit checks (with the request's variables) to validation."""
+    """Validates the operation (cached per query text) and checks it against the limits."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, documents: ValidatedDocuments) -> None:
         self._limits = limits
+        self._documents = documents
 
-    def on_operation(self) -> Iterator[None]:
-        """Install the rule for this operation."""
+    def on_validate(self) -> Iterator[None]:
+        """Validate, then check the limits with the request's variables."""
         context = self.execution_context
-        context.validation_rules = (
-            *context.validation_rules,
-            _rule(self._limits, context.variables or {}),
-        )
+        document = context.graphql_document
+        if document is not None and context.validation_rules:
+            schema = context.schema._schema
+            errors = self._documents.validate(
+                schema, context.query, document, tuple(context.validation_rules)
+            )
+            errors.extend(limit_errors(schema, document, context.variables or {}, self._limits))
+            context.pre_execution_errors = errors
         yield

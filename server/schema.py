@@ -30,7 +30,7 @@ from strawberry.tools import create_type
 from engram import ChangeKind, CommitEvent, Database, GraphSchema, PropertyInfo
 from engram.server import values
 from engram.server.errors import ErrorExtension
-from engram.server.limits import OperationLimits
+from engram.server.limits import OperationLimits, ValidatedDocuments
 from engram.server.logs import current_request_id
 from engram.server.metrics import ServerMetrics
 from engram.server.operations import mutation_fields, query_fields
@@ -82,6 +82,7 @@ def build_schema(
     mutation = create_type("Mutation", [*mutation_fields(), *generated.mutation])
     subscription = create_type("Subscription", subscription_fields())
     limits = settings.limits
+    documents = ValidatedDocuments()
     return EngramSchema(
         query=query,
         mutation=mutation,
@@ -90,7 +91,7 @@ def build_schema(
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
         extensions=[
             lambda: ErrorExtension(current_request_id, metrics.errors.inc),
-            lambda: OperationLimits(limits),
+            lambda: OperationLimits(limits, documents),
             lambda: OperationMetrics(metrics),
         ],
     )

@@ -130,6 +130,8 @@ def test_complexity_limit(db):
         )
         assert codes_of(server.gql(by_variable, {"n": 100})) == ["COMPLEXITY_LIMIT"]
         assert "errors" not in server.gql(by_variable, {"n": 5})
+        # the document's validation is cached; the limits are checked again with new values
+        assert codes_of(server.gql(by_variable, {"n": 100})) == ["COMPLEXITY_LIMIT"]
         unbounded = "{ itemList { rank outNext { rank outNext { rank } } } }"
         assert codes_of(server.gql(unbounded)) == ["COMPLEXITY_LIMIT"]
 
