@@ -19,6 +19,7 @@ from typing import Any
 
 from engram.changes import ChangeFeed, CommitEvent
 from engram.errors import TransactionError
+from engram.index.manager import vector_indexes
 from engram.introspection import DEFAULT_SAMPLE, GraphSchema, read_graph_schema
 from engram.results import Plan, Result
 from engram.session import QuerySession, query_text
@@ -113,6 +114,7 @@ class Database:
         self._store = store
         self._temporary_dir = temporary_dir
         self.session = QuerySession(store)
+        vector_indexes(store)  # loads the vector indexes and follows commits from now on
         self._changes = ChangeFeed(store)
 
     def execute(

@@ -20,6 +20,7 @@ from engram.execution.entities import RelRef
 
 if TYPE_CHECKING:
     from engram.execution.procedures import ProcedureRegistry
+    from engram.storage.derived import PropertyColumn
 
 __all__ = ["ExecContext", "Expansion", "GraphAccess", "UpdateCounters"]
 
@@ -30,6 +31,9 @@ Expansion = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 class GraphAccess(Protocol):
     """The graph as one transaction sees it, by names; what operators may call."""
 
+    #: storage reads so far (PROFILE counts them per operator)
+    reads: int
+
     # -- reads -------------------------------------------------------------------------------
 
     def all_node_ids(self) -> Iterator[np.ndarray]:
@@ -38,6 +42,18 @@ class GraphAccess(Protocol):
 
     def label_node_ids(self, label: str) -> Iterator[np.ndarray]:
         """Ids of the nodes with `label`, ascending, in batches."""
+        ...
+
+    def label_members(self, label: str) -> np.ndarray:
+        """Ids of the nodes with `label`, ascending, in one read-only array."""
+        ...
+
+    def property_column(self, label: str | None, key: str) -> PropertyColumn:
+        """Property `key` of every node with `label` (None: of every node), by node id."""
+        ...
+
+    def has_label_mask(self, node_ids: np.ndarray, label: str) -> np.ndarray:
+        """Whether each node has `label` (False for -1, the null id)."""
         ...
 
     def index_seek(
@@ -203,6 +219,10 @@ class Profiler(Protocol):
         self, op: object, batches: Iterator[list[tuple[Any, ...]]]
     ) -> Iterator[list[tuple[Any, ...]]]:
         """Count what passes through `batches` for `op`."""
+        ...
+
+    def charge(self, op: Any, rows: int, reads: int, seconds: float) -> None:
+        """Count work `op` did outside `wrap` (its inputs' counts are added to it)."""
         ...
 
 

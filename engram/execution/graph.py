@@ -15,7 +15,10 @@ import numpy as np
 from engram.errors import ErrorDetail, ErrorKind, QueryRuntimeError, TransactionError
 from engram.execution.context import Expansion
 from engram.execution.entities import RelRef
+from engram.execution.vectors import VectorAccess, create_vector_index
+from engram.index.manager import VECTOR_KIND
 from engram.storage.adjacency import Direction
+from engram.storage.derived import PropertyColumn, build_column
 from engram.storage.indexing import Bound
 from engram.storage.reads import GraphView
 from engram.storage.records import NodeRecord
@@ -47,15 +50,23 @@ def _deleted(kind: str, entity_id: int) -> QueryRuntimeError:
 class StoreGraph:
     """Name-level graph access over a read or write transaction."""
 
-    __slots__ = ("_nodes", "_view", "_writer", "reads")
+    __slots__ = ("_nodes", "_vectors", "_view", "_writer", "reads")
 
     def __init__(self, view: GraphView) -> None:
         self._view = view
         self._writer: WriteTransaction | None = view if isinstance(view, WriteTransaction) else None
+        self._vectors: VectorAccess | None = None
         self.reads = 0
         # decoded node records of this statement; every write through this object drops
         # the entry of the node it touches, so reads always see the statement's writes
         self._nodes: dict[int, NodeRecord | None] = {}
+
+    @property
+    def vectors(self) -> VectorAccess:
+        """Vector index searches of this transaction."""
+        if self._vectors is None:
+            self._vectors = VectorAccess(self._view)
+        return self._vectors
 
     @property
     def view(self) -> GraphView:
@@ -100,6 +111,35 @@ class StoreGraph:
         label_id = self._label(label)
         if label_id is not None:
             yield from self._view.scan_label(label_id)
+
+    def label_members(self, label: str) -> np.ndarray:
+        """Ids of the nodes with `label`, ascending, in one read-only array."""
+        label_id = self._label(label)
+        if label_id is None:
+            return _EMPTY_IDS
+        self.reads += 1
+        return self._view.label_members(label_id)
+
+    def has_label_mask(self, node_ids: np.ndarray, label: str) -> np.ndarray:
+        """Whether each node has `label` (False for -1, the null id)."""
+        label_id = self._label(label)
+        if label_id is None:
+            return np.zeros(node_ids.shape[0], dtype=bool)
+        self.reads += 1
+        bitmap = self._view.label_bitmap(label_id)
+        if bitmap.shape[0] == 0:
+            return np.zeros(node_ids.shape[0], dtype=bool)
+        inside = (node_ids >= 0) & (node_ids < bitmap.shape[0])
+        result: np.ndarray = inside & bitmap[np.where(inside, node_ids, 0)]
+        return result
+
+    def property_column(self, label: str | None, key: str) -> PropertyColumn:
+        """Property `key` of every node with `label` (None: of every node), by node id."""
+        label_id = -1 if label is None else self._label(label)
+        key_id = self._key(key)
+        if label_id is None or key_id is None:
+            return build_column(_EMPTY_IDS, [])
+        return self._view.property_column(label_id, key_id)
 
     def index_seek(
         self,
@@ -150,6 +190,21 @@ class StoreGraph:
             cache.clear()
         cache[node_id] = record
         return record
+
+    def prefetch_nodes(self, node_ids: list[int]) -> None:
+        """Read these nodes' records in one batch into the statement's cache.
+
+        An operator that produces nodes whose properties the query reads next (a vector
+        search's results) saves a storage round trip per node.
+        """
+        cache = self._nodes
+        missing = [node for node in node_ids if node not in cache]
+        if not missing:
+            return
+        if len(cache) + len(missing) > _CACHE_LIMIT:
+            cache.clear()
+        self.reads += len(missing)
+        cache.update(zip(missing, self._view.nodes(missing), strict=True))
 
     def _labels(self, node_id: int) -> frozenset[int]:
         record = self._record(node_id)
@@ -399,12 +454,8 @@ class StoreGraph:
         options: Mapping[str, Any],
         if_not_exists: bool,
     ) -> bool:
-        """Vector indexes arrive with the vector search work."""
-        raise QueryRuntimeError(
-            "vector indexes are not supported by this build",
-            detail=ErrorDetail.UNSUPPORTED,
-            kind=ErrorKind.SEMANTIC_ERROR,
-        )
+        """Create and build a vector index; False when IF NOT EXISTS found one already."""
+        return create_vector_index(self._write(), name, label, key, options, if_not_exists)
 
     def drop_index(self, name: str, if_exists: bool) -> bool:
         """Drop an index by name; False when IF EXISTS found none."""
@@ -421,6 +472,9 @@ class StoreGraph:
         for index in sorted(catalog.indexes, key=lambda i: i.name):
             kind = "UNIQUE" if index.unique else index.kind.upper()
             keys = [catalog.property_key_name(k) for k in index.property_key_ids]
+            state, size = index.state.value.upper(), stats.index_stats(index.id).entries
+            if index.kind == VECTOR_KIND:
+                state, size = self.vectors.state(index)
             rows.append(
                 (
                     index.name,
@@ -428,9 +482,9 @@ class StoreGraph:
                     "NODE",
                     [catalog.label_name(index.label_id)],
                     keys,
-                    index.state.value.upper(),
+                    state,
                     dict(index.options),
-                    stats.index_stats(index.id).entries,
+                    size,
                 )
             )
         return rows

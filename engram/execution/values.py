@@ -24,7 +24,8 @@ from engram.values import Node, Path, Relationship
 
 __all__ = ["from_python", "to_python"]
 
-_SCALARS = (bool, int, float, str)
+_SCALAR_TYPES = (bool, int, float, str)  # bool first: it is also an int
+_SCALARS = frozenset(_SCALAR_TYPES)
 
 
 def from_python(value: Any) -> Any:
@@ -34,6 +35,8 @@ def from_python(value: Any) -> Any:
     if isinstance(value, bool | int | float | str):
         return _builtin(value)
     if isinstance(value, list | tuple):
+        if _SCALARS.issuperset(map(type, value)):
+            return list(value)  # plain values (an embedding): one C-level copy
         return [from_python(item) for item in value]
     if isinstance(value, Mapping):
         return {str(key): from_python(item) for key, item in value.items()}
@@ -59,7 +62,7 @@ def from_python(value: Any) -> Any:
 
 
 def _builtin(value: bool | int | float | str) -> Any:
-    for kind in _SCALARS:
+    for kind in _SCALAR_TYPES:
         if isinstance(value, kind):
             return kind(value)
     return value

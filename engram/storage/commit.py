@@ -20,6 +20,7 @@ from engram.catalog import Catalog, IndexStats, NameKind
 from engram.storage import keys as layout
 from engram.storage.chunks import UNKNOWN, head_key, update_list
 from engram.storage.codec import encode_node, encode_rel
+from engram.storage.derived_feed import feed_entries
 from engram.storage.overlay import TxState
 from engram.storage.records import ChangeSet, VersionState
 from engram.storage.rocks import Batch, KeyValueBackend
@@ -348,6 +349,10 @@ def build_commit(
         batch.delete(index_def_key(index_id))
         for prefix in (layout.index_prefix(index_id), layout.unique_prefix(index_id)):
             dropped.append((prefix, layout.prefix_end(prefix)))
+        derived = layout.derived_prefix(index_id)
+        batch.delete_range(derived, layout.prefix_end(derived))
+    for key, value in feed_entries(overlay, version).items():
+        batch.put(key, value)
     batch.put(STATE_KEY, encode_counters(counters))
     changes = _changes(overlay, version, nodes, rels)
     caches = base.caches.carry_over(lambda key: not _invalidated(changes, key))
@@ -364,7 +369,10 @@ def _invalidated(changes: ChangeSet, key: tuple[Any, ...]) -> bool:
     if kind == "index":
         return key[1] in changes.indexes
     if kind == "column":
-        return key[1] in changes.labels or key[2] in changes.property_keys
+        if key[2] in changes.property_keys:
+            return True
+        # label -1: the column over every node
+        return bool(changes.nodes) if key[1] == -1 else key[1] in changes.labels
     return True
 
 

@@ -28,6 +28,7 @@ from engram.errors import (
 from engram.storage import keys as layout
 from engram.storage.adjacency import Direction
 from engram.storage.codec import check_property_value, decode_node, decode_rel
+from engram.storage.derived_feed import check_values
 from engram.storage.indexing import Entry, entry_for
 from engram.storage.overlay import NodeState, RelState, Savepoint, TxState
 from engram.storage.reads import GraphView, as_ids
@@ -185,6 +186,8 @@ class GraphWriter(SchemaWriter):
         self._check_ids(len(overlay.catalog.labels), label_set, "label")
         props = _checked(properties)
         self._check_ids(len(overlay.catalog.property_keys), props, "property key")
+        if label_set:
+            check_values(overlay.catalog, label_set, props, None)
         node_id = self._ids.next_node_id()
         after = self._entries(node_id, label_set, props, None) if label_set else {}
         if after:
@@ -298,6 +301,7 @@ class GraphWriter(SchemaWriter):
         self, node_id: int, state: NodeState, new_props: dict[int, Any], keys: set[int] | None
     ) -> None:
         if self._touches_index(state.labels, keys):
+            check_values(self._overlay.catalog, state.labels, new_props, keys)
             before = self._entries(node_id, state.labels, state.props, keys)
             after = self._entries(node_id, state.labels, new_props, keys)
             self._check_unique(node_id, before, after)
@@ -317,6 +321,7 @@ class GraphWriter(SchemaWriter):
         if not new:
             return 0
         self._check_ids(len(self._overlay.catalog.labels), new, "label")
+        check_values(self._overlay.catalog, new, state.props, None)
         after = self._entries(node_id, new, state.props, None)
         self._check_unique(node_id, {}, after)
         self._overlay.touch(state)
