@@ -231,16 +231,32 @@ def _check(
 
 
 class ValidatedDocuments:
-    """Query texts that passed the schema's validation rules (a bounded LRU, per schema).
+    """Parsed documents and the texts that passed validation (bounded LRUs, per schema).
 
-    Validating a document costs far more than running a point read; clients send the
-    same few documents again and again, so each valid text is validated once per schema
-    generation. Invalid documents are validated every time (their errors are not shared).
+    Parsing and validating a document costs far more than running a point read, and
+    clients send the same few documents again and again: each text is parsed once and
+    validated once per schema generation. Texts that fail to parse or validate are
+    handled afresh every time (their errors are never shared between requests).
     """
 
     def __init__(self, size: int = 1024) -> None:
         self._size = size
+        self._parsed: OrderedDict[str, DocumentNode] = OrderedDict()
         self._valid: OrderedDict[str, None] = OrderedDict()
+
+    def parsed(self, text: str | None) -> DocumentNode | None:
+        """The document of `text` if it was parsed before."""
+        if text is None:
+            return None
+        document = self._parsed.get(text)
+        if document is not None:
+            self._parsed.move_to_end(text)
+        return document
+
+    def remember(self, text: str | None, document: DocumentNode | None) -> None:
+        """Keep the document `text` parsed to."""
+        if text is not None and document is not None:
+            _put(self._parsed, text, document, self._size)
 
     def validate(
         self,
@@ -255,18 +271,31 @@ class ValidatedDocuments:
             return []
         errors = validate_document(schema, document, rules)
         if not errors and text is not None:
-            self._valid[text] = None
-            if len(self._valid) > self._size:
-                self._valid.popitem(last=False)
+            _put(self._valid, text, None, self._size)
         return errors
 
 
+def _put(cache: OrderedDict[str, Any], key: str, value: Any, size: int) -> None:
+    cache[key] = value
+    cache.move_to_end(key)
+    if len(cache) > size:
+        cache.popitem(last=False)
+
+
 class OperationLimits(SchemaExtension):
-    """Validates the operation (cached per query text) and checks it against the limits."""
+    """Parses and validates operations (cached per text) and checks them against the limits."""
 
     def __init__(self, limits: Limits, documents: ValidatedDocuments) -> None:
         self._limits = limits
         self._documents = documents
+
+    def on_parse(self) -> Iterator[None]:
+        """Reuse the document of a text parsed before; remember a new one once parsed."""
+        context = self.execution_context
+        if context.graphql_document is None:
+            context.graphql_document = self._documents.parsed(context.query)
+        yield
+        self._documents.remember(context.query, context.graphql_document)
 
     def on_validate(self) -> Iterator[None]:
         """Validate, then check the limits with the request's variables."""

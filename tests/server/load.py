@@ -64,6 +64,8 @@ class LoadReport:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     acknowledged: set[tuple[int, int]] = field(default_factory=set)
     lost: set[tuple[int, int]] = field(default_factory=set)
+    #: CPU seconds the server process used during the run (when it is measured)
+    server_cpu: float | None = None
 
     def record(self, kind: str, seconds: float) -> None:
         self.latencies.setdefault(kind, []).append(seconds)
@@ -80,6 +82,14 @@ class LoadReport:
             f"{self.clients} clients for {self.seconds:.0f} s: {self.requests} requests "
             f"({self.requests / self.seconds:.0f}/s), {len(self.errors)} errors, "
             f"{len(self.acknowledged)} acknowledged writes, {len(self.lost)} lost",
+            *(
+                [
+                    f"server CPU: {self.server_cpu:.1f} s, "
+                    f"{self.server_cpu / max(self.requests, 1) * 1000:.2f} ms per request"
+                ]
+                if self.server_cpu is not None
+                else []
+            ),
             f"{'operation':<14}{'count':>8}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}"
             f"{'max ms':>10}",
         ]
@@ -216,6 +226,12 @@ def _wait(check: Callable[[], bool], seconds: float, what: str) -> None:
     raise SystemExit(f"timed out waiting for {what}")
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _ready(url: str) -> bool:
     try:
         return httpx.get(f"{url}/ready", timeout=1).status_code == 200
@@ -254,7 +270,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         _wait(lambda: _ready(url), 60, "the server")
         keys = asyncio.run(create_keys(url, admin, args.clients))
+        before = _cpu_seconds(process.pid)
         report = asyncio.run(run_clients(url, keys, args.seconds, args.write_share))
+        report.server_cpu = _cpu_seconds(process.pid) - before
     finally:
         process.send_signal(signal.SIGTERM)
         code = process.wait(120)

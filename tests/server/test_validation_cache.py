@@ -1,4 +1,4 @@
-"""The per-schema cache of validated query texts."""
+"""The per-schema cache of parsed documents and validated query texts."""
 
 from __future__ import annotations
 
@@ -28,3 +28,14 @@ def test_the_cache_is_bounded():
     # "{ a }" was evicted: it is validated again (against a wrong document: an error)
     assert documents.validate(SCHEMA, "{ a }", parse("{ nope }"), RULES)
     assert documents.validate(SCHEMA, "{ a b }", parse("{ nope }"), RULES) == []
+
+
+def test_parsed_documents_are_kept_per_text():
+    documents = ValidatedDocuments(size=1)
+    assert documents.parsed("{ a }") is None
+    document = parse("{ a }")
+    documents.remember("{ a }", document)
+    assert documents.parsed("{ a }") is document
+    documents.remember("{ b }", parse("{ b }"))
+    assert documents.parsed("{ a }") is None, "bounded: the oldest text was dropped"
+    assert documents.parsed(None) is None
