@@ -66,6 +66,8 @@ class LoadReport:
     lost: set[tuple[int, int]] = field(default_factory=set)
     #: CPU seconds the server process used during the run (when it is measured)
     server_cpu: float | None = None
+    #: requests answered 429 (the client waited `Retry-After` and went on)
+    throttled: int = 0
 
     def record(self, kind: str, seconds: float) -> None:
         self.latencies.setdefault(kind, []).append(seconds)
@@ -81,7 +83,8 @@ class LoadReport:
         lines = [
             f"{self.clients} clients for {self.seconds:.0f} s: {self.requests} requests "
             f"({self.requests / self.seconds:.0f}/s), {len(self.errors)} errors, "
-            f"{len(self.acknowledged)} acknowledged writes, {len(self.lost)} lost",
+            f"{len(self.acknowledged)} acknowledged writes, {len(self.lost)} lost, "
+            f"{self.throttled} rate limited",
             *(
                 [
                     f"server CPU: {self.server_cpu:.1f} s, "
@@ -160,6 +163,10 @@ async def _client(
                 continue
             elapsed = time.perf_counter() - started
             report.requests += 1
+            if response.status_code == 429:  # over the key's rate: wait as told, then go on
+                report.throttled += 1
+                await asyncio.sleep(float(response.headers.get("retry-after", "1")))
+                continue
             body = response.json() if response.content else {}
             if response.status_code != 200 or body.get("errors"):
                 report.errors.append(f"{kind}: {response.status_code} {json.dumps(body)[:300]}")
@@ -245,14 +252,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--write-share", type=float, default=0.2)
     parser.add_argument("--path", help="database directory (default: a temporary one)")
+    parser.add_argument(
+        "--rate-limit", type=float, help="requests per second per key (default: the server's)"
+    )
     args = parser.parse_args(argv)
-    path = Path(args.path or tempfile.mkdtemp(prefix="engram-load-")) / "db"
+    folder = Path(args.path or tempfile.mkdtemp(prefix="engram-load-"))
+    path = folder / "db"
+    config = folder / "server.toml"
+    limits = (
+        ""
+        if args.rate_limit is None
+        else (f"rate_limit = {args.rate_limit}\nrate_burst = {max(1, int(args.rate_limit * 2))}\n")
+    )
+    config.write_text(f"[limits]\n{limits}")
     with engram.open(path) as db:
         seed(db)
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     process = subprocess.Popen(
-        [sys.executable, "-m", "engram.cli", "serve", str(path), "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "engram.cli",
+            "serve",
+            str(path),
+            "--port",
+            str(port),
+            "--config",
+            str(config),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
