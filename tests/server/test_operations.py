@@ -341,7 +341,7 @@ def test_graceful_shutdown_finishes_running_queries_and_closes_the_store(tmp_pat
         key = process.admin_key()
         _post(process.url, key, 'mutation { cypher(query: "CREATE (:Kept {n: 1})") { rowCount } }')
         query = (
-            '{ cypher(query: "UNWIND range(1, 400000) AS i WITH i ORDER BY i DESC '
+            '{ cypher(query: "UNWIND range(1, 1000000) AS i WITH i ORDER BY i DESC '
             'RETURN i LIMIT 1") { rows } }'
         )
 
@@ -358,7 +358,7 @@ def test_graceful_shutdown_finishes_running_queries_and_closes_the_store(tmp_pat
         process.stop()
     response = outcome["response"]
     assert response.status_code == 200
-    assert response.json() == {"data": {"cypher": {"rows": [[400000]]}}}
+    assert response.json() == {"data": {"cypher": {"rows": [[1000000]]}}}
     with engram.open(path) as db:  # closed cleanly: not locked, data intact
         assert db.execute("MATCH (k:Kept) RETURN k.n").scalar() == 1
 
