@@ -125,6 +125,20 @@ class GraphAccess(Protocol):
         """Every property key name known to the database."""
         ...
 
+    def nodes_with_labels(self, labels: Sequence[str]) -> np.ndarray:
+        """Sorted ids of the nodes with any of `labels` (every node when there are none)."""
+        ...
+
+    def relationship_arrays(
+        self, types: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(start, end, relationship id) arrays of every relationship of `types` (all: none)."""
+        ...
+
+    def relationship_values(self, rel_ids: np.ndarray, key: str) -> list[Any]:
+        """One property of many relationships (None where missing)."""
+        ...
+
     # -- writes ------------------------------------------------------------------------------
 
     def create_node(self, labels: Sequence[str], properties: Mapping[str, Any]) -> int:
@@ -135,6 +149,22 @@ class GraphAccess(Protocol):
         self, rel_type: str, start: int, end: int, properties: Mapping[str, Any]
     ) -> RelRef:
         """Create a relationship; returns it."""
+        ...
+
+    def create_nodes(
+        self, labels: Sequence[str], properties: Sequence[Mapping[str, Any]]
+    ) -> list[int]:
+        """Create one node per property map, all with `labels`; returns their ids."""
+        ...
+
+    def create_relationships(
+        self,
+        rel_type: str,
+        starts: Sequence[int],
+        ends: Sequence[int],
+        properties: Sequence[Mapping[str, Any]],
+    ) -> list[RelRef]:
+        """Create relationships of one type from starts[i] to ends[i]; returns them."""
         ...
 
     def set_node_property(self, node_id: int, key: str, value: Any) -> None:

@@ -12,13 +12,16 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from engram.binder.bound import (
+    BExists,
     BExpr,
+    BPatternComprehension,
     BSetItem,
     BSetLabels,
     BSetProperties,
     BSetProperty,
     Symbol,
 )
+from engram.binder.walk import bound_children
 from engram.errors import InternalError, Span
 from engram.execution.columnar import ColumnarAggregateExec, columnar_chain
 from engram.execution.context import ExecContext
@@ -456,6 +459,7 @@ def _create_exec(op: lp.Create, *, reject_nulls: bool = False) -> CreateExec:
         for r in op.rels
     )
     paths = tuple(tuple(layout[s] for s in parts) for _, parts in op.paths)
+    expressions = [n.properties for n in op.nodes] + [r.properties for r in op.rels]
     return CreateExec(
         logical=op,
         child=lower(op.child),
@@ -464,7 +468,23 @@ def _create_exec(op: lp.Create, *, reject_nulls: bool = False) -> CreateExec:
         paths=paths,
         width=len(op.fields),
         reject_nulls=reject_nulls,
+        batched=not reject_nulls and not any(_reads_graph(e) for e in expressions if e),
     )
+
+
+def _reads_graph(expr: BExpr) -> bool:
+    """Whether evaluating `expr` matches patterns against the graph (subqueries, patterns).
+
+    Such an expression could see nodes and relationships that the same CREATE made for
+    earlier rows, so those rows must be created one at a time.
+    """
+    stack: list[object] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, BExists | BPatternComprehension | lp.PlanExists | lp.PlanCollect):
+            return True
+        stack.extend(bound_children(node))
+    return False
 
 
 @lower.register

@@ -20,6 +20,7 @@ from engram.storage.adjacency import Direction, Expansion, degree_base, expand_b
 from engram.storage.codec import decode_node, decode_node_labels, decode_rel
 from engram.storage.codec import decode_rel_header as _rel_header
 from engram.storage.derived import Csr, PropertyColumn, build_column, build_csr
+from engram.storage.endpoints import Endpoints, relationship_endpoints
 from engram.storage.indexing import (
     Bound,
     KeyRange,
@@ -384,6 +385,14 @@ class GraphView:
             return _merge_sorted(base, removed, created, batch_size)
         added = sorted(overlay.type_added.get(type_id, ()))
         return _merge_sorted(base, overlay.type_removed.get(type_id), added, batch_size)
+
+    def relationship_endpoints(self, type_ids: Sequence[int] | None = None) -> Endpoints:
+        """Every relationship of `type_ids` (None: all) as start, end, id and type arrays.
+
+        One scan of the adjacency lists (see `engram.storage.endpoints`); read
+        transactions share the arrays of a type through their version's caches.
+        """
+        return relationship_endpoints(self._reader, self._state.caches, self._overlay, type_ids)
 
     def count_relationships(self, type_id: int | None = None) -> int:
         """Exact number of relationships (of `type_id`, if given)."""
