@@ -68,6 +68,35 @@ def test_the_client_is_answered_even_when_the_engine_overruns(db):
         assert db.execute("MATCH (n:Late) RETURN count(n)").scalar() == 0, "never committed"
 
 
+def _running_ids(server) -> list[str]:
+    return [row["id"] for row in server.data("{ runningQueries { id } }")["runningQueries"]]
+
+
+@pytest.mark.parametrize("statement", [SLOW, UNCHECKED], ids=["checked", "unchecked"])
+def test_an_admin_cancels_a_running_query(db, statement):
+    outcome: dict = {}
+    query = "query Q($q: String!) { cypher(query: $q, timeout: 120) { rows } }"
+    with running_server(db, limited(query_timeout=120)) as server:
+        thread = threading.Thread(
+            target=lambda: outcome.setdefault("body", server.gql(query, {"q": statement}))
+        )
+        thread.start()
+        deadline = time.monotonic() + 30
+        while not (ids := _running_ids(server)):
+            assert time.monotonic() < deadline, "the query never showed as running"
+            time.sleep(0.05)
+        started = time.monotonic()
+        assert server.data(f'mutation {{ cancelQuery(id: "{ids[0]}") }}') == {"cancelQuery": True}
+        thread.join(60)
+        # answered within the stop allowance even when the engine checks rarely
+        assert time.monotonic() - started < 5
+        body = outcome["body"]
+        assert codes_of(body) == ["QUERY_TIMEOUT"]
+        assert "cancelled" in errors_of(body)[0]["message"]
+        wait_idle(server)
+        assert codes_of(server.gql('mutation { cancelQuery(id: "q999") }')) == ["NOT_FOUND"]
+
+
 def test_max_rows(db):
     with running_server(db, limited(max_rows=50)) as server:
         ok = server.data('{ cypher(query: "UNWIND range(1, 50) AS i RETURN i") { rowCount } }')
