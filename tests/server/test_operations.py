@@ -79,7 +79,12 @@ def test_request_ids_are_echoed_or_made(server):
 def test_access_log_lines_carry_the_request_id(server, caplog):
     with caplog.at_level(logging.INFO, logger="engram.server.access"):
         server.gql("{ me { id } }", role="reader", headers={"X-Request-ID": "log-7"})
-    (record,) = [r for r in caplog.records if getattr(r, "request_id", None) == "log-7"]
+        # the access line is written once the response is sent: it may come a moment later
+        deadline = time.monotonic() + 10
+        while not (found := [r for r in caplog.records if getattr(r, "request_id", "") == "log-7"]):
+            assert time.monotonic() < deadline, "no access log line for the request"
+            time.sleep(0.02)
+    (record,) = found
     assert (record.method, record.path, record.status) == ("POST", "/graphql", 200)
     assert record.duration_ms > 0
     line = json.loads(JsonFormatter().format(record))
