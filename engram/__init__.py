@@ -19,7 +19,9 @@ from engram.api import (
     keywords,
     open,
 )
+from engram.changes import ChangeKind, CommitEvent, NodeChange, RelationshipChange
 from engram.errors import (
+    AccessModeError,
     CorruptionError,
     CypherSyntaxError,
     DatabaseLocked,
@@ -33,26 +35,45 @@ from engram.errors import (
     StorageError,
     TransactionError,
 )
+from engram.introspection import (
+    GraphSchema,
+    IndexSummary,
+    LabelInfo,
+    PatternInfo,
+    PropertyInfo,
+    RelationshipTypeInfo,
+)
 from engram.results import Plan, Result, ResultStats
 from engram.values import Node, Path, Relationship
 
 __all__ = [
+    "AccessModeError",
+    "ChangeKind",
+    "CommitEvent",
     "CorruptionError",
     "CypherSyntaxError",
     "Database",
     "DatabaseLocked",
     "EngramError",
     "FunctionInfo",
+    "GraphSchema",
+    "IndexSummary",
     "InternalError",
+    "LabelInfo",
     "Node",
+    "NodeChange",
     "ParameterError",
     "Path",
+    "PatternInfo",
     "Plan",
     "ProcedureInfo",
+    "PropertyInfo",
     "QueryError",
     "QueryRuntimeError",
     "QueryTimeout",
     "Relationship",
+    "RelationshipChange",
+    "RelationshipTypeInfo",
     "Result",
     "ResultStats",
     "SemanticError",

@@ -19,9 +19,11 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from engram.changes import ChangeFeed, CommitEvent
 from engram.errors import TransactionError
 from engram.execution.functions.registry import all_functions
 from engram.index.manager import vector_indexes
+from engram.introspection import DEFAULT_SAMPLE, GraphSchema, read_graph_schema
 from engram.parser import KEYWORDS
 from engram.results import Plan, Result
 from engram.session import QuerySession, query_text
@@ -202,6 +204,7 @@ class Database:
         self._temporary_dir = temporary_dir
         self.session = QuerySession(store)
         vector_indexes(store)  # loads the vector indexes and follows commits from now on
+        self._changes = ChangeFeed(store)
 
     def execute(
         self,
@@ -210,6 +213,7 @@ class Database:
         /,
         *,
         timeout: float | None = None,
+        read_only: bool = False,
         cancel: threading.Event | None = None,
         **kwargs: Any,
     ) -> Result:
@@ -226,17 +230,20 @@ class Database:
             params: parameters by name.
             timeout: seconds before the statement is stopped with `QueryTimeout` (it
                 then changes nothing).
-            cancel: an event another thread may set to stop the statement (at its next
-                batch of rows, also while the rows of a read are being consumed); it
-                then raises `QueryTimeout` and changes nothing.
+            read_only: refuse a statement that writes (`AccessModeError`, before it runs).
+            cancel: an event another thread may set to stop the statement
+                (`QueryTimeout`; nothing is changed).
             **kwargs: more parameters by name.
 
         Raises:
             QueryError: the statement is invalid or failed (nothing was changed).
             QueryTimeout: the timeout passed or `cancel` was set.
+            AccessModeError: `read_only` was given and the statement writes.
         """
         text, values = query_text(query, {**(params or {}), **kwargs})
-        return self.session.run(text, values, timeout=timeout, profile=False, cancel=cancel)
+        return self.session.run(
+            text, values, timeout=timeout, profile=False, read_only=read_only, cancel=cancel
+        )
 
     def explain(self, query: Any) -> Plan:
         """The plan the statement would run with, with estimated rows (nothing runs)."""
@@ -275,6 +282,37 @@ class Database:
             ProcedureInfo(spec.name, spec.signature, spec.description)
             for spec in self.session.procedures
         )
+
+    def subscribe(self, callback: Callable[[CommitEvent], None]) -> Callable[[], None]:
+        """Call `callback(event)` after every commit; returns a function that unsubscribes.
+
+        Events arrive in commit order, once each commit is durable and visible, on the
+        committing thread: a callback should be quick (hand the event to a queue) and
+        must not write to this database. Exceptions it raises are logged and dropped.
+
+        >>> import engram
+        >>> with engram.open() as db:
+        ...     seen = []
+        ...     stop = db.subscribe(seen.append)
+        ...     _ = db.execute("CREATE (:Person {name: 'Ada'})")
+        ...     stop()
+        ...     [(c.change, sorted(c.labels), dict(c.properties)) for c in seen[0].nodes]
+        [(<ChangeKind.CREATED: 'created'>, ['Person'], {'name': 'Ada'})]
+        """
+        return self._changes.subscribe(callback)
+
+    def graph_schema(self, *, sample: int = DEFAULT_SAMPLE) -> GraphSchema:
+        """Labels, relationship types, patterns, property types and indexes in use.
+
+        Counts are exact; property keys and their value types are read from every node
+        of a label (relationship of a type) with at most `sample` of them, and from
+        `sample` evenly spaced ones otherwise.
+        """
+        view = self._store.begin_read()
+        try:
+            return read_graph_schema(view, sample)
+        finally:
+            view.close()
 
     @property
     def path(self) -> str:

@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--no-auth", action="store_true", help="disable API keys (loopback only; loud warning)"
     )
+    serve.add_argument("--config", metavar="FILE", help="settings and limits (TOML)")
+    serve.add_argument("--keys-file", metavar="FILE", help="where API keys are stored")
+    serve.add_argument(
+        "--new-admin-key", action="store_true", help="create and print another admin key"
+    )
+    serve.add_argument("--log-format", choices=["json", "text"], help="log line format")
 
     importer = sub.add_parser("import", help="bulk-load CSV files")
     importer.add_argument("path", help="database directory")

@@ -10,6 +10,7 @@
     │   └── QueryRuntimeError      executor E4xx   TypeError, ArgumentError, EntityNotFound, …
     ├── QueryTimeout               the query ran past its `timeout`; nothing was changed
     ├── TransactionError           writer lock timeout, a finished transaction, read-only writes
+    │   └── AccessModeError        a statement that writes, run where only reads are allowed
     ├── DatabaseLocked             another process holds the database directory
     ├── StorageError               RocksDB / I/O failures (the original is chained with `from`)
     │   └── CorruptionError        checksums, unknown formats, damaged files
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from typing import Final
 
 __all__ = [
+    "AccessModeError",
     "CorruptionError",
     "CypherSyntaxError",
     "DatabaseLocked",
@@ -267,6 +269,14 @@ class QueryTimeout(EngramError):
 
 class TransactionError(EngramError):
     """A transaction could not begin, continue or commit."""
+
+
+class AccessModeError(TransactionError):
+    """A statement that writes was run where only reads are allowed (nothing changed).
+
+    Raised for a read-only database, a read-only transaction, and
+    `Database.execute(..., read_only=True)`.
+    """
 
 
 class DatabaseLocked(EngramError):

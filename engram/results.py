@@ -136,6 +136,25 @@ class Result:
         self._buffer.append(row)
         return True
 
+    def stream(self) -> Iterator[tuple[Any, ...]]:
+        """The rows not read yet, without keeping them (memory stays flat on huge results).
+
+        Rows read this way are gone: a later `rows()` or iteration sees only rows that
+        neither has read. The snapshot is released when the rows run out (or on `close`).
+        """
+        kept, self._buffer = self._buffer, []
+        yield from kept
+        while self._source is not None:
+            try:
+                row = next(self._source)
+            except StopIteration:
+                self.close()
+                return
+            except BaseException:
+                self.close()
+                raise
+            yield row
+
     def rows(self) -> list[tuple[Any, ...]]:
         """Every row, as tuples."""
         return list(self)

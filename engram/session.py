@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from engram.engine import CompiledQuery, QueryEngine
-from engram.errors import TransactionError
+from engram.errors import AccessModeError
 from engram.execution import builtins
 from engram.execution.context import ExecContext, UpdateCounters
 from engram.execution.gc_pause import gc_paused
@@ -101,9 +101,14 @@ class QuerySession:
         *,
         timeout: float | None,
         profile: bool,
+        read_only: bool = False,
         cancel: threading.Event | None = None,
     ) -> Result:
-        """Run one statement in its own transaction (`cancel` set: stop it, change nothing)."""
+        """Run one statement in its own transaction.
+
+        With `read_only`, a statement that writes fails with `AccessModeError` before it
+        runs; setting `cancel` stops the statement (`QueryTimeout`, nothing changed).
+        """
         snapshot = self._store.begin_read()
         try:
             compiled = self.compile(text, snapshot)
@@ -114,12 +119,15 @@ class QuerySession:
             snapshot.close()
             return _plan_result(self.explain(text))
         profiled = profile or compiled.explain is ExplainMode.PROFILE
+        if compiled.is_updating and read_only:
+            snapshot.close()
+            raise AccessModeError("this statement writes, and only reads are allowed here")
         if compiled.is_updating and not self._store.read_only:
             snapshot.close()
             return self._run_write(text, params, timeout, profiled, compiled.explain, cancel)
         if compiled.is_updating:
             snapshot.close()
-            raise TransactionError("the database is open read-only: this statement writes")
+            raise AccessModeError("the database is open read-only: this statement writes")
         return self._run_read(compiled, snapshot, params, timeout, profiled, cancel)
 
     def _run_write(
@@ -129,7 +137,7 @@ class QuerySession:
         timeout: float | None,
         profile: bool,
         mode: ExplainMode | None,
-        cancel: threading.Event | None,
+        cancel: threading.Event | None = None,
     ) -> Result:
         started = time.monotonic()
         writer = self._store.begin_write(timeout)
@@ -158,7 +166,7 @@ class QuerySession:
         params: Mapping[str, Any],
         timeout: float | None,
         profile: bool,
-        cancel: threading.Event | None,
+        cancel: threading.Event | None = None,
     ) -> tuple[list[tuple[Any, ...]], ExecContext, Plan | None]:
         produced, ctx = self.engine.run(
             compiled, graph, params, timeout=timeout, profile=profile, cancel=cancel
@@ -181,7 +189,7 @@ class QuerySession:
         params: Mapping[str, Any],
         timeout: float | None,
         profile: bool,
-        cancel: threading.Event | None,
+        cancel: threading.Event | None = None,
     ) -> Result:
         graph = StoreGraph(snapshot)
         try:
@@ -228,7 +236,7 @@ class QuerySession:
         if compiled.explain is ExplainMode.EXPLAIN:
             return _plan_result(self.explain(text))
         if compiled.is_updating and transaction.read_only:
-            raise TransactionError("this transaction is read-only: the statement writes")
+            raise AccessModeError("this transaction is read-only: the statement writes")
         saved = _savepoint(transaction)
         graph = StoreGraph(transaction)
         profiled = profile or compiled.explain is ExplainMode.PROFILE
