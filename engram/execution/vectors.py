@@ -89,12 +89,10 @@ class VectorAccess:
     def missing(self, name: str, candidates: np.ndarray | None) -> np.ndarray:
         """Sorted ids of the label's nodes (within `candidates`) that hold no vector."""
         definition = self.definition(name)
-        view = self._view
-        counted = self._manager.count_visible(view, definition)
-        if counted is not None and counted == view.count_nodes(definition.label_id):
+        if self._manager.covers_label(self._view, definition):
             return np.empty(0, dtype=np.int64)
         members = self.members(name, candidates)
-        indexed = self._manager.indexed_nodes(view, definition)
+        indexed = self._manager.indexed_nodes(self._view, definition)
         return np.setdiff1d(members, indexed, assume_unique=True)
 
     def state(self, definition: IndexDef) -> tuple[str, int]:

@@ -190,6 +190,8 @@ class VectorIndexes:
         self._lock = threading.RLock()
         self._save_lock = threading.Lock()
         self._live: dict[int, _Live] = {}
+        #: index id -> (version, whether every node of the label held a vector then)
+        self._covers: dict[int, tuple[int, bool]] = {}
         self._pending: dict[int, tuple[object, HnswIndex]] = {}
         self._wake = threading.Condition(threading.Lock())
         self._wanted: set[int] = set()
@@ -363,6 +365,7 @@ class VectorIndexes:
     def _drop(self, index_id: int) -> None:
         with self._save_lock:
             live = self._live.pop(index_id, None)
+            self._covers.pop(index_id, None)
             for state in () if live is None else (live.saved, live.previous):
                 for name in () if state is None else state.files:
                     (self._directory / name).unlink(missing_ok=True)
@@ -522,6 +525,22 @@ class VectorIndexes:
         if extra:
             visible = np.concatenate([visible, np.asarray([n for n, _ in extra], np.int64)])
         return np.unique(visible)
+
+    def covers_label(self, view: GraphView, definition: IndexDef) -> bool:
+        """Whether every node with the index's label holds a vector, as `view` sees them.
+
+        False when that is not cheap to know. The answer for a committed version never
+        changes, so it is remembered for the latest version asked.
+        """
+        if isinstance(view, WriteTransaction):
+            return False
+        cached = self._covers.get(definition.id)
+        if cached is not None and cached[0] == view.version:
+            return cached[1]
+        counted = self.count_visible(view, definition)
+        covers = counted is not None and counted == view.count_nodes(definition.label_id)
+        self._covers[definition.id] = (view.version, covers)
+        return covers
 
     def count_visible(self, view: GraphView, definition: IndexDef) -> int | None:
         """How many nodes hold a vector as `view` sees them, when that is cheap to know."""
