@@ -122,9 +122,13 @@ class VectorSearchExec(PhysicalOp):
         if not predicates:
             return None
 
+        graph: Any = ctx.graph  # StoreGraph
+
         def accept(node_ids: np.ndarray) -> np.ndarray:
             mask = np.zeros(len(node_ids), dtype=bool)
-            for position, node in enumerate(node_ids.tolist()):
+            nodes = node_ids.tolist()
+            graph.prefetch_nodes(nodes)  # one batch read instead of one per node
+            for position, node in enumerate(nodes):
                 extended = (*row, NodeRef(node))
                 mask[position] = all(check(extended, ctx) is True for check in predicates)
             ctx.check()
