@@ -196,7 +196,9 @@ def _accepted(nodes: np.ndarray, scores: np.ndarray, spec: SearchSpec, strategy:
     kept: list[int] = []
     checked = spec.checked
     start = 0
-    chunk = max(2 * wanted, 64)
+    # enough for `wanted` to pass at the estimated selectivity, with a margin
+    selectivity = max(spec.selectivity, _MIN_SELECTIVITY)
+    chunk = max(64, math.ceil(1.25 * wanted / selectivity))
     while len(kept) < wanted and start < len(nodes):
         block = nodes[start : start + chunk]
         unknown = [node for node in block.tolist() if node not in checked]
