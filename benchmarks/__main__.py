@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from benchmarks.engines.engram_side import LOADER
 from benchmarks.queries.workload import QUERY_NAMES
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--call-timeout", type=positive, default=30.0, help="seconds per call")
     run.add_argument("--workdir", type=Path, default=None, help="where databases are built")
     run.add_argument("--keep-workdir", action="store_true", help="keep the databases")
-    run.add_argument("--engram-loader", choices=("unwind", "import"), default="unwind")
+    run.add_argument("--engram-loader", choices=("unwind", "import"), default=LOADER)
     run.add_argument(
         "--engram-batch", type=positive_int, default=10_000, help="UNWIND rows per batch"
     )
@@ -150,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--call-timeout", type=float, required=True)
     worker.add_argument("--workdir", type=Path, default=None)
     worker.add_argument("--keep-workdir", action="store_true")
-    worker.add_argument("--engram-loader", default="unwind")
+    worker.add_argument("--engram-loader", default=LOADER)
     worker.add_argument("--engram-batch", type=int, default=10_000)
     return parser
 

@@ -20,6 +20,7 @@ from engram.binder import check_parameters as bound_parameters_check
 from engram.binder.bound import BStatement
 from engram.catalog.catalog import Catalog
 from engram.catalog.statistics import Statistics
+from engram.config import CACHES
 from engram.errors import EngramError, InternalError, QueryError
 from engram.execution.context import ExecContext
 from engram.execution.graph import StoreGraph
@@ -168,7 +169,7 @@ class QueryEngine:
     def __init__(self, procedures: ProcedureRegistry, cache_size: int = 1024) -> None:
         self.procedures = procedures
         self._cache: OrderedDict[tuple[Any, ...], CompiledQuery] = OrderedDict()
-        self._cache_size = cache_size
+        self._cache_size = cache_size if CACHES else 0
         self._lock = threading.Lock()
         self.procedures_version = 0
         self._last_infos: (

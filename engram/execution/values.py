@@ -26,11 +26,13 @@ __all__ = ["from_python", "to_python"]
 
 _SCALAR_TYPES = (bool, int, float, str)  # bool first: it is also an int
 _SCALARS = frozenset(_SCALAR_TYPES)
+#: runtime entities that procedures may yield as they are
+_ENTITIES = (NodeRef, RelRef, PathValue)
 
 
 def from_python(value: Any) -> Any:
     """A parameter or procedure value as a runtime value (raises ParameterError if unusable)."""
-    if value is None or type(value) in _SCALARS:
+    if value is None or type(value) in _SCALARS or type(value) in _ENTITIES:
         return value
     if isinstance(value, bool | int | float | str):
         return _builtin(value)

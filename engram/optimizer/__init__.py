@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 from engram.optimizer.rule import ApplyOrder, Rule, RuleContext, run_rules
+from engram.optimizer.rules.columnar_aggregate import ColumnarAggregate
+from engram.optimizer.rules.distinct_reachability import DistinctReachability
 from engram.optimizer.rules.fold_constants import FoldConstants
 from engram.optimizer.rules.merge_filters import MergeFilters
 from engram.optimizer.rules.plan_patterns import PlanPatterns
@@ -26,6 +28,11 @@ RULES: tuple[Rule, ...] = (
     PlanPatterns(),
     # after plan_patterns, which emits one Filter per step
     MergeFilters(),
+    # after merge_filters (one Filter between the aggregate and the expansion)
+    DistinctReachability(),
+    # after plan_patterns, merge_filters and distinct_reachability: reads the final
+    # shape of the chain (a reachability expansion runs on columns too)
+    ColumnarAggregate(),
     # independent of the others; last so EXPLAIN shows the fused operator
     SortLimitToTop(),
     # after plan_patterns (an index seek becomes the search's candidates), merge_filters

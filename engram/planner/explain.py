@@ -210,6 +210,8 @@ def describe(op: lp.LogicalOp) -> tuple[str, dict[str, str]]:
                 params["each relationship"] = render_expr(op.rel_predicate)
             if op.into:
                 params["into"] = "true"
+            if op.distinct_targets:
+                params["targets"] = "distinct (breadth first)"
             return name, params
         case lp.ShortestPath(source=a, target=b, types=types, direction=d, min=lo, max=hi):
             arrow, _ = _rel(types, d, _bounds(lo, hi))
@@ -225,9 +227,11 @@ def describe(op: lp.LogicalOp) -> tuple[str, dict[str, str]]:
             return name, {"items": ", ".join(_item(s, e) for s, e in items)}
         case lp.Select(symbols=symbols):
             return name, {"variables": _symbols(symbols)}
-        case lp.Aggregate(keys=keys, aggregates=aggregates):
+        case lp.Aggregate(keys=keys, aggregates=aggregates, columnar=columnar):
             params = {"keys": ", ".join(_item(s, e) for s, e in keys)} if keys else {}
             params["aggregates"] = ", ".join(_item(s, e) for s, e in aggregates)
+            if columnar:
+                params["mode"] = "columnar"
             return name, params
         case lp.Sort(items=items):
             return name, {"by": _order(items)}

@@ -319,6 +319,9 @@ class VarExpand(LogicalOp):
     #: the expansion runs from the pattern's right node: the relationship list is
     #: reversed before it is bound, so it is always in the pattern's written order
     reversed: bool = False
+    #: set by the distinct_reachability rule: each reachable target once per input row
+    #: (breadth first), `rel` bound to null; only when nothing above counts paths
+    distinct_targets: bool = False
 
     def _compute_fields(self) -> tuple[Symbol, ...]:
         if self.into:
@@ -438,6 +441,8 @@ class Aggregate(LogicalOp):
     child: LogicalOp
     keys: tuple[tuple[Symbol, BExpr], ...]
     aggregates: tuple[tuple[Symbol, BAggregate], ...]
+    #: set by the columnar_aggregate rule: the input chain runs over numpy columns
+    columnar: bool = False
 
     def _compute_fields(self) -> tuple[Symbol, ...]:
         return tuple(s for s, _ in self.keys) + tuple(s for s, _ in self.aggregates)

@@ -289,11 +289,21 @@ def _changes(overlay: TxState, version: int, nodes: set[int], rels: set[int]) ->
     keys: set[int] = set()
     for node_id in nodes:
         state = overlay.nodes[node_id]
+        if state.base_raw is None:
+            keys.update(state.props)
+            continue
         before, after = state.base_props, ({} if state.deleted else state.props)
         keys.update(
             k for k in before.keys() | after.keys() if not _same(before.get(k), after.get(k))
         )
     indexes = set(overlay.indexes) | overlay.created_indexes | overlay.dropped_indexes
+    for part in overlay.bulk:
+        labels |= part.labels
+        types |= part.types
+        keys |= part.property_keys
+        indexes |= part.indexes
+        nodes = nodes | part.node_ids()
+        rels = rels | part.rel_ids()
     return ChangeSet(
         version=version,
         labels=frozenset(labels),
@@ -331,6 +341,9 @@ def build_commit(
     builder.resolve_old(kv)
     batch = kv.new_batch()
     history = builder.emit(batch)
+    operations = len(builder.writes)
+    for part in overlay.bulk:
+        operations += part.emit(batch, layout.version_bytes(version))
     live = [index.id for index in overlay.catalog.indexes]
     statistics, stat_writes = apply_delta(base.statistics, overlay.stats, live, bounds)
     for key, value in stat_writes.items():
@@ -357,7 +370,7 @@ def build_commit(
     changes = _changes(overlay, version, nodes, rels)
     caches = base.caches.carry_over(lambda key: not _invalidated(changes, key))
     state = VersionState(version, overlay.catalog, statistics, caches)
-    return CommitPlan(batch, state, changes, history, dropped, len(builder.writes))
+    return CommitPlan(batch, state, changes, history, dropped, operations)
 
 
 def _invalidated(changes: ChangeSet, key: tuple[Any, ...]) -> bool:
@@ -369,7 +382,10 @@ def _invalidated(changes: ChangeSet, key: tuple[Any, ...]) -> bool:
     if kind == "index":
         return key[1] in changes.indexes
     if kind == "column":
-        return key[1] in changes.labels or key[2] in changes.property_keys
+        if key[2] in changes.property_keys:
+            return True
+        # label -1: the column over every node
+        return bool(changes.nodes) if key[1] == -1 else key[1] in changes.labels
     return True
 
 

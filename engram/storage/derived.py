@@ -102,25 +102,40 @@ class PropertyColumn:
     """One property of every node with a label, aligned with the label's sorted ids.
 
     `values[i]` is the property of node `ids[i]` when `present[i]`; typed numpy arrays
-    for 'int', 'float' and 'bool' columns (absent entries hold 0), object arrays else.
+    for 'int', 'float' and 'bool' columns (absent entries hold 0), object arrays else
+    ('str' columns hold "" where absent, so whole-column comparisons never meet None).
+    `slots` maps a node id straight to its position (-1: not in the column) when the ids
+    are dense enough for an array that size; lookups binary-search the ids otherwise.
+    `exact_float`: every integer of an 'int' column converts to float exactly.
     """
 
     ids: np.ndarray
     values: np.ndarray
     present: np.ndarray
     kind: str
+    slots: np.ndarray | None = None
+    exact_float: bool = True
+
+    def positions(self, node_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(position, found) of each node id in the column."""
+        ids, slots = self.ids, self.slots
+        if ids.shape[0] == 0:
+            return np.zeros(node_ids.shape[0], dtype=np.int64), np.zeros(node_ids.shape[0], bool)
+        if slots is not None:
+            inside = (node_ids >= 0) & (node_ids < slots.shape[0])
+            found_at = slots[np.where(inside, node_ids, 0)]
+            found = inside & (found_at >= 0)
+            return np.where(found, found_at, 0), found
+        positions = np.searchsorted(ids, node_ids)
+        positions[positions >= ids.shape[0]] = 0
+        return positions, ids[positions] == node_ids
 
     def lookup(self, node_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(values, present) for arbitrary node ids (absent for nodes without the label)."""
-        ids = self.ids
-        if ids.shape[0] == 0:
+        if self.ids.shape[0] == 0:
             return self._empty(node_ids.shape[0])
-        positions = np.searchsorted(ids, node_ids)
-        positions[positions >= ids.shape[0]] = 0
-        found = ids[positions] == node_ids
-        values = self.values[positions]
-        present = self.present[positions] & found
-        return values, present
+        positions, found = self.positions(node_ids)
+        return self.values[positions], self.present[positions] & found
 
     def _empty(self, count: int) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(count, dtype=self.values.dtype), np.zeros(count, dtype=bool)
@@ -140,10 +155,16 @@ def build_column(ids: np.ndarray, raw: list[Any]) -> PropertyColumn:
         values = np.fromiter((bool(v) for v in raw), dtype=bool, count=len(raw))
     else:
         values = np.empty(len(raw), dtype=object)
-        values[:] = raw
+        values[:] = ["" if v is None else v for v in raw] if kind == "str" else raw
+    exact = kind != "int" or not len(raw) or -(2**53) <= values.min() <= values.max() <= 2**53
+    slots = None
+    if ids.shape[0] and int(ids[-1]) < 4 * ids.shape[0] + 4096:
+        slots = np.full(int(ids[-1]) + 1, -1, dtype=np.int64)
+        slots[ids] = np.arange(ids.shape[0], dtype=np.int64)
+        slots.flags.writeable = False
     for array in (values, present):
         array.flags.writeable = False
-    return PropertyColumn(ids, values, present, kind)
+    return PropertyColumn(ids, values, present, kind, slots, exact)
 
 
 DIRECTIONS: Final = (Direction.OUT, Direction.IN, Direction.BOTH)

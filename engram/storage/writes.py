@@ -207,10 +207,55 @@ class GraphWriter(SchemaWriter):
     def create_nodes(
         self, labels: Iterable[int], properties: Sequence[Mapping[int, Any]]
     ) -> np.ndarray:
-        """Create one node per property map, all with `labels`; returns their ids."""
+        """Create one node per property map, all with `labels`; returns their ids.
+
+        Names are checked once for the whole batch and membership and statistics are
+        updated once (labels with a derived index go node by node through
+        `create_node`, which keeps those indexes' value checks).
+
+        Raises:
+            QueryRuntimeError: an invalid property value (nothing is created then) or a
+                unique constraint violation (the nodes before the violating one stay).
+        """
+        self._ensure_active()
         label_list = list(labels)
-        create = GraphWriter.create_node
-        return np.asarray([create(self, label_list, props) for props in properties], dtype=np.int64)
+        label_set = set(label_list)
+        overlay = self._overlay
+        catalog = overlay.catalog
+        indexes = [index for label in label_set for index in catalog.indexes_for_label(label)]
+        if any(index.kind != PROPERTY_INDEX for index in indexes):
+            create = GraphWriter.create_node
+            return np.asarray(
+                [create(self, label_list, props) for props in properties], dtype=np.int64
+            )
+        self._check_ids(len(catalog.labels), label_set, "label")
+        checked = [_checked(props) for props in properties]
+        keys: set[int] = set()
+        for props in checked:
+            keys.update(props)
+        self._check_ids(len(catalog.property_keys), keys, "property key")
+        next_id = self._ids.next_node_id
+        nodes = overlay.nodes
+        ids = []
+        for props in checked:
+            node_id = next_id()
+            # entries are checked and added node by node, so a later node of the batch
+            # sees the unique values of the earlier ones
+            after = self._entries(node_id, label_set, props, None) if indexes else None
+            if after:
+                self._check_unique(node_id, {}, after)
+            state = NodeState(None, frozenset(), {})
+            state.labels = set(label_set)
+            state.props = props
+            nodes[node_id] = state
+            ids.append(node_id)
+            if after:
+                self._swap_entries({}, after)
+        overlay.new_nodes.extend(ids)
+        for label in label_set:
+            overlay.label_added.setdefault(label, set()).update(ids)
+        overlay.stats.node(label_set, len(ids))
+        return np.asarray(ids, dtype=np.int64)
 
     def delete_node(self, node_id: int) -> bool:
         """Delete a node without checking its relationships (see `check_deleted_nodes`).
