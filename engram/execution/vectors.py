@@ -95,6 +95,17 @@ class VectorAccess:
         indexed = self._manager.indexed_nodes(self._view, definition)
         return np.setdiff1d(members, indexed, assume_unique=True)
 
+    def columns_pay_off(self, name: str, checks: int) -> bool:
+        """Whether to check `checks` more nodes' predicates through property columns.
+
+        Yes once the nodes checked row by row at this version reach the size of the
+        label (building a column reads the label once); never in a write transaction,
+        whose columns would be rebuilt for every statement.
+        """
+        if isinstance(self._view, WriteTransaction):
+            return False
+        return self._manager.columns_pay_off(self._view, self.definition(name), checks)
+
     def state(self, definition: IndexDef) -> tuple[str, int]:
         """(state, vectors held) of a vector index for SHOW INDEXES."""
         return self._manager.state(definition)
