@@ -15,6 +15,7 @@ from engram.engine import CompiledQuery, QueryEngine
 from engram.errors import TransactionError
 from engram.execution import builtins
 from engram.execution.context import ExecContext, UpdateCounters
+from engram.execution.gc_pause import gc_paused
 from engram.execution.graph import StoreGraph
 from engram.execution.procedures import ProcedureRegistry, ProcedureSpec, parse_signature
 from engram.execution.profile import plan_lines
@@ -129,10 +130,11 @@ class QuerySession:
             remaining = (
                 None if timeout is None else max(0.0, timeout - (time.monotonic() - started))
             )
-            rows, ctx, plan = self._materialise(
-                compiled, StoreGraph(writer), params, remaining, profile
-            )
-            writer.commit()
+            with gc_paused():
+                rows, ctx, plan = self._materialise(
+                    compiled, StoreGraph(writer), params, remaining, profile
+                )
+                writer.commit()
         except BaseException:
             if writer.is_open:
                 writer.rollback()

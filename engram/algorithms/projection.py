@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 import scipy.sparse as sp
@@ -50,7 +51,9 @@ class Projection:
         weights: np.ndarray | None = None,
     ) -> Projection:
         """The projection on `nodes` of the relationships whose both ends are among them."""
-        nodes = np.unique(np.asarray(nodes, dtype=np.int64))
+        nodes = np.asarray(nodes, dtype=np.int64)
+        if not (len(nodes) < 2 or bool((nodes[1:] > nodes[:-1]).all())):
+            nodes = np.unique(nodes)
         if not len(nodes):
             empty = np.empty(0, dtype=np.int64)
             return Projection(nodes, empty, empty, empty, None if weights is None else empty * 0.0)
@@ -111,8 +114,23 @@ class Projection:
         return matrix
 
 
+#: a dense id -> position table is used while it has at most this many slots per node
+_DENSE_SLOTS: Final = 8
+
+
 def _positions(nodes: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """Index of each id in the sorted `nodes`, or -1."""
     ids = np.asarray(ids, dtype=np.int64)
+    if not len(ids):
+        return np.empty(0, dtype=np.int64)
+    low, high = int(nodes[0]), int(nodes[-1])
+    if low >= 0 and high < _DENSE_SLOTS * len(nodes) + 1024:
+        # ids from storage are small and dense: one gather instead of a binary search
+        table = np.full(high + 1, -1, dtype=np.int64)
+        table[nodes] = np.arange(len(nodes), dtype=np.int64)
+        inside = (ids >= 0) & (ids <= high)
+        out = np.full(len(ids), -1, dtype=np.int64)
+        out[inside] = table[ids[inside]]
+        return out
     at = np.minimum(np.searchsorted(nodes, ids), len(nodes) - 1)
     return np.where(nodes[at] == ids, at, -1)

@@ -180,9 +180,8 @@ def _weights(config: _Config, rel_ids: np.ndarray, values: list[Any], key: str) 
 
 
 def _per_node(projection: Projection, *columns: np.ndarray) -> Rows:
-    values = [column.tolist() for column in columns]
-    for position, node_id in enumerate(projection.nodes.tolist()):
-        yield (NodeRef(node_id), *(column[position] for column in values))
+    nodes = map(NodeRef, projection.nodes.tolist())
+    return zip(nodes, *(column.tolist() for column in columns), strict=True)
 
 
 # -- procedures ------------------------------------------------------------------------
