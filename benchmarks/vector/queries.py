@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Final
 
-__all__ = ["CHECK", "FILTERS", "KUZU_TOP", "TOP", "VECTOR_INDEX", "filtered"]
+__all__ = ["CHECK", "FILTERS", "KUZU_TOP", "TOP", "TOP_IDS", "VECTOR_INDEX", "filtered"]
 
 VECTOR_INDEX: Final = "person_embedding"
 
 #: the headline query: the same text as the workload's Q8
 TOP: Final = (
     "MATCH (p:Person) RETURN p.id AS id "
+    "ORDER BY vector.similarity.cosine(p.embedding, $vector) DESC LIMIT 10"
+)
+
+#: the headline query returning node ids only (no node record is read)
+TOP_IDS: Final = (
+    "MATCH (p:Person) RETURN id(p) AS id "
     "ORDER BY vector.similarity.cosine(p.embedding, $vector) DESC LIMIT 10"
 )
 

@@ -89,13 +89,22 @@ class VectorAccess:
     def missing(self, name: str, candidates: np.ndarray | None) -> np.ndarray:
         """Sorted ids of the label's nodes (within `candidates`) that hold no vector."""
         definition = self.definition(name)
-        view = self._view
-        counted = self._manager.count_visible(view, definition)
-        if counted is not None and counted == view.count_nodes(definition.label_id):
+        if self._manager.covers_label(self._view, definition):
             return np.empty(0, dtype=np.int64)
         members = self.members(name, candidates)
-        indexed = self._manager.indexed_nodes(view, definition)
+        indexed = self._manager.indexed_nodes(self._view, definition)
         return np.setdiff1d(members, indexed, assume_unique=True)
+
+    def columns_pay_off(self, name: str, checks: int) -> bool:
+        """Whether to check `checks` more nodes' predicates through property columns.
+
+        Yes once the nodes checked row by row at this version reach the size of the
+        label (building a column reads the label once); never in a write transaction,
+        whose columns would be rebuilt for every statement.
+        """
+        if isinstance(self._view, WriteTransaction):
+            return False
+        return self._manager.columns_pay_off(self._view, self.definition(name), checks)
 
     def state(self, definition: IndexDef) -> tuple[str, int]:
         """(state, vectors held) of a vector index for SHOW INDEXES."""

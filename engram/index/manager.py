@@ -59,6 +59,8 @@ VECTOR_KIND: Final = "vector"
 #: a save starts once this many node changes are unsaved (or an eighth of the index)
 SAVE_AFTER: Final = 1024
 _SAVER_IDLE: Final = 5.0
+#: marks a version whose searches check predicates through columns
+_COLUMNS_BUILT: Final = -1
 _LOG = logging.getLogger(__name__)
 _PARAMS: dict[int, tuple[IndexDef, VectorParams]] = {}
 _MANAGERS_LOCK: Final = threading.Lock()
@@ -190,6 +192,10 @@ class VectorIndexes:
         self._lock = threading.RLock()
         self._save_lock = threading.Lock()
         self._live: dict[int, _Live] = {}
+        #: index id -> (version, whether every node of the label held a vector then)
+        self._covers: dict[int, tuple[int, bool]] = {}
+        #: index id -> (version, nodes whose predicates searches checked row by row then)
+        self._checked: dict[int, tuple[int, int]] = {}
         self._pending: dict[int, tuple[object, HnswIndex]] = {}
         self._wake = threading.Condition(threading.Lock())
         self._wanted: set[int] = set()
@@ -363,6 +369,8 @@ class VectorIndexes:
     def _drop(self, index_id: int) -> None:
         with self._save_lock:
             live = self._live.pop(index_id, None)
+            self._covers.pop(index_id, None)
+            self._checked.pop(index_id, None)
             for state in () if live is None else (live.saved, live.previous):
                 for name in () if state is None else state.files:
                     (self._directory / name).unlink(missing_ok=True)
@@ -522,6 +530,38 @@ class VectorIndexes:
         if extra:
             visible = np.concatenate([visible, np.asarray([n for n, _ in extra], np.int64)])
         return np.unique(visible)
+
+    def covers_label(self, view: GraphView, definition: IndexDef) -> bool:
+        """Whether every node with the index's label holds a vector, as `view` sees them.
+
+        False when that is not cheap to know. The answer for a committed version never
+        changes, so it is remembered for the latest version asked.
+        """
+        if isinstance(view, WriteTransaction):
+            return False
+        cached = self._covers.get(definition.id)
+        if cached is not None and cached[0] == view.version:
+            return cached[1]
+        counted = self.count_visible(view, definition)
+        covers = counted is not None and counted == view.count_nodes(definition.label_id)
+        self._covers[definition.id] = (view.version, covers)
+        return covers
+
+    def columns_pay_off(self, view: GraphView, definition: IndexDef, checks: int) -> bool:
+        """Whether predicate checks at `view`'s version should use property columns.
+
+        Yes once the nodes filtered searches checked row by row at that version (these
+        `checks` included) reach the size of the label, and from then on.
+        """
+        version, checked = self._checked.get(definition.id, (-1, 0))
+        if version != view.version:
+            checked = 0
+        if checked != _COLUMNS_BUILT:
+            checked += checks
+            if checked >= view.count_nodes(definition.label_id):
+                checked = _COLUMNS_BUILT
+        self._checked[definition.id] = (view.version, checked)
+        return checked == _COLUMNS_BUILT
 
     def count_visible(self, view: GraphView, definition: IndexDef) -> int | None:
         """How many nodes hold a vector as `view` sees them, when that is cheap to know."""

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Final
 
 import numpy as np
@@ -42,6 +42,8 @@ DEFAULT_EXACT_LIMIT: Final = 2048
 _GROWTH: Final = 4
 _TIE_MARGIN: Final = 8
 _MIN_SELECTIVITY: Final = 0.001
+#: candidate sets below this fraction of the index go through hnswlib's filter callback
+_CALLBACK_FRACTION: Final = 0.005
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,7 +198,9 @@ def _accepted(nodes: np.ndarray, scores: np.ndarray, spec: SearchSpec, strategy:
     kept: list[int] = []
     checked = spec.checked
     start = 0
-    chunk = max(2 * wanted, 64)
+    # enough for `wanted` to pass at the estimated selectivity, with a margin
+    selectivity = max(spec.selectivity, _MIN_SELECTIVITY)
+    chunk = max(64, math.ceil(1.25 * wanted / selectivity))
     while len(kept) < wanted and start < len(nodes):
         block = nodes[start : start + chunk]
         unknown = [node for node in block.tolist() if node not in checked]
@@ -217,8 +221,24 @@ def _accepted(nodes: np.ndarray, scores: np.ndarray, spec: SearchSpec, strategy:
 def _filtered(
     index: HnswIndex, query: np.ndarray, snapshot: int, slots: np.ndarray, spec: SearchSpec
 ) -> Hits:
-    allowed = set(slots.tolist())
-    return _refine(index, query, snapshot, spec, allowed, lambda: slots, "hnsw+filter")
+    fraction = len(slots) / max(index.count, 1)
+    if fraction < _CALLBACK_FRACTION:
+        # few candidates scattered over a large index: hnswlib's filter finds them
+        allowed = set(slots.tolist())
+        return _refine(index, query, snapshot, spec, allowed, lambda: slots, "hnsw+filter")
+    # many candidates: unfiltered HNSW results checked for membership in batches (a
+    # Python filter call per visited element costs more than fetching a few more)
+    assert spec.candidates is not None
+    members, accept = spec.candidates, spec.accept
+
+    def inside(nodes: np.ndarray) -> np.ndarray:
+        mask = np.isin(nodes, members)
+        if accept is not None and mask.any():
+            mask[mask] = accept(nodes[mask])
+        return mask
+
+    growing = replace(spec, accept=inside, selectivity=min(spec.selectivity, fraction), checked={})
+    return _refine(index, query, snapshot, growing, None, lambda: slots, "hnsw+filter")
 
 
 def _growing(index: HnswIndex, query: np.ndarray, snapshot: int, spec: SearchSpec) -> Hits:

@@ -20,9 +20,10 @@ from engram.execution.context import ExecContext
 from engram.execution.entities import NodeRef
 from engram.execution.expressions import CompiledExpr, _located
 from engram.execution.operators.relational import count_argument
+from engram.execution.operators.vector_columns import column_mask, columnar_predicates
 from engram.execution.physical import BATCH_SIZE, Batch, PhysicalOp, Row, batched
 from engram.execution.vectors import VectorAccess
-from engram.index.search import Accept, SearchSpec
+from engram.index.search import DEFAULT_EXACT_LIMIT, Accept, SearchSpec
 from engram.planner.operators import VectorSearch
 
 __all__ = ["VectorSearchExec"]
@@ -76,10 +77,14 @@ class VectorSearchExec(PhysicalOp):
                 return []  # a comparison with null or a non-number is never true
             threshold = float(value)
         wanted = None if limit is None else skip + limit
-        candidates = self._candidates(ctx, row)
-        accept = self._accept(ctx, row)
         access: VectorAccess = ctx.graph.vectors  # type: ignore[attr-defined]  # StoreGraph
         name = self.search.index
+        candidates = self._candidates(ctx, row)
+        accept = self._accept(ctx, row)
+        if candidates is None and accept is not None:
+            few = self._few_passing(ctx, access)
+            if few is not None:  # score the few nodes that pass exactly
+                candidates, accept = few, None
         first: list[tuple[int, float | None]] = []
         query = self.query(row, ctx)
         if threshold is None:
@@ -117,14 +122,44 @@ class VectorSearchExec(PhysicalOp):
         ids = [found[slot].id for batch in self.candidates(row, ctx) for found in batch]
         return np.unique(np.asarray(ids, dtype=np.int64))
 
+    def _few_passing(self, ctx: ExecContext, access: VectorAccess) -> np.ndarray | None:
+        """The label's nodes that pass the predicates when columns say they are few.
+
+        Only once columns pay off at this version (see `vector_columns`); None when the
+        predicates have no column form or more than `DEFAULT_EXACT_LIMIT` nodes pass.
+        """
+        search = self.search
+        if not columnar_predicates(search.predicates, search.symbol):
+            return None
+        if not access.columns_pay_off(search.index, 0):
+            return None
+        members = access.members(search.index, None)
+        mask = column_mask(search.predicates, search.symbol, search.label, members, ctx)
+        if mask is None or int(mask.sum()) > DEFAULT_EXACT_LIMIT:
+            return None
+        passing: np.ndarray = members[mask]
+        return passing
+
     def _accept(self, ctx: ExecContext, row: Row) -> Accept | None:
         predicates = self.predicates
         if not predicates:
             return None
 
+        graph: Any = ctx.graph  # StoreGraph
+        search = self.search
+        columnar = columnar_predicates(search.predicates, search.symbol)
+        access: VectorAccess = graph.vectors
+
         def accept(node_ids: np.ndarray) -> np.ndarray:
+            if columnar and access.columns_pay_off(search.index, len(node_ids)):
+                found = column_mask(search.predicates, search.symbol, search.label, node_ids, ctx)
+                if found is not None:
+                    ctx.check()
+                    return found
             mask = np.zeros(len(node_ids), dtype=bool)
-            for position, node in enumerate(node_ids.tolist()):
+            nodes = node_ids.tolist()
+            graph.prefetch_nodes(nodes)  # one batch read instead of one per node
+            for position, node in enumerate(nodes):
                 extended = (*row, NodeRef(node))
                 mask[position] = all(check(extended, ctx) is True for check in predicates)
             ctx.check()

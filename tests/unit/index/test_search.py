@@ -68,6 +68,28 @@ def test_large_candidate_sets_filter_hnsw(data):
     assert found / 200 >= 0.95
 
 
+@pytest.mark.parametrize("size", [8, 600])  # hnswlib's filter callback; membership checks
+def test_candidates_and_predicates_together(data, size):
+    index, vectors, rng = data
+    candidates = np.sort(rng.choice(N, size, replace=False) * 3)
+    even = np.sort(candidates[candidates % 2 == 0])
+    for _ in range(10):
+        query = rng.normal(size=DIMS)
+        spec = SearchSpec(
+            k=3,
+            candidates=candidates,
+            accept=lambda ids: ids % 2 == 0,
+            selectivity=0.5,
+            exact_limit=4,
+        )
+        hits = search(index, query, 1, spec)
+        assert hits.strategy in ("hnsw+filter", "exact")
+        assert len(hits.nodes) == min(3, len(even))
+        assert set(hits.nodes.tolist()) <= set(even.tolist())
+        expected = truth(vectors, query, even, 3)
+        assert len(set(hits.nodes.tolist()) & set(expected)) >= len(expected) - 1
+
+
 @pytest.mark.parametrize("fraction", [0.5, 0.1, 0.01])
 def test_predicates_are_checked_while_searching(data, fraction):
     index, vectors, rng = data
