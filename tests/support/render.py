@@ -99,8 +99,17 @@ def _bare(text: str) -> str:
         return "(empty)"
     if not text.strip():
         # a whitespace-only line would end the record: show such strings quoted
-        return _quote(text)
-    return "".join(_TOP_LEVEL_ESCAPES.get(char, char) for char in text)
+        text = _quote(text)
+    return "".join(_escaped(char) for char in text)
+
+
+def _escaped(char: str) -> str:
+    found = _TOP_LEVEL_ESCAPES.get(char)
+    if found is not None:
+        return found
+    # every other character `str.splitlines` breaks a line at (vertical tab, form feed,
+    # file/group/record separators, NEL, U+2028, U+2029)
+    return f"\\u{ord(char):04x}" if len(f"a{char}b".splitlines()) > 1 else char
 
 
 def _quote(text: str) -> str:

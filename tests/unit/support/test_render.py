@@ -127,3 +127,11 @@ def test_a_row_is_always_one_line_with_one_cell_per_value(values):
     text = f"query {'?' * len(values)}\nRETURN 1\n----\n{row}\n"
     (record,) = parse_logic_file(text).records
     assert record.expected == (row,)
+
+
+@pytest.mark.parametrize(
+    "text", ["\n", " \n", "\x0b", "\x0c", "\x1c", "\x85", "\u2028", "a\u2029b"]
+)
+def test_line_breaks_of_every_kind_stay_on_one_line(text):
+    row = render_row([text])
+    assert len(f"{row}x".splitlines()) == 1
