@@ -26,6 +26,7 @@ from typing import Final
 
 from engram.catalog import Catalog, Statistics
 from engram.errors import CorruptionError, StorageError, TransactionError
+from engram.faults import crash_point
 from engram.storage import keys as layout
 from engram.storage.commit import (
     FORMAT_KEY,
@@ -397,7 +398,9 @@ class Store:
             for hook in self._before_write:
                 hook(transaction, version, plan.batch)
             self._write_horizon = version
+            crash_point("commit.before_write")
             self._kv.write(plan.batch, sync=False)
+            crash_point("commit.after_write")
         except BaseException:
             self._write_horizon = self._head.version
             self.end_write(transaction.token)
@@ -406,6 +409,7 @@ class Store:
         self._head = plan.state
         self.end_write(transaction.token)
         self._make_durable(version)
+        crash_point("commit.after_sync")
         self._publish(plan.state)
         for listener in self._listeners:
             listener(plan.changes)
@@ -501,6 +505,7 @@ class Store:
             for key, value in encode_statistics(statistics).items():
                 batch.put(key, value)
             self._kv.write(batch, sync=self.sync)
+            crash_point("analyze.after_write")
             state = VersionState(
                 self._head.version, self._head.catalog, statistics, self._head.caches
             )
