@@ -11,8 +11,12 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmarks.queries.workload import QUERY_NAMES
+
+if TYPE_CHECKING:
+    from benchmarks.runner.report import TextTable
 
 SIZES = (10_000, 100_000, 1_000_000)
 ENGINE_NAMES = ("numpy", "engram", "kuzu", "grand-cypher", "networkx")
@@ -107,6 +111,17 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("new", type=Path)
     compare.add_argument("--markdown", action="store_true")
 
+    sizes = sub.add_parser("sizes", help="median latency per query across runs of several sizes")
+    sizes.add_argument("results", type=Path, nargs="+", help="results.json of each size")
+    sizes.add_argument(
+        "--engines",
+        type=_csv_list(ENGINE_NAMES),
+        default=("engram", "kuzu"),
+        help="comma-separated engines (default: engram,kuzu)",
+    )
+    sizes.add_argument("--markdown", action="store_true")
+    sizes.add_argument("--cpu", action="store_true", help="CPU time per call, not wall time")
+
     hnsw = sub.add_parser("hnsw", help="hnswlib recall@k vs ef, build time, QPS on the vectors")
     _add_size(hnsw)
     hnsw.add_argument("--queries", type=_at_least(1, int), default=1000, help="query vectors")
@@ -190,13 +205,27 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from benchmarks.runner.report import compare_table
+
+    table = compare_table(json.loads(args.old.read_text()), json.loads(args.new.read_text()))
+    return _print_table(table, markdown_output=args.markdown)
+
+
+def _sizes(args: argparse.Namespace) -> int:
+    from benchmarks.runner.report import growth_table
+
+    runs = [json.loads(path.read_text()) for path in args.results]
+    table = growth_table(runs, args.engines, cpu=args.cpu)
+    return _print_table(table, markdown_output=args.markdown)
+
+
+def _print_table(table: TextTable, *, markdown_output: bool) -> int:
     from rich.console import Console
     from rich.table import Table
 
-    from benchmarks.runner.report import compare_table, markdown
+    from benchmarks.runner.report import markdown
 
-    table = compare_table(json.loads(args.old.read_text()), json.loads(args.new.read_text()))
-    if args.markdown:
+    if markdown_output:
         print(markdown(table))
         return 0
     rendered = Table(title=table.title, title_justify="left")
@@ -245,6 +274,7 @@ _COMMANDS = {
     "run": _run,
     "report": _report,
     "compare": _compare,
+    "sizes": _sizes,
     "hnsw": _hnsw,
     "micro": _micro,
     "worker": _worker,

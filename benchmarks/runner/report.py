@@ -20,6 +20,7 @@ __all__ = [
     "TextTable",
     "compare_table",
     "footprint_table",
+    "growth_table",
     "latency_table",
     "load_range",
     "markdown",
@@ -78,6 +79,8 @@ def _median(
 
 def _cell(summary: dict[str, Any], engine: str, query: str, metric: str) -> str:
     output = summary["engines"][engine]
+    if output.get("status") == "skipped" and engine == "engram":
+        return "pending"  # the engram side waits for engram's public API
     if output.get("status") != "ok":
         return str(output.get("status", "error"))
     outcome = _outcome(summary, engine, query)
@@ -150,6 +153,8 @@ def footprint_table(summary: dict[str, Any]) -> TextTable:
         memory = output.get("memory") or {}
         if output.get("status") != "ok" or load is None:
             status = str(output.get("status", "error"))
+            if status == "skipped" and engine == "engram":
+                status = "pending"
             rows.append((engine, status, "-", "-", "-", "-", "-", "-", "-"))
             continue
         peak, disk = memory.get("peak_rss"), output.get("disk_bytes")
@@ -224,6 +229,40 @@ def compare_table(old: dict[str, Any], new: dict[str, Any]) -> TextTable:
         headers=("engine", "query", "old", "new", "new/old"),
         rows=tuple(rows),
     )
+
+
+def growth_table(
+    summaries: list[dict[str, Any]], engines: tuple[str, ...], *, cpu: bool = False
+) -> TextTable:
+    """Median latency (or CPU time) per query as the graph grows: a column per engine and size."""
+    metric = "cpu_summary" if cpu else "summary"
+    ordered = sorted(summaries, key=lambda run: run["meta"]["dataset"]["counts"]["persons"])
+    columns = [
+        (engine, run)
+        for engine in engines
+        for run in ordered
+        if engine in run["engines"] and run["engines"][engine].get("status") == "ok"
+    ]
+    rows = []
+    for query in (*(query.name for query in QUERIES), WRITE.name):
+        medians = [_median(run, engine, query, metric) for engine, run in columns]
+        if any(value is not None for value in medians):
+            rows.append((query, *("-" if value is None else _ms(value) for value in medians)))
+    headers = [
+        f"{engine} {_size(run['meta']['dataset']['counts']['persons'])}" for engine, run in columns
+    ]
+    return TextTable(
+        title=f"Median {'CPU time' if cpu else 'latency'} in ms by graph size (persons)",
+        headers=("query", *headers),
+        rows=tuple(rows),
+    )
+
+
+def _size(persons: int) -> str:
+    for divisor, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if persons >= divisor and persons % divisor == 0:
+            return f"{persons // divisor}{suffix}"
+    return f"{persons:,}"
 
 
 def _rich(table: TextTable) -> Table:

@@ -12,12 +12,14 @@ import importlib
 import json
 import os
 import shutil
+import signal
 import sys
 import tempfile
 import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
 from typing import Any, Final
 
 from benchmarks.dataset.store import DatasetFiles
@@ -83,8 +85,13 @@ def _make_engine(options: WorkerOptions) -> Engine:
     return engine
 
 
+def _exit_on_terminate(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(128 + signum)  # unwinds through `finally`: the database is removed
+
+
 def run_worker(options: WorkerOptions) -> int:
     """Run one engine and write its JSON result; the exit status is 0 unless it crashed."""
+    signal.signal(signal.SIGTERM, _exit_on_terminate)
     baseline = memory_status()["rss"]
     result: dict[str, Any] = {"engine": options.engine, "baseline_rss": baseline}
     result["load_average"] = {"start": os.getloadavg()[0]}

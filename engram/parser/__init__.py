@@ -10,13 +10,27 @@
 
 Every error is an `engram.errors.CypherSyntaxError` (kind ``SyntaxError``) carrying the
 query text, so ``str(error)`` shows the offending line with a caret.
+
+What a parsed tree guarantees to the later stages:
+
+- it is at most `MAX_DEPTH` (200) levels deep, so they may walk it recursively;
+- integer literals fit a signed 64-bit integer; a minus written before a number is
+  part of the literal (`-5` is ``Literal(-5)``, `-(5)` is a negation);
+- `a < b < c` arrives as ``(a < b) AND (b < c)``, left-deep;
+- a `PatternExpression` appears only where a truth value is expected (WHERE, under
+  NOT / AND / OR / XOR, a CASE WHEN condition, the argument of ``exists``);
+- `count(*)` is ``CountStar``; function names keep the case and dots they were
+  written with; `exists(x)` is a ``FunctionCall`` named as written;
+- every ``ProjectionItem.text`` is the expression's source text, the column name of an
+  unaliased item;
+- clause order, scopes, aggregation and every other semantic rule are not checked.
 """
 
 from __future__ import annotations
 
 from engram.errors import QueryError
 from engram.parser.ast import Expr, Statement
-from engram.parser.checks import MAX_DEPTH, check_nesting
+from engram.parser.checks import MAX_DEPTH, check_text
 from engram.parser.keywords import KEYWORDS, NON_RESERVED, RESERVED
 from engram.parser.lalr import ParseFailure
 from engram.parser.syntax_errors import syntax_error
@@ -41,7 +55,7 @@ def parse(text: str) -> Statement:
     """
     _check_type(text)
     try:
-        check_nesting(text)
+        check_text(text)
         statement = build_statement(text)
     except ParseFailure as failure:
         raise syntax_error(failure, text).with_source(text) from None
@@ -59,7 +73,7 @@ def parse_expression(text: str) -> Expr:
     """
     _check_type(text)
     try:
-        check_nesting(text)
+        check_text(text)
         expression = build_expression(text)
     except ParseFailure as failure:
         raise syntax_error(failure, text).with_source(text) from None

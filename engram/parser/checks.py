@@ -16,6 +16,7 @@ this module holds the errors and the exact depth walk.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from typing import Final
 
@@ -26,7 +27,7 @@ from engram.parser.scanner import scan
 __all__ = [
     "MAX_DEPTH",
     "check_depth",
-    "check_nesting",
+    "check_text",
     "depth_error",
     "is_standalone",
     "pattern_error",
@@ -37,6 +38,7 @@ __all__ = [
 MAX_DEPTH: Final = 200
 
 _SKIPPED_FIELDS = frozenset({"span", "text"})
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _CHILD_FIELDS: dict[type[AstNode], tuple[str, ...]] = {}
 
 
@@ -50,8 +52,25 @@ def depth_error(span: Span | None) -> CypherSyntaxError:
     )
 
 
-def check_nesting(text: str) -> None:
-    """Refuse text whose brackets nest deeper than `MAX_DEPTH`, before parsing it."""
+def check_text(text: str) -> None:
+    """Refuse, before parsing, text that is not Unicode or nests too deeply.
+
+    A lone UTF-16 surrogate (which a Python string can hold, but no UTF-8 text can)
+    would reach the store inside a string or a name; brackets nested deeper than
+    `MAX_DEPTH` would only be refused after a long parse.
+
+    Raises:
+        CypherSyntaxError: InvalidUnicodeCharacter or ResourceLimit.
+    """
+    if not text.isascii():
+        surrogate = _SURROGATE.search(text)
+        if surrogate is not None:
+            raise CypherSyntaxError(
+                f"invalid character U+{ord(surrogate.group()):04X}: a lone UTF-16 surrogate",
+                detail=ErrorDetail.INVALID_UNICODE_CHARACTER,
+                span=Span(surrogate.start(), surrogate.end()),
+                hint="the query text is not valid Unicode; decode it as UTF-8 first",
+            )
     result = scan(text, limit=MAX_DEPTH)
     if result.max_depth > MAX_DEPTH:
         raise depth_error(Span(result.deepest_offset, result.deepest_offset + 1))

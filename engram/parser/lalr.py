@@ -9,6 +9,7 @@ then transforming a Lark tree, and it never recurses, so input of any depth is s
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -73,14 +74,16 @@ class _Reduction:
     direct: bool  # calls the builder with the children as they are
     level: int  # how many levels of nesting the reduction adds (a builder call adds one)
 
-    def build(self, builder: object, children: list[Any], start: int, end: int) -> object:
-        args = self._arguments(children)
+    pick: Callable[[list[Any]], Sequence[Any]] | None  # the kept children, if no more to do
+
+    def build(self, builder: object, children: list[Any], span: Span) -> object:
+        args = self._arguments(children) if self.pick is None else self.pick(children)
         if self.is_helper:
             return args
         if self.expand_single and len(args) == 1:
             return args[0]
         assert self.function is not None
-        return self.function(builder, Span(start, end), *args)
+        return self.function(builder, span, *args)
 
     def _arguments(self, children: list[Any]) -> list[Any]:
         args: list[Any] = _Splice()
@@ -143,7 +146,9 @@ class LalrDriver:
             ParseFailure: the text is not in the language.
         """
         # one loop, lexing included, with everything it touches in local variables:
-        # this is the parser's hot path
+        # this is the parser's hot path. A reduced value ends where the last token
+        # shifted before it ends (the only rule that can reduce to nothing,
+        # relationship_detail, is never last), so only starts need a stack.
         actions = self._actions
         gotos = self._gotos
         chains = self._chains
@@ -153,9 +158,10 @@ class LalrDriver:
         states = [self._start_states[start]]
         values: list[Any] = []
         starts: list[int] = []
-        ends: list[int] = []
         depths: list[int] = []
-        position = 0
+        push_state, push_value = states.append, values.append
+        push_start, push_depth = starts.append, depths.append
+        position = shifted_end = 0
         while True:
             scanner = scanners[states[-1]]
             match = scanner.match(text, position)
@@ -164,6 +170,7 @@ class LalrDriver:
                 self._check_end(text, position, states, values)
                 token = None
                 kind = END
+                first = len(text)
             else:
                 assert match is not None
                 first, last = match.span(group)
@@ -178,13 +185,11 @@ class LalrDriver:
                     raise self._failure(text, token, states, values)
                 shift, target = action
                 if shift:
-                    assert token is not None
-                    states.append(target)
-                    values.append(token)
-                    starts.append(token.start)
-                    ends.append(token.end)
-                    depths.append(0)
-                    position = token.end
+                    push_state(target)
+                    push_value(token)
+                    push_start(first)
+                    push_depth(0)
+                    position = shifted_end = last
                     break
                 if target.passthrough:
                     # `?a: b` reductions change only the top state: follow the whole run
@@ -200,24 +205,23 @@ class LalrDriver:
                 size = target.size
                 if size:
                     children = values[-size:]
-                    first, last = starts[-size], ends[-1]
+                    span = Span(starts[-size], shifted_end)
                     depth = (max(depths[-size:]) if size > 1 else depths[-1]) + target.level
-                    del values[-size:], starts[-size:], ends[-size:], states[-size:]
-                    del depths[-size:]
+                    del values[-size:], starts[-size:], states[-size:], depths[-size:]
                 else:
                     children = []
-                    first = last = len(text) if token is None else token.start
+                    span = Span(first, first)
                     depth = 0
                 if target.direct:
-                    built = target.function(builder, Span(first, last), *children)
+                    built = target.function(builder, span, *children)
                 else:
-                    built = target.build(builder, children, first, last)
-                values.append(built)
-                starts.append(first)
-                ends.append(last)
-                depths.append(depth)
-                states.append(gotos[states[-1]][target.origin])
-                if token is None and states[-1] == end_state:
+                    built = target.build(builder, children, span)
+                push_value(built)
+                push_start(span.start)
+                push_depth(depth)
+                goto = gotos[states[-1]][target.origin]
+                push_state(goto)
+                if token is None and goto == end_state:
                     return built, depth
 
     def _follow_passthroughs(self, key: tuple[int, int, str]) -> int:
@@ -287,6 +291,7 @@ def _reduction(rule: Rule, builder_class: type) -> _Reduction:
     keeps_all = steps == tuple((_CHILD, index) for index in range(size))
     direct = keeps_all and function is not None and not is_helper and not expand_single
     return _Reduction(
+        pick=None if is_helper else _picker(steps),
         size=size,
         origin=origin,
         steps=steps,
@@ -320,6 +325,19 @@ def _steps(rule: Rule) -> tuple[tuple[int, int], ...]:
     if nones[len(expansion)]:
         steps.append((_NONES, nones[len(expansion)]))
     return tuple(steps)
+
+
+def _picker(steps: tuple[tuple[int, int], ...]) -> Callable[[list[Any]], Sequence[Any]] | None:
+    """A fast way to take the kept children when a rule only drops tokens, else None."""
+    if any(kind != _CHILD for kind, _index in steps):
+        return None
+    indices = [index for _kind, index in steps]
+    if not indices:
+        return lambda children: ()
+    if len(indices) == 1:
+        (only,) = indices
+        return lambda children: (children[only],)
+    return operator.itemgetter(*indices)
 
 
 def _always_one_child(steps: Iterable[tuple[int, int]]) -> bool:

@@ -34,7 +34,8 @@ __all__ = ["PatternRules"]
 _Chain = tuple[RelationshipPattern, NodePattern]
 _Properties = MapLiteral | Parameter
 _Detail = tuple[Variable | None, tuple[str, ...], VariableLength | None, _Properties | None]
-_LEFT_OPENINGS = frozenset({"REL_OPEN_LEFT", "REL_PLAIN_LEFT"})
+_LEFT_OPENINGS = frozenset({"REL_OPEN_LEFT", "REL_PLAIN_LEFT", "REL_PLAIN_BOTH"})
+_RIGHT_CLOSINGS = frozenset({"REL_CLOSE_RIGHT", "REL_PLAIN_RIGHT", "REL_PLAIN_BOTH"})
 _NODE_HINT = "a node pattern is (variable:Label {key: value}); every part is optional"
 
 
@@ -152,22 +153,21 @@ class PatternRules(RuleBase):
     def node_labels(self, span: Span, *names: Lexeme) -> tuple[str, ...]:
         return tuple(self.name(name) for name in names)
 
-    def relationship_pattern(
-        self, span: Span, *children: Lexeme | _Detail | None
-    ) -> RelationshipPattern:
-        opening = children[0]
+    def relationship_pattern(self, span: Span, *children: Lexeme | _Detail) -> RelationshipPattern:
+        opening, closing = children[0], children[-1]
         assert isinstance(opening, Lexeme)
+        assert isinstance(closing, Lexeme)
         detail: _Detail = (None, (), None, None)
-        if len(children) == 4:
+        if len(children) == 3:
             middle = children[1]
-            assert isinstance(middle, tuple)
             assert not isinstance(middle, Lexeme)
             detail = middle
-        has_arrow = children[-1] is not None
-        if opening.type in _LEFT_OPENINGS:
-            direction = Direction.BOTH if has_arrow else Direction.INCOMING
+        left = opening.type in _LEFT_OPENINGS
+        right = closing.type in _RIGHT_CLOSINGS
+        if left == right:
+            direction = Direction.BOTH
         else:
-            direction = Direction.OUTGOING if has_arrow else Direction.BOTH
+            direction = Direction.INCOMING if left else Direction.OUTGOING
         variable, types, length, properties = detail
         return RelationshipPattern(
             variable=variable,

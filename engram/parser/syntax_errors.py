@@ -34,9 +34,11 @@ _WORDS: Final = {
     "REL_OPEN": "a relationship pattern",
     "REL_OPEN_LEFT": "a relationship pattern",
     "REL_PLAIN": "a relationship pattern",
+    "REL_PLAIN_RIGHT": "a relationship pattern",
     "REL_PLAIN_LEFT": "a relationship pattern",
-    "DASH": "'-'",
-    "ARROW_HEAD": "'>'",
+    "REL_PLAIN_BOTH": "a relationship pattern",
+    "REL_CLOSE": "']-'",
+    "REL_CLOSE_RIGHT": "']->'",
     END: "end of input",
 }
 _EXPRESSION: Final = "an expression"

@@ -11,7 +11,7 @@ from benchmarks.queries.answers import canonical, check_query, recall_at_k, same
 from benchmarks.queries.params import make_params
 from benchmarks.queries.workload import QUERIES, QUERY_NAMES, WRITE, render_literals
 from benchmarks.runner.measure import summarize
-from benchmarks.runner.report import latency_table, markdown, problems
+from benchmarks.runner.report import growth_table, latency_table, markdown, problems
 
 
 def test_canonical_forms():
@@ -115,10 +115,22 @@ def test_report_flags_wrong_answers_loudly():
     table = latency_table(summary)
     q3 = next(row for row in table.rows if row[0].startswith("Q3"))
     assert "WRONG 2/10" in q3[table.headers.index("kuzu")]
-    assert q3[table.headers.index("engram")] == "skipped"
+    assert q3[table.headers.index("engram")] == "pending"
     assert "| Q3 2-hop distinct count |" in markdown(table)
 
 
 def test_report_is_quiet_when_answers_match():
     right = {"compared": 10, "mismatches": 0, "examples": [], "recall": None}
     assert problems(_summary(right)) == []
+
+
+def test_growth_table_orders_runs_by_size():
+    small, large = _summary(None), _summary(None)
+    large["meta"] = {"dataset": {"counts": {"persons": 10_000}}}
+    large["engines"]["kuzu"]["queries"]["Q3"] = {
+        **large["engines"]["kuzu"]["queries"]["Q3"],
+        "summary": {"median": 0.004, "p99": 0.005},
+    }
+    table = growth_table([large, small], ("engram", "kuzu"))
+    assert table.headers == ("query", "kuzu 100", "kuzu 10k")
+    assert table.rows == (("Q3", "1.00", "4.00"),)

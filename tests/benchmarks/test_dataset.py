@@ -6,7 +6,7 @@ import csv
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.dataset.csvfmt import (
@@ -103,12 +103,15 @@ def test_cached_dataset_is_reused(dataset):
     assert again.manifest.stat().st_mtime_ns == stamp
 
 
+# correctness, not speed: no deadline (the machine running the suite may be busy)
+@settings(deadline=None)
 @given(st.lists(st.integers(min_value=-(2**63) + 1, max_value=2**63 - 1), min_size=1))
 def test_int_field_matches_str(values):
     text = encode_rows([int_field(np.array(values)), constant(b"\n", len(values))])
     assert text.decode().splitlines() == [str(value) for value in values]
 
 
+@settings(deadline=None)
 @given(st.lists(st.integers(min_value=-99_999, max_value=99_999), min_size=1))
 def test_decimal_field_writes_exact_decimals(scaled):
     values = np.array(scaled, dtype=np.float64) / 10_000

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import doctest
 import re
 from pathlib import Path
 
 import pytest
 
+import engram.parser
+import engram.parser.printer
 from engram.errors import CypherSyntaxError
 from engram.parser import parse
 from engram.parser.printer import print_statement
@@ -49,3 +52,10 @@ def test_error_example_is_the_real_message():
     with pytest.raises(CypherSyntaxError) as info:
         parse("MATCH (p:Person) RETRUN p.name")
     assert str(info.value) == shown.rstrip("\n")
+
+
+@pytest.mark.parametrize("module", [engram.parser, engram.parser.printer])
+def test_docstring_examples_run(module):
+    result = doctest.testmod(module)
+    assert result.attempted > 0
+    assert result.failed == 0

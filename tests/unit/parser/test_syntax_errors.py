@@ -145,6 +145,14 @@ def test_invisible_characters():
     assert "'\\u0000'" in error_of("RETURN 1 \x00").message
 
 
+@pytest.mark.parametrize("text", ["RETURN '\ud800'", "RETURN `a\udc00`", "RETURN 1 // \ud83d"])
+def test_lone_surrogates_are_refused(text):
+    error = error_of(text)
+    assert error.detail is ErrorDetail.INVALID_UNICODE_CHARACTER
+    assert "lone UTF-16 surrogate" in error.message
+    assert spanned(error) in ("\ud800", "\udc00", "\ud83d")
+
+
 def test_other_unicode_characters():
     error = error_of("RETURN 1 \u2603 2")
     assert error.detail is ErrorDetail.INVALID_UNICODE_CHARACTER
