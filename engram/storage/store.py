@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import struct
 import tempfile
 import threading
 import weakref
@@ -129,8 +130,11 @@ class Store:
         self._kv = self._open_backend()
         try:
             self._load()
-        except BaseException:
+        except BaseException as error:
             self._release_resources()
+            if type(error) is Exception and str(error).startswith("Corruption"):
+                # rocksdict's bare status exception from a damaged block read at open
+                raise CorruptionError(f"the database at '{path}' is damaged: {error}") from error
             raise
 
     # opening -------------------------------------------------------------------------
@@ -170,7 +174,12 @@ class Store:
         raw_state = self._kv.get(STATE_KEY)
         if raw_state is None:
             raise CorruptionError(f"the database at '{self.path}' has no state record")
-        counters = decode_counters(raw_state)
+        try:
+            counters = decode_counters(raw_state)
+        except struct.error:
+            raise CorruptionError(
+                f"the database at '{self.path}' has a damaged state record"
+            ) from None
         if not self.read_only:
             self._drop_leftovers(counters)
         state = VersionState(counters.version, self._read_catalog(), self._read_statistics())
