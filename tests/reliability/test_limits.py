@@ -20,4 +20,3 @@ def test_runaway_variable_length_query_is_stopped_and_the_database_serves_on():
         assert 0.3 <= stopped < 0.3 + 5.0
         assert db.execute(POINT, id=1, other=2).rows() == [(1,)]
         assert db.execute("MATCH (v:V) RETURN count(v)").scalar() == 16
-
