@@ -1,4 +1,4 @@
-"""`python -m benchmarks {generate,run,report,compare,hnsw,micro}`: the harness's commands.
+"""`python -m benchmarks {generate,run,report,compare,hnsw,vector,micro}`: the harness's commands.
 
 Run from the repository root. `worker` is internal: `run` starts one per engine.
 """
@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from benchmarks.engines.engram_side import LOADER
 from benchmarks.queries.workload import QUERY_NAMES
 
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--call-timeout", type=positive, default=30.0, help="seconds per call")
     run.add_argument("--workdir", type=Path, default=None, help="where databases are built")
     run.add_argument("--keep-workdir", action="store_true", help="keep the databases")
-    run.add_argument("--engram-loader", choices=("unwind", "import"), default="unwind")
+    run.add_argument("--engram-loader", choices=("unwind", "import"), default=LOADER)
     run.add_argument(
         "--engram-batch", type=positive_int, default=10_000, help="UNWIND rows per batch"
     )
@@ -126,6 +127,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_size(hnsw)
     hnsw.add_argument("--queries", type=_at_least(1, int), default=1000, help="query vectors")
 
+    vector = sub.add_parser(
+        "vector", help="engram's vector index against bare hnswlib and Kùzu, with checks"
+    )
+    _add_size(vector)
+    vector.add_argument("--queries", type=_at_least(1, int), default=200, help="query vectors")
+    vector.add_argument("--no-kuzu", action="store_true", help="skip the Kùzu side")
+    vector.add_argument(
+        "--crash-rounds", type=_at_least(0, int), default=3, help="SIGKILLs while saving"
+    )
+    vector.add_argument("--workdir", type=Path, default=None, help="where databases are built")
+
     micro = sub.add_parser("micro", help="micro-benchmarks of engram's stages (where built)")
     micro.add_argument("--repeat", type=_at_least(1, int), default=200)
 
@@ -139,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--call-timeout", type=float, required=True)
     worker.add_argument("--workdir", type=Path, default=None)
     worker.add_argument("--keep-workdir", action="store_true")
-    worker.add_argument("--engram-loader", default="unwind")
+    worker.add_argument("--engram-loader", default=LOADER)
     worker.add_argument("--engram-batch", type=int, default=10_000)
     return parser
 
@@ -244,6 +256,22 @@ def _hnsw(args: argparse.Namespace) -> int:
     return run_hnsw(args.persons, args.seed, args.queries, args.data or DATA_ROOT)
 
 
+def _vector(args: argparse.Namespace) -> int:
+    from benchmarks.dataset.store import DATA_ROOT
+    from benchmarks.vector.bench import VectorOptions, run_vector
+
+    options = VectorOptions(
+        persons=args.persons,
+        seed=args.seed,
+        queries=args.queries,
+        data_root=args.data or DATA_ROOT,
+        kuzu=not args.no_kuzu,
+        crash_rounds=args.crash_rounds,
+        workdir=args.workdir,
+    )
+    return run_vector(options)
+
+
 def _micro(args: argparse.Namespace) -> int:
     from benchmarks.micro.stages import run_micro
 
@@ -276,6 +304,7 @@ _COMMANDS = {
     "compare": _compare,
     "sizes": _sizes,
     "hnsw": _hnsw,
+    "vector": _vector,
     "micro": _micro,
     "worker": _worker,
 }

@@ -12,15 +12,19 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engram.errors import TransactionError
+from engram.index.manager import vector_indexes
 from engram.results import Plan, Result
 from engram.session import QuerySession, query_text
 from engram.storage import DEFAULT_WRITE_TIMEOUT, ReadTransaction, Store, WriteTransaction
 from engram.storage.backup import BackupInfo, backup_store
+
+if TYPE_CHECKING:
+    from engram.importer import BadRow, CsvSpec, FrameSpec, ImportSummary
 
 __all__ = ["Database", "Transaction", "open"]
 
@@ -109,6 +113,7 @@ class Database:
         self._store = store
         self._temporary_dir = temporary_dir
         self.session = QuerySession(store)
+        vector_indexes(store)  # loads the vector indexes and follows commits from now on
 
     def execute(
         self,
@@ -201,6 +206,120 @@ class Database:
     def begin_write(self, timeout: float | None = None) -> WriteTransaction:
         """The storage write transaction (waits up to `timeout` for another writer)."""
         return self._store.begin_write(timeout)
+
+    def import_csv(
+        self,
+        nodes: CsvSpec | None = None,
+        relationships: CsvSpec | None = None,
+        *,
+        delimiter: str = ",",
+        array_delimiter: str = ";",
+        skip_bad_rows: bool = False,
+        id_type: str = "auto",
+        batch_size: int | None = None,
+        progress: bool = False,
+        on_bad_row: Callable[[BadRow], None] | None = None,
+    ) -> ImportSummary:
+        """Bulk-load CSV files with typed headers (``id:ID``, ``:START_ID``, ``age:int``).
+
+        Args:
+            nodes: label -> file (or files): ``{"Person": "persons.csv"}``; labels
+                joined with ``:`` give several; a bare file takes labels from :LABEL.
+            relationships: type -> file(s): ``{"KNOWS": "knows.csv"}``.
+            delimiter: the field delimiter.
+            array_delimiter: separates the items of list cells (``a;b;c``).
+            skip_bad_rows: skip and report bad rows (`ImportSummary.bad_rows`) instead
+                of stopping at the first one with nothing imported.
+            id_type: "auto" (integer ids when the first id is an integer), "integer",
+                or "string".
+            batch_size: commit every so many nodes plus relationships (default: one
+                commit for the whole import).
+            progress: show progress bars on standard error.
+            on_bad_row: called with each bad row as it is found.
+
+        Raises:
+            BulkImportError: a file or header is invalid, or a row is bad (see above).
+        """
+        from engram.importer import import_csv
+
+        return import_csv(
+            self._store,
+            nodes,
+            relationships,
+            delimiter=delimiter,
+            array_delimiter=array_delimiter,
+            skip_bad_rows=skip_bad_rows,
+            id_type=id_type,
+            batch_size=batch_size,
+            progress=progress,
+            on_bad_row=on_bad_row,
+        )
+
+    def import_dataframe(
+        self,
+        nodes: FrameSpec | None = None,
+        relationships: FrameSpec | None = None,
+        *,
+        id: str | None = "id",
+        start: str = "start",
+        end: str = "end",
+        skip_bad_rows: bool = False,
+        id_type: str = "auto",
+        batch_size: int | None = None,
+    ) -> ImportSummary:
+        """Bulk-load pandas or polars data frames: label -> frame, type -> frame.
+
+        A node frame's `id` column is its import id (stored as a property too); a
+        relationship frame's `start` and `end` columns name those ids. Other columns
+        are properties (NaN and None mean "no property"); typed names such as
+        ``since:int`` or ``:START_ID`` work as in CSV headers.
+
+        Raises:
+            BulkImportError: a frame lacks a column, or a row is bad (see `import_csv`).
+        """
+        from engram.importer import import_frames
+
+        return import_frames(
+            self._store,
+            nodes,
+            relationships,
+            id=id,
+            start=start,
+            end=end,
+            skip_bad_rows=skip_bad_rows,
+            id_type=id_type,
+            batch_size=batch_size,
+        )
+
+    def to_networkx(
+        self, labels: Sequence[str] | None = None, types: Sequence[str] | None = None
+    ) -> Any:
+        """The graph (or a projection) as a networkx.MultiDiGraph keyed by ids.
+
+        Only the nodes with any of `labels` and the relationships of `types` between
+        them, when given (see docs/algorithms.md).
+        """
+        from engram.graphs import to_networkx
+
+        return to_networkx(self, labels, types)
+
+    def from_networkx(
+        self,
+        graph: Any,
+        *,
+        label: str | None = None,
+        type: str = "RELATED",
+        key_property: str | None = None,
+    ) -> dict[Any, int]:
+        """Load a networkx graph in one transaction; returns networkx key -> node id.
+
+        Attributes become properties; a ``labels`` / ``type`` attribute names the labels
+        of a node / the type of an edge, else `label` / `type`. `key_property` stores the
+        networkx node key as a property.
+        """
+        from engram.graphs import from_networkx
+
+        return from_networkx(self, graph, label=label, type=type, key_property=key_property)
 
     def backup(self, destination: str | os.PathLike[str]) -> BackupInfo:
         """An online, consistent backup into `destination` (a new directory).

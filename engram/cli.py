@@ -82,8 +82,29 @@ def build_parser() -> argparse.ArgumentParser:
     importer.add_argument("path", help="database directory")
     importer.add_argument("--nodes", action="append", default=[], metavar="LABEL=FILE")
     importer.add_argument("--relationships", action="append", default=[], metavar="TYPE=FILE")
-    importer.add_argument("--skip-bad-rows", action="store_true")
-    importer.add_argument("--delimiter", default=",")
+    importer.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="skip and report rows that cannot be imported (default: stop, import nothing)",
+    )
+    importer.add_argument("--delimiter", default=",", help="field delimiter (default ',')")
+    importer.add_argument(
+        "--array-delimiter", default=";", help="separator of list items in a cell (default ';')"
+    )
+    importer.add_argument(
+        "--id-type",
+        choices=["auto", "integer", "string"],
+        default="auto",
+        help="type of the ID columns (default: integers when the first id is one)",
+    )
+    importer.add_argument(
+        "--batch-size",
+        type=int,
+        default=None,
+        metavar="N",
+        help="commit every N nodes and relationships (default: one commit at the end)",
+    )
+    importer.add_argument("--quiet", action="store_true", help="no progress bars")
 
     backup = sub.add_parser("backup", help="online, consistent copy of a database")
     backup.add_argument("path", help="database directory")

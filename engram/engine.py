@@ -20,6 +20,7 @@ from engram.binder import check_parameters as bound_parameters_check
 from engram.binder.bound import BStatement
 from engram.catalog.catalog import Catalog
 from engram.catalog.statistics import Statistics
+from engram.config import CACHES
 from engram.errors import EngramError, InternalError, QueryError
 from engram.execution.context import ExecContext
 from engram.execution.graph import StoreGraph
@@ -30,6 +31,7 @@ from engram.execution.profile import Profiler
 from engram.execution.values import from_python
 from engram.optimizer import RuleContext, optimize
 from engram.optimizer.cost.cardinality import estimate_rows
+from engram.optimizer.cost.vector import VectorIndexInfo
 from engram.parser import parse
 from engram.parser.ast import ExplainMode
 from engram.planner.operators import LogicalOp, ProduceResults
@@ -130,6 +132,26 @@ class CompiledQuery:
         return self.statement.parameters
 
 
+def vector_index_infos(catalog: Catalog) -> tuple[VectorIndexInfo, ...]:
+    """The vector indexes, by names, for the optimizer."""
+    out = []
+    for index in catalog.indexes:
+        if index.kind != "vector" or not index.is_online:
+            continue
+        options = index.options
+        out.append(
+            VectorIndexInfo(
+                name=index.name,
+                label=catalog.label_name(index.label_id),
+                key=catalog.property_key_name(index.property_key_ids[0]),
+                metric=str(options.get("metric", "cosine")),
+                dimensions=int(options.get("dimensions", 0)),
+                ef_search=int(options.get("ef_search", 0)),
+            )
+        )
+    return tuple(sorted(out, key=lambda info: info.name))
+
+
 def index_infos(catalog: Catalog) -> tuple[IndexInfo, ...]:
     """The online property indexes, by names, for the planner."""
     out = []
@@ -147,9 +169,23 @@ class QueryEngine:
     def __init__(self, procedures: ProcedureRegistry, cache_size: int = 1024) -> None:
         self.procedures = procedures
         self._cache: OrderedDict[tuple[Any, ...], CompiledQuery] = OrderedDict()
-        self._cache_size = cache_size
+        self._cache_size = cache_size if CACHES else 0
         self._lock = threading.Lock()
         self.procedures_version = 0
+        self._last_infos: (
+            tuple[Catalog, tuple[tuple[IndexInfo, ...], tuple[VectorIndexInfo, ...]]] | None
+        ) = None
+
+    def _index_infos(
+        self, catalog: Catalog
+    ) -> tuple[tuple[IndexInfo, ...], tuple[VectorIndexInfo, ...]]:
+        # catalogs are immutable and shared by every reader of a version: remember the last
+        last = self._last_infos
+        if last is not None and last[0] is catalog:
+            return last[1]
+        infos = (index_infos(catalog), vector_index_infos(catalog))
+        self._last_infos = (catalog, infos)
+        return infos
 
     def clear(self) -> None:
         """Drop every cached plan (after procedures change)."""
@@ -167,14 +203,14 @@ class QueryEngine:
         verify: bool = False,
     ) -> CompiledQuery:
         """The compiled form of `text` (from the cache when possible)."""
-        indexes = index_infos(catalog)
-        key = (text, indexes, disabled, self.procedures_version, _size_bucket(statistics))
+        indexes, vectors = self._index_infos(catalog)
+        key = (text, indexes, vectors, disabled, self.procedures_version, _size_bucket(statistics))
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-        compiled = self._compile(text, catalog, statistics, indexes, disabled, verify)
+        compiled = self._compile(text, catalog, statistics, (indexes, vectors), disabled, verify)
         with self._lock:
             self._cache[key] = compiled
             while len(self._cache) > self._cache_size:
@@ -186,7 +222,7 @@ class QueryEngine:
         text: str,
         catalog: Catalog,
         statistics: Statistics,
-        indexes: tuple[IndexInfo, ...],
+        indexes: tuple[tuple[IndexInfo, ...], tuple[VectorIndexInfo, ...]],
         disabled: frozenset[str],
         verify: bool,
     ) -> CompiledQuery:
@@ -194,7 +230,13 @@ class QueryEngine:
             statement = bind(parse(text), procedures=self.procedures, catalog=catalog)
             logical = plan(statement)
             view = StatisticsView(statistics, catalog)
-            ctx = RuleContext(statistics=view, indexes=indexes, disabled=disabled, verify=verify)
+            ctx = RuleContext(
+                statistics=view,
+                indexes=indexes[0],
+                vector_indexes=indexes[1],
+                disabled=disabled,
+                verify=verify,
+            )
             optimized = optimize(logical, ctx)
             physical = lower(optimized)
         except QueryError as error:

@@ -139,6 +139,8 @@ class ErrorDetail(enum.StrEnum):
     SCHEMA_ERROR = "SchemaError"
     RESOURCE_LIMIT = "ResourceLimit"
     UNSUPPORTED = "Unsupported"
+    VECTOR_DIMENSION_MISMATCH = "VectorDimensionMismatch"
+    INVALID_VECTOR = "InvalidVector"
 
 
 # Stable numeric suffixes per detail; the class supplies the leading digit (E1xx parser,

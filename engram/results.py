@@ -225,12 +225,13 @@ class Result:
 
 
 def _add_to_graph(graph: Any, value: Any) -> None:
+    from engram.graphs import edge_attributes, node_attributes
+
     if isinstance(value, Node):
-        graph.add_node(value.id, labels=sorted(value.labels), **dict(value.properties))
+        graph.add_node(value.id, **node_attributes(value.labels, value.properties))
     elif isinstance(value, Relationship):
-        graph.add_edge(
-            value.start, value.end, key=value.id, type=value.type, **dict(value.properties)
-        )
+        attributes = edge_attributes(value.type, value.properties)
+        graph.add_edge(value.start, value.end, key=value.id, **attributes)
     elif isinstance(value, Path):
         for node in value.nodes:
             _add_to_graph(graph, node)

@@ -20,6 +20,7 @@ from typing import Any, Final
 
 from benchmarks.dataset.graph import GraphSpec
 from benchmarks.dataset.store import DATA_ROOT, DatasetFiles, ensure_dataset, load_graph
+from benchmarks.engines.engram_side import LOADER
 from benchmarks.queries.answers import QueryCheck, check_query
 from benchmarks.queries.params import ParamSets, make_params, write_params
 from benchmarks.queries.workload import QUERY_NAMES
@@ -55,7 +56,7 @@ class RunOptions:
     results_root: Path = RESULTS_ROOT
     workdir: Path | None = None
     keep_workdir: bool = False
-    engram_loader: str = "unwind"
+    engram_loader: str = LOADER
     engram_batch: int = 10_000
     worker_timeout: float = 4 * 3600.0
 

@@ -24,6 +24,7 @@ from typing import Any, Final
 
 from benchmarks.dataset.store import DatasetFiles
 from benchmarks.engines.base import Engine, EngineUnavailable
+from benchmarks.engines.engram_side import LOADER
 from benchmarks.queries.params import W1_ID_BASE, ParamSets, read_params
 from benchmarks.queries.workload import QUERIES, WRITE, QuerySpec
 from benchmarks.runner.measure import Budget, measure_query
@@ -51,7 +52,7 @@ class WorkerOptions:
     budget: Budget
     workdir: Path | None = None
     keep_workdir: bool = False
-    engram_loader: str = "unwind"
+    engram_loader: str = LOADER
     engram_batch: int = 10_000
 
 

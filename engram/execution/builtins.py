@@ -20,7 +20,9 @@ from engram.execution.context import ExecContext
 from engram.execution.entities import NodeRef, PathValue, RelRef
 from engram.execution.functions import lists, registry
 from engram.execution.functions.spec import FunctionSpec
+from engram.execution.graph_algorithms import ALGORITHM_PROCEDURES
 from engram.execution.procedures import ProcedureField, ProcedureRegistry, ProcedureSpec
+from engram.execution.vector_procedures import VECTOR_PROCEDURES
 
 __all__ = ["BUILTIN_PROCEDURES", "install"]
 
@@ -312,5 +314,5 @@ def install(procedures: ProcedureRegistry) -> None:
             registry.register(spec, replace=True)
         temporal_functions.install()
         _installed = True
-    for procedure in BUILTIN_PROCEDURES:
+    for procedure in (*BUILTIN_PROCEDURES, *VECTOR_PROCEDURES, *ALGORITHM_PROCEDURES):
         procedures.register(procedure)

@@ -20,6 +20,7 @@ from engram.execution.entities import RelRef
 
 if TYPE_CHECKING:
     from engram.execution.procedures import ProcedureRegistry
+    from engram.storage.derived import PropertyColumn
 
 __all__ = ["ExecContext", "Expansion", "GraphAccess", "UpdateCounters"]
 
@@ -30,6 +31,9 @@ Expansion = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 class GraphAccess(Protocol):
     """The graph as one transaction sees it, by names; what operators may call."""
 
+    #: storage reads so far (PROFILE counts them per operator)
+    reads: int
+
     # -- reads -------------------------------------------------------------------------------
 
     def all_node_ids(self) -> Iterator[np.ndarray]:
@@ -38,6 +42,18 @@ class GraphAccess(Protocol):
 
     def label_node_ids(self, label: str) -> Iterator[np.ndarray]:
         """Ids of the nodes with `label`, ascending, in batches."""
+        ...
+
+    def label_members(self, label: str) -> np.ndarray:
+        """Ids of the nodes with `label`, ascending, in one read-only array."""
+        ...
+
+    def property_column(self, label: str | None, key: str) -> PropertyColumn:
+        """Property `key` of every node with `label` (None: of every node), by node id."""
+        ...
+
+    def has_label_mask(self, node_ids: np.ndarray, label: str) -> np.ndarray:
+        """Whether each node has `label` (False for -1, the null id)."""
         ...
 
     def index_seek(
@@ -109,6 +125,20 @@ class GraphAccess(Protocol):
         """Every property key name known to the database."""
         ...
 
+    def nodes_with_labels(self, labels: Sequence[str]) -> np.ndarray:
+        """Sorted ids of the nodes with any of `labels` (every node when there are none)."""
+        ...
+
+    def relationship_arrays(
+        self, types: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(start, end, relationship id) arrays of every relationship of `types` (all: none)."""
+        ...
+
+    def relationship_values(self, rel_ids: np.ndarray, key: str) -> list[Any]:
+        """One property of many relationships (None where missing)."""
+        ...
+
     # -- writes ------------------------------------------------------------------------------
 
     def create_node(self, labels: Sequence[str], properties: Mapping[str, Any]) -> int:
@@ -119,6 +149,22 @@ class GraphAccess(Protocol):
         self, rel_type: str, start: int, end: int, properties: Mapping[str, Any]
     ) -> RelRef:
         """Create a relationship; returns it."""
+        ...
+
+    def create_nodes(
+        self, labels: Sequence[str], properties: Sequence[Mapping[str, Any]]
+    ) -> list[int]:
+        """Create one node per property map, all with `labels`; returns their ids."""
+        ...
+
+    def create_relationships(
+        self,
+        rel_type: str,
+        starts: Sequence[int],
+        ends: Sequence[int],
+        properties: Sequence[Mapping[str, Any]],
+    ) -> list[RelRef]:
+        """Create relationships of one type from starts[i] to ends[i]; returns them."""
         ...
 
     def set_node_property(self, node_id: int, key: str, value: Any) -> None:
@@ -203,6 +249,10 @@ class Profiler(Protocol):
         self, op: object, batches: Iterator[list[tuple[Any, ...]]]
     ) -> Iterator[list[tuple[Any, ...]]]:
         """Count what passes through `batches` for `op`."""
+        ...
+
+    def charge(self, op: Any, rows: int, reads: int, seconds: float) -> None:
+        """Count work `op` did outside `wrap` (its inputs' counts are added to it)."""
         ...
 
 

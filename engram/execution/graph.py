@@ -15,7 +15,10 @@ import numpy as np
 from engram.errors import ErrorDetail, ErrorKind, QueryRuntimeError, TransactionError
 from engram.execution.context import Expansion
 from engram.execution.entities import RelRef
+from engram.execution.vectors import VectorAccess, create_vector_index
+from engram.index.manager import VECTOR_KIND
 from engram.storage.adjacency import Direction
+from engram.storage.derived import PropertyColumn, build_column
 from engram.storage.indexing import Bound
 from engram.storage.reads import GraphView
 from engram.storage.records import NodeRecord
@@ -47,15 +50,23 @@ def _deleted(kind: str, entity_id: int) -> QueryRuntimeError:
 class StoreGraph:
     """Name-level graph access over a read or write transaction."""
 
-    __slots__ = ("_nodes", "_view", "_writer", "reads")
+    __slots__ = ("_nodes", "_vectors", "_view", "_writer", "reads")
 
     def __init__(self, view: GraphView) -> None:
         self._view = view
         self._writer: WriteTransaction | None = view if isinstance(view, WriteTransaction) else None
+        self._vectors: VectorAccess | None = None
         self.reads = 0
         # decoded node records of this statement; every write through this object drops
         # the entry of the node it touches, so reads always see the statement's writes
         self._nodes: dict[int, NodeRecord | None] = {}
+
+    @property
+    def vectors(self) -> VectorAccess:
+        """Vector index searches of this transaction."""
+        if self._vectors is None:
+            self._vectors = VectorAccess(self._view)
+        return self._vectors
 
     @property
     def view(self) -> GraphView:
@@ -100,6 +111,35 @@ class StoreGraph:
         label_id = self._label(label)
         if label_id is not None:
             yield from self._view.scan_label(label_id)
+
+    def label_members(self, label: str) -> np.ndarray:
+        """Ids of the nodes with `label`, ascending, in one read-only array."""
+        label_id = self._label(label)
+        if label_id is None:
+            return _EMPTY_IDS
+        self.reads += 1
+        return self._view.label_members(label_id)
+
+    def has_label_mask(self, node_ids: np.ndarray, label: str) -> np.ndarray:
+        """Whether each node has `label` (False for -1, the null id)."""
+        label_id = self._label(label)
+        if label_id is None:
+            return np.zeros(node_ids.shape[0], dtype=bool)
+        self.reads += 1
+        bitmap = self._view.label_bitmap(label_id)
+        if bitmap.shape[0] == 0:
+            return np.zeros(node_ids.shape[0], dtype=bool)
+        inside = (node_ids >= 0) & (node_ids < bitmap.shape[0])
+        result: np.ndarray = inside & bitmap[np.where(inside, node_ids, 0)]
+        return result
+
+    def property_column(self, label: str | None, key: str) -> PropertyColumn:
+        """Property `key` of every node with `label` (None: of every node), by node id."""
+        label_id = -1 if label is None else self._label(label)
+        key_id = self._key(key)
+        if label_id is None or key_id is None:
+            return build_column(_EMPTY_IDS, [])
+        return self._view.property_column(label_id, key_id)
 
     def index_seek(
         self,
@@ -150,6 +190,21 @@ class StoreGraph:
             cache.clear()
         cache[node_id] = record
         return record
+
+    def prefetch_nodes(self, node_ids: list[int]) -> None:
+        """Read these nodes' records in one batch into the statement's cache.
+
+        An operator that produces nodes whose properties the query reads next (a vector
+        search's results) saves a storage round trip per node.
+        """
+        cache = self._nodes
+        missing = [node for node in node_ids if node not in cache]
+        if not missing:
+            return
+        if len(cache) + len(missing) > _CACHE_LIMIT:
+            cache.clear()
+        self.reads += len(missing)
+        cache.update(zip(missing, self._view.nodes(missing), strict=True))
 
     def _labels(self, node_id: int) -> frozenset[int]:
         record = self._record(node_id)
@@ -266,6 +321,40 @@ class StoreGraph:
         catalog = self._view.catalog
         return [catalog.property_key_name(i) for i in range(len(catalog.property_keys))]
 
+    def nodes_with_labels(self, labels: Sequence[str]) -> np.ndarray:
+        """Sorted ids of the nodes with any of `labels` (every node when there are none)."""
+        view = self._view
+        if not labels:
+            parts = list(view.scan_nodes(1 << 16))
+            return np.concatenate(parts) if parts else _EMPTY_IDS
+        found = [
+            view.label_members(label_id)
+            for label_id in (self._label(label) for label in labels)
+            if label_id is not None
+        ]
+        if not found:
+            return _EMPTY_IDS
+        return found[0] if len(found) == 1 else np.unique(np.concatenate(found))
+
+    def relationship_arrays(
+        self, types: Sequence[str]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(start, end, relationship id) of every relationship of `types` (all: none)."""
+        type_ids = None
+        if types:
+            type_ids = self._type_ids(tuple(types))
+            if not type_ids:
+                return _EMPTY_IDS, _EMPTY_IDS, _EMPTY_IDS
+        found = self._view.relationship_endpoints(type_ids)
+        return found.start, found.end, found.relationship
+
+    def relationship_values(self, rel_ids: np.ndarray, key: str) -> list[Any]:
+        """One property of many relationships (None where missing)."""
+        key_id = self._key(key)
+        if key_id is None:
+            return [None] * len(rel_ids)
+        return self._view.relationship_property_of(rel_ids, key_id)
+
     # -- writes ------------------------------------------------------------------------------
 
     def create_node(self, labels: Sequence[str], properties: Mapping[str, Any]) -> int:
@@ -285,6 +374,52 @@ class StoreGraph:
         type_id = writer.intern_type(rel_type)
         rel_id = writer.create_relationship(type_id, start, end, self._interned(properties))
         return RelRef(rel_id, type_id, start, end)
+
+    def create_nodes(
+        self, labels: Sequence[str], properties: Sequence[Mapping[str, Any]]
+    ) -> list[int]:
+        """Create one node per property map (names interned once for the whole batch)."""
+        writer = self._write()
+        label_ids = [writer.intern_label(label) for label in labels]
+        created = writer.create_nodes(label_ids, self._interned_all(properties))
+        return [int(node_id) for node_id in created.tolist()]
+
+    def create_relationships(
+        self,
+        rel_type: str,
+        starts: Sequence[int],
+        ends: Sequence[int],
+        properties: Sequence[Mapping[str, Any]],
+    ) -> list[RelRef]:
+        """Create relationships of one type in one storage call."""
+        writer = self._write()
+        deleted = writer.overlay.deleted_nodes
+        if deleted:
+            for node in (*starts, *ends):
+                if node in deleted:
+                    raise _deleted("node", node)
+        type_id = writer.intern_type(rel_type)
+        created = writer.create_relationships(
+            type_id, list(starts), list(ends), self._interned_all(properties)
+        )
+        return [
+            RelRef(rel_id, type_id, start, end)
+            for rel_id, start, end in zip(created.tolist(), starts, ends, strict=True)
+        ]
+
+    def _interned_all(self, properties: Sequence[Mapping[str, Any]]) -> list[dict[int, Any]]:
+        writer = self._write()
+        ids: dict[str, int] = {}
+        out = []
+        for props in properties:
+            interned = {}
+            for key, value in props.items():
+                key_id = ids.get(key)
+                if key_id is None:
+                    key_id = ids[key] = writer.intern_property_key(key)
+                interned[key_id] = value
+            out.append(interned)
+        return out
 
     def set_node_property(self, node_id: int, key: str, value: Any) -> None:
         """Set or (None) remove a node property."""
@@ -399,12 +534,8 @@ class StoreGraph:
         options: Mapping[str, Any],
         if_not_exists: bool,
     ) -> bool:
-        """Vector indexes arrive with the vector search work."""
-        raise QueryRuntimeError(
-            "vector indexes are not supported by this build",
-            detail=ErrorDetail.UNSUPPORTED,
-            kind=ErrorKind.SEMANTIC_ERROR,
-        )
+        """Create and build a vector index; False when IF NOT EXISTS found one already."""
+        return create_vector_index(self._write(), name, label, key, options, if_not_exists)
 
     def drop_index(self, name: str, if_exists: bool) -> bool:
         """Drop an index by name; False when IF EXISTS found none."""
@@ -421,6 +552,9 @@ class StoreGraph:
         for index in sorted(catalog.indexes, key=lambda i: i.name):
             kind = "UNIQUE" if index.unique else index.kind.upper()
             keys = [catalog.property_key_name(k) for k in index.property_key_ids]
+            state, size = index.state.value.upper(), stats.index_stats(index.id).entries
+            if index.kind == VECTOR_KIND:
+                state, size = self.vectors.state(index)
             rows.append(
                 (
                     index.name,
@@ -428,9 +562,9 @@ class StoreGraph:
                     "NODE",
                     [catalog.label_name(index.label_id)],
                     keys,
-                    index.state.value.upper(),
+                    state,
                     dict(index.options),
-                    stats.index_stats(index.id).entries,
+                    size,
                 )
             )
         return rows

@@ -12,19 +12,28 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from engram.binder.bound import (
+    BExists,
     BExpr,
+    BPatternComprehension,
     BSetItem,
     BSetLabels,
     BSetProperties,
     BSetProperty,
     Symbol,
 )
+from engram.binder.walk import bound_children
 from engram.errors import InternalError, Span
+from engram.execution.columnar import ColumnarAggregateExec, columnar_chain
 from engram.execution.context import ExecContext
 from engram.execution.expressions import CompiledExpr, Layout, compile_expr, layout_of
 from engram.execution.operators.aggregate import AggregateCall, AggregateExec, CountStar
 from engram.execution.operators.apply import ForeachExec, OptionalExec, ProcedureCallExec
-from engram.execution.operators.expand import ExpandExec, RelEndpointsExec, VarExpandExec
+from engram.execution.operators.expand import (
+    ExpandExec,
+    ReachExec,
+    RelEndpointsExec,
+    VarExpandExec,
+)
 from engram.execution.operators.join import ValueHashJoinExec
 from engram.execution.operators.mutate import (
     CreateExec,
@@ -57,6 +66,7 @@ from engram.execution.operators.scan import (
 )
 from engram.execution.operators.schema import SchemaExec
 from engram.execution.operators.sort import SortExec, TopExec
+from engram.execution.operators.vector import VectorSearchExec
 from engram.execution.physical import Batch, PhysicalOp, Row
 from engram.planner import operators as lp
 from engram.planner.patterns import plan_naively
@@ -153,6 +163,31 @@ def _by_id(op: lp.NodeByIdSeek) -> PhysicalOp:
 
 
 @lower.register
+def _vector_search(op: lp.VectorSearch) -> PhysicalOp:
+    layout = output_layout(op.child)
+    with_node = layout_of((*op.child.fields, op.symbol))
+    candidates, slot = None, -1
+    if op.candidates is not None:
+        candidates = lower_nested(op.candidates, layout)
+        slot = output_layout(op.candidates)[op.symbol]
+    counted = op.limit if op.limit is not None else op.skip
+    return VectorSearchExec(
+        logical=op,
+        child=lower(op.child),
+        search=op,
+        query=compile_expr(op.query, layout),
+        limit=None if op.limit is None else compile_expr(op.limit, {}),
+        skip=None if op.skip is None else compile_expr(op.skip, {}),
+        threshold=None if op.threshold is None else compile_expr(op.threshold, layout),
+        predicates=tuple(compile_expr(p, with_node) for p in op.predicates),
+        candidates=candidates,
+        candidate_slot=slot,
+        origin=op.query.origin,
+        count_origin=(counted or op.query).origin,
+    )
+
+
+@lower.register
 def _expand(op: lp.Expand) -> PhysicalOp:
     layout = output_layout(op.child)
     return ExpandExec(
@@ -190,6 +225,16 @@ def _step_predicate(predicate: BExpr | None, step: Symbol | None) -> CompiledExp
 @lower.register
 def _var_expand(op: lp.VarExpand) -> PhysicalOp:
     layout = output_layout(op.child)
+    if op.distinct_targets:
+        return ReachExec(
+            logical=op,
+            child=lower(op.child),
+            source=layout[op.source],
+            direction=op.direction.value,
+            types=op.types,
+            min=op.min,
+            max=op.max,
+        )
     return VarExpandExec(
         logical=op,
         child=lower(op.child),
@@ -274,12 +319,39 @@ def _aggregate(op: lp.Aggregate) -> PhysicalOp:
             factory, distinct = aggregate.spec.bind(len(args)), aggregate.distinct
             make = functools.partial(factory, distinct)
         calls.append(AggregateCall(make=make, args=args, origin=aggregate.origin))
-    return AggregateExec(
+    rows = AggregateExec(
         logical=op,
         child=lower(op.child),
         keys=tuple(compile_expr(e, layout) for _, e in op.keys),
         aggregates=tuple(calls),
     )
+    chain = columnar_chain(op) if op.columnar else None
+    if chain is None:
+        return rows
+    return ColumnarAggregateExec(
+        logical=op,
+        fallback=rows,
+        chain=chain,
+        fields=op.child.fields,
+        keys=tuple(e for _, e in op.keys),
+        key_exprs=rows.keys,
+        aggregates=tuple(a for _, a in op.aggregates),
+        parts=_parts(rows.child, chain.leaf),
+    )
+
+
+def _parts(physical: PhysicalOp, leaf: lp.LogicalOp) -> dict[int, PhysicalOp]:
+    """The physical operator of each logical operator from `physical` down to `leaf`."""
+    found: dict[int, PhysicalOp] = {}
+    current: PhysicalOp | None = physical
+    while current is not None:
+        found.setdefault(id(current.logical), current)
+        if current.logical is leaf:
+            break
+        current = current.children[0] if current.children else None
+    if id(leaf) not in found:
+        raise InternalError("lowering: the columnar chain's leaf is not in the row plan")
+    return found
 
 
 @lower.register
@@ -392,6 +464,7 @@ def _create_exec(op: lp.Create, *, reject_nulls: bool = False) -> CreateExec:
         for r in op.rels
     )
     paths = tuple(tuple(layout[s] for s in parts) for _, parts in op.paths)
+    expressions = [n.properties for n in op.nodes] + [r.properties for r in op.rels]
     return CreateExec(
         logical=op,
         child=lower(op.child),
@@ -400,7 +473,23 @@ def _create_exec(op: lp.Create, *, reject_nulls: bool = False) -> CreateExec:
         paths=paths,
         width=len(op.fields),
         reject_nulls=reject_nulls,
+        batched=not reject_nulls and not any(_reads_graph(e) for e in expressions if e),
     )
+
+
+def _reads_graph(expr: BExpr) -> bool:
+    """Whether evaluating `expr` matches patterns against the graph (subqueries, patterns).
+
+    Such an expression could see nodes and relationships that the same CREATE made for
+    earlier rows, so those rows must be created one at a time.
+    """
+    stack: list[object] = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, BExists | BPatternComprehension | lp.PlanExists | lp.PlanCollect):
+            return True
+        stack.extend(bound_children(node))
+    return False
 
 
 @lower.register

@@ -52,6 +52,14 @@ class Profiler:
             entry.rows += len(batch)
             yield batch
 
+    def charge(self, op: PhysicalOp, rows: int, reads: int, seconds: float) -> None:
+        """Count work `op` did outside `wrap`; its inputs' counts are added (inclusive)."""
+        below = [self.stats.get(id(child), OperatorProfile()) for child in op.children]
+        entry = self.stats.setdefault(id(op), OperatorProfile())
+        entry.rows += rows
+        entry.reads += reads + sum(b.reads for b in below)
+        entry.seconds += seconds + sum(b.seconds for b in below)
+
 
 def plan_lines(
     root: PhysicalOp, estimates: dict[int, float] | None, profiler: Profiler | None

@@ -24,16 +24,21 @@ from engram.values import Node, Path, Relationship
 
 __all__ = ["from_python", "to_python"]
 
-_SCALARS = (bool, int, float, str)
+_SCALAR_TYPES = (bool, int, float, str)  # bool first: it is also an int
+_SCALARS = frozenset(_SCALAR_TYPES)
+#: runtime entities that procedures may yield as they are
+_ENTITIES = (NodeRef, RelRef, PathValue)
 
 
 def from_python(value: Any) -> Any:
     """A parameter or procedure value as a runtime value (raises ParameterError if unusable)."""
-    if value is None or type(value) in _SCALARS:
+    if value is None or type(value) in _SCALARS or type(value) in _ENTITIES:
         return value
     if isinstance(value, bool | int | float | str):
         return _builtin(value)
     if isinstance(value, list | tuple):
+        if _SCALARS.issuperset(map(type, value)):
+            return list(value)  # plain values (an embedding): one C-level copy
         return [from_python(item) for item in value]
     if isinstance(value, Mapping):
         return {str(key): from_python(item) for key, item in value.items()}
@@ -59,7 +64,7 @@ def from_python(value: Any) -> Any:
 
 
 def _builtin(value: bool | int | float | str) -> Any:
-    for kind in _SCALARS:
+    for kind in _SCALAR_TYPES:
         if isinstance(value, kind):
             return kind(value)
     return value

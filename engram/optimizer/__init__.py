@@ -6,11 +6,14 @@
 from __future__ import annotations
 
 from engram.optimizer.rule import ApplyOrder, Rule, RuleContext, run_rules
+from engram.optimizer.rules.columnar_aggregate import ColumnarAggregate
+from engram.optimizer.rules.distinct_reachability import DistinctReachability
 from engram.optimizer.rules.fold_constants import FoldConstants
 from engram.optimizer.rules.merge_filters import MergeFilters
 from engram.optimizer.rules.plan_patterns import PlanPatterns
 from engram.optimizer.rules.simplify_predicates import SimplifyPredicates
 from engram.optimizer.rules.sort_limit_to_top import SortLimitToTop
+from engram.optimizer.rules.use_vector_index import UseVectorIndex
 from engram.planner.operators import LogicalOp
 
 __all__ = ["RULES", "ApplyOrder", "Rule", "RuleContext", "optimize"]
@@ -25,8 +28,16 @@ RULES: tuple[Rule, ...] = (
     PlanPatterns(),
     # after plan_patterns, which emits one Filter per step
     MergeFilters(),
+    # after merge_filters (one Filter between the aggregate and the expansion)
+    DistinctReachability(),
+    # after plan_patterns, merge_filters and distinct_reachability: reads the final
+    # shape of the chain (a reachability expansion runs on columns too)
+    ColumnarAggregate(),
     # independent of the others; last so EXPLAIN shows the fused operator
     SortLimitToTop(),
+    # after plan_patterns (an index seek becomes the search's candidates), merge_filters
+    # (one predicate list) and sort_limit_to_top (it matches the fused Top)
+    UseVectorIndex(),
 )
 
 

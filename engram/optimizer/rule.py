@@ -17,6 +17,7 @@ from typing import Any, ClassVar, Protocol
 from engram.binder.bound import BExpr
 from engram.errors import EngramError, InternalError
 from engram.optimizer.cost.cardinality import GraphStatistics
+from engram.optimizer.cost.vector import VectorIndexInfo
 from engram.planner.expressions import transform
 from engram.planner.operators import LogicalOp, PlanCollect, PlanExists
 from engram.planner.patterns import IndexInfo
@@ -54,6 +55,8 @@ class RuleContext:
     observer: Callable[[str, LogicalOp], None] | None = None
     #: remarks for EXPLAIN ("no index on :Person(email); CREATE INDEX ... would help")
     notes: list[str] = field(default_factory=list)
+    #: the vector indexes (use_vector_index)
+    vector_indexes: tuple[VectorIndexInfo, ...] = ()
 
     def enabled(self, rule: Rule) -> bool:
         """Whether the rule runs."""

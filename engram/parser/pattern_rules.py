@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Final
 
 from engram.errors import CypherSyntaxError, ErrorDetail, Span
 from engram.parser import literals
@@ -37,6 +38,19 @@ _Detail = tuple[Variable | None, tuple[str, ...], VariableLength | None, _Proper
 _LEFT_OPENINGS = frozenset({"REL_OPEN_LEFT", "REL_PLAIN_LEFT", "REL_PLAIN_BOTH"})
 _RIGHT_CLOSINGS = frozenset({"REL_CLOSE_RIGHT", "REL_PLAIN_RIGHT", "REL_PLAIN_BOTH"})
 _NODE_HINT = "a node pattern is (variable:Label {key: value}); every part is optional"
+#: the most relationships one path pattern may spell out (variable-length ones count once)
+MAX_PATTERN_LENGTH: Final = 1000
+
+
+def _check_length(chains: tuple[_Chain, ...], span: Span) -> None:
+    if len(chains) > MAX_PATTERN_LENGTH:
+        raise CypherSyntaxError(
+            f"a pattern may spell out at most {MAX_PATTERN_LENGTH:,} relationships; "
+            f"this one has {len(chains):,}",
+            detail=ErrorDetail.RESOURCE_LIMIT,
+            span=span,
+            hint="use a variable-length relationship such as -[*5000]->",
+        )
 
 
 class PatternRules(RuleBase):
@@ -48,6 +62,7 @@ class PatternRules(RuleBase):
         self, span: Span, start: NodePattern | Expr, *chains: _Chain
     ) -> PatternExpression:
         first = start if isinstance(start, NodePattern) else self._node_from_expression(start)
+        _check_length(chains, span)
         elements: list[NodePattern | RelationshipPattern] = [first]
         for relationship, node in chains:
             elements.extend((relationship, node))
@@ -120,6 +135,7 @@ class PatternRules(RuleBase):
         return dataclasses.replace(element, variable=variable, span=span)
 
     def path(self, span: Span, node: NodePattern, *chains: _Chain) -> PathPattern:
+        _check_length(chains, span)
         elements: list[NodePattern | RelationshipPattern] = [node]
         for relationship, next_node in chains:
             elements.extend((relationship, next_node))

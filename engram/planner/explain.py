@@ -191,6 +191,8 @@ def describe(op: lp.LogicalOp) -> tuple[str, dict[str, str]]:
             return name, _seek_params(op)
         case lp.NodeByIdSeek(symbol=s, ids=ids):
             return name, {"node": symbol_name(s), "ids": render_expr(ids)}
+        case lp.VectorSearch():
+            return name, _vector_params(op)
         case lp.Expand(source=a, rel=r, target=b, types=types, direction=d, into=into):
             arrow, _ = _rel(types, d)
             arrow = arrow.replace("[", f"[{_in_pattern(r)}", 1)
@@ -208,6 +210,8 @@ def describe(op: lp.LogicalOp) -> tuple[str, dict[str, str]]:
                 params["each relationship"] = render_expr(op.rel_predicate)
             if op.into:
                 params["into"] = "true"
+            if op.distinct_targets:
+                params["targets"] = "distinct (breadth first)"
             return name, params
         case lp.ShortestPath(source=a, target=b, types=types, direction=d, min=lo, max=hi):
             arrow, _ = _rel(types, d, _bounds(lo, hi))
@@ -223,9 +227,11 @@ def describe(op: lp.LogicalOp) -> tuple[str, dict[str, str]]:
             return name, {"items": ", ".join(_item(s, e) for s, e in items)}
         case lp.Select(symbols=symbols):
             return name, {"variables": _symbols(symbols)}
-        case lp.Aggregate(keys=keys, aggregates=aggregates):
+        case lp.Aggregate(keys=keys, aggregates=aggregates, columnar=columnar):
             params = {"keys": ", ".join(_item(s, e) for s, e in keys)} if keys else {}
             params["aggregates"] = ", ".join(_item(s, e) for s, e in aggregates)
+            if columnar:
+                params["mode"] = "columnar"
             return name, params
         case lp.Sort(items=items):
             return name, {"by": _order(items)}
@@ -301,6 +307,40 @@ def _seek_params(op: lp.IndexSeek) -> dict[str, str]:
             parts.append(("<= " if op.upper_inclusive else "< ") + render_expr(op.upper))
         params["range"] = " AND ".join(parts)
     return params
+
+
+def _vector_params(op: lp.VectorSearch) -> dict[str, str]:
+    function = f"vector.similarity.{op.function}"
+    target = f"{symbol_name(op.symbol)}:{op.label}({op.key})"
+    params = {"index": op.index, "node": target}
+    params["by"] = f"{function}({symbol_name(op.symbol)}.{op.key}, {render_expr(op.query)}) DESC"
+    if op.score is not None:
+        params["score"] = symbol_name(op.score)
+    if op.limit is not None:
+        params["limit"] = render_expr(op.limit)
+    if op.skip is not None:
+        params["skip"] = render_expr(op.skip)
+    if op.threshold is not None:
+        params["threshold"] = (">= " if op.inclusive else "> ") + render_expr(op.threshold)
+    if op.candidates is not None:
+        params["candidates"] = _candidates(op.candidates)
+    if op.predicates:
+        params["filter"] = " AND ".join(render_expr(p) for p in op.predicates)
+    params["strategy"] = op.strategy
+    if op.reason:
+        params["why"] = op.reason
+    return params
+
+
+def _candidates(plan: lp.LogicalOp) -> str:
+    parts = []
+    current: lp.LogicalOp | None = plan
+    while current is not None and not isinstance(current, lp.Start):
+        name, params = describe(current)
+        parts.append(f"{name}({', '.join(params.values())})")
+        children = current.children
+        current = children[0] if children else None
+    return " <- ".join(parts)
 
 
 def _set_item(item: object) -> str:

@@ -68,6 +68,7 @@ __all__ = [
     "Unwind",
     "ValueHashJoin",
     "VarExpand",
+    "VectorSearch",
 ]
 
 
@@ -228,6 +229,46 @@ class NodeByIdSeek(LogicalOp):
         return (*self.child.fields, self.symbol)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VectorSearch(LogicalOp):
+    """Nodes of `label` ranked by `function` similarity of `key` to `query`, best first.
+
+    Runs once per input row through the vector index `index` and binds `symbol` and (when
+    the query uses it) its similarity `score`. Nodes whose similarity is null (no vector)
+    come first, as in `ORDER BY ... DESC`. It yields at most `limit` rows after dropping
+    `skip` (no limit: every node with `score` above `threshold`). `predicates` (on
+    `symbol` and the input row) and `candidates` (a plan from
+    `Start(arguments=child.fields)` binding `symbol`, such as an index seek) restrict the
+    nodes during the search. `strategy` and `reason` are the planner's choice, shown by
+    EXPLAIN; `selectivity` is its estimate of the fraction of nodes the predicates keep.
+    """
+
+    child: LogicalOp
+    symbol: Symbol
+    score: Symbol | None
+    label: str
+    key: str
+    index: str
+    function: str
+    query: BExpr
+    limit: BExpr | None = None
+    skip: BExpr | None = None
+    threshold: BExpr | None = None
+    inclusive: bool = False
+    predicates: tuple[BExpr, ...] = ()
+    candidates: LogicalOp | None = None
+    strategy: str = "hnsw"
+    reason: str = ""
+    selectivity: float = 1.0
+    #: the query reads the found nodes' labels or properties: fetch them in one batch
+    fetch: bool = True
+
+    def _compute_fields(self) -> tuple[Symbol, ...]:
+        if self.score is None:
+            return (*self.child.fields, self.symbol)
+        return (*self.child.fields, self.symbol, self.score)
+
+
 # ---------------------------------------------------------------------------------------
 # graph operators
 
@@ -278,6 +319,9 @@ class VarExpand(LogicalOp):
     #: the expansion runs from the pattern's right node: the relationship list is
     #: reversed before it is bound, so it is always in the pattern's written order
     reversed: bool = False
+    #: set by the distinct_reachability rule: each reachable target once per input row
+    #: (breadth first), `rel` bound to null; only when nothing above counts paths
+    distinct_targets: bool = False
 
     def _compute_fields(self) -> tuple[Symbol, ...]:
         if self.into:
@@ -397,6 +441,8 @@ class Aggregate(LogicalOp):
     child: LogicalOp
     keys: tuple[tuple[Symbol, BExpr], ...]
     aggregates: tuple[tuple[Symbol, BAggregate], ...]
+    #: set by the columnar_aggregate rule: the input chain runs over numpy columns
+    columnar: bool = False
 
     def _compute_fields(self) -> tuple[Symbol, ...]:
         return tuple(s for s, _ in self.keys) + tuple(s for s, _ in self.aggregates)

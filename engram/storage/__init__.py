@@ -18,6 +18,7 @@ from engram.catalog import Catalog, IndexDef, Statistics
 from engram.storage import temporal_values  # noqa: F401 - registers the temporal codecs
 from engram.storage.adjacency import Direction, Expansion
 from engram.storage.codec import register_extension
+from engram.storage.endpoints import Endpoints
 from engram.storage.indexing import Bound
 from engram.storage.ordered import register_order_extension
 from engram.storage.overlay import Savepoint
@@ -31,6 +32,7 @@ __all__ = [
     "Bound",
     "ChangeSet",
     "Direction",
+    "Endpoints",
     "Expansion",
     "GraphReader",
     "GraphWriter",
@@ -171,6 +173,10 @@ class GraphReader(Protocol):
 
     def count_relationships(self, type_id: int | None = None) -> int:
         """Exact number of relationships (of the type)."""
+        ...
+
+    def relationship_endpoints(self, type_ids: Sequence[int] | None = None) -> Endpoints:
+        """Every relationship (of the types) as start, end, id and type arrays."""
         ...
 
     def expand(

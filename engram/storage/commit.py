@@ -20,6 +20,7 @@ from engram.catalog import Catalog, IndexStats, NameKind
 from engram.storage import keys as layout
 from engram.storage.chunks import UNKNOWN, head_key, update_list
 from engram.storage.codec import encode_node, encode_rel
+from engram.storage.derived_feed import feed_entries
 from engram.storage.overlay import TxState
 from engram.storage.records import ChangeSet, VersionState
 from engram.storage.rocks import Batch, KeyValueBackend
@@ -288,11 +289,21 @@ def _changes(overlay: TxState, version: int, nodes: set[int], rels: set[int]) ->
     keys: set[int] = set()
     for node_id in nodes:
         state = overlay.nodes[node_id]
+        if state.base_raw is None:
+            keys.update(state.props)
+            continue
         before, after = state.base_props, ({} if state.deleted else state.props)
         keys.update(
             k for k in before.keys() | after.keys() if not _same(before.get(k), after.get(k))
         )
     indexes = set(overlay.indexes) | overlay.created_indexes | overlay.dropped_indexes
+    for part in overlay.bulk:
+        labels |= part.labels
+        types |= part.types
+        keys |= part.property_keys
+        indexes |= part.indexes
+        nodes = nodes | part.node_ids()
+        rels = rels | part.rel_ids()
     return ChangeSet(
         version=version,
         labels=frozenset(labels),
@@ -330,6 +341,9 @@ def build_commit(
     builder.resolve_old(kv)
     batch = kv.new_batch()
     history = builder.emit(batch)
+    operations = len(builder.writes)
+    for part in overlay.bulk:
+        operations += part.emit(batch, layout.version_bytes(version))
     live = [index.id for index in overlay.catalog.indexes]
     statistics, stat_writes = apply_delta(base.statistics, overlay.stats, live, bounds)
     for key, value in stat_writes.items():
@@ -348,11 +362,15 @@ def build_commit(
         batch.delete(index_def_key(index_id))
         for prefix in (layout.index_prefix(index_id), layout.unique_prefix(index_id)):
             dropped.append((prefix, layout.prefix_end(prefix)))
+        derived = layout.derived_prefix(index_id)
+        batch.delete_range(derived, layout.prefix_end(derived))
+    for key, value in feed_entries(overlay, version).items():
+        batch.put(key, value)
     batch.put(STATE_KEY, encode_counters(counters))
     changes = _changes(overlay, version, nodes, rels)
     caches = base.caches.carry_over(lambda key: not _invalidated(changes, key))
     state = VersionState(version, overlay.catalog, statistics, caches)
-    return CommitPlan(batch, state, changes, history, dropped, len(builder.writes))
+    return CommitPlan(batch, state, changes, history, dropped, operations)
 
 
 def _invalidated(changes: ChangeSet, key: tuple[Any, ...]) -> bool:
@@ -363,6 +381,11 @@ def _invalidated(changes: ChangeSet, key: tuple[Any, ...]) -> bool:
         return key[1] in changes.types
     if kind == "index":
         return key[1] in changes.indexes
+    if kind == "column":
+        if key[2] in changes.property_keys:
+            return True
+        # label -1: the column over every node
+        return bool(changes.nodes) if key[1] == -1 else key[1] in changes.labels
     return True
 
 

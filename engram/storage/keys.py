@@ -18,6 +18,7 @@ type        0x13  13 type(4) rel(8)                                          yes
 adjacency   0x14  14 node(8) direction(1) type(4) first_rel(8)               yes
 index       0x15  15 index(4) value-key marks node(8)                        yes
 unique      0x16  16 index(4) value-key                                      yes
+derived     0x17  17 index(4) 'f' version(8) (feed) / 's' (saved state)      no
 history     0x7f  7f original-key end_version(8)                             (value)
 ==========  ====  =========================================================  ===========
 
@@ -35,6 +36,7 @@ import numpy as np
 __all__ = [
     "ADJ",
     "CATALOG",
+    "DERIVED",
     "HISTORY",
     "IN",
     "INDEX",
@@ -49,6 +51,9 @@ __all__ = [
     "adjacency_key",
     "adjacency_list_prefix",
     "adjacency_node_prefix",
+    "derived_feed_key",
+    "derived_prefix",
+    "derived_state_key",
     "family_range",
     "history_key",
     "history_prefix",
@@ -79,6 +84,7 @@ TYPE: Final = 0x13
 ADJ: Final = 0x14
 INDEX: Final = 0x15
 UNIQUE: Final = 0x16
+DERIVED: Final = 0x17
 HISTORY: Final = 0x7F
 
 #: adjacency direction bytes
@@ -188,6 +194,21 @@ def index_entry_prefix(index_id: int, value_key: bytes) -> bytes:
 def unique_prefix(index_id: int) -> bytes:
     """Prefix of all entries of a unique (constraint) index."""
     return _SMALL.pack(UNIQUE, index_id)
+
+
+def derived_prefix(index_id: int) -> bytes:
+    """Prefix of every record of a derived (non-property) index."""
+    return _SMALL.pack(DERIVED, index_id)
+
+
+def derived_feed_key(index_id: int, version: int) -> bytes:
+    """Change-feed record of a derived index for one commit version."""
+    return _SMALL.pack(DERIVED, index_id) + b"f" + _U64.pack(version)
+
+
+def derived_state_key(index_id: int) -> bytes:
+    """The record where a derived index keeps what it last saved."""
+    return _SMALL.pack(DERIVED, index_id) + b"s"
 
 
 def history_key(key: bytes, end_version: int) -> bytes:

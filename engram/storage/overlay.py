@@ -12,13 +12,50 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from engram.catalog import Catalog
 from engram.storage.chunks import ListChange
 from engram.storage.statistics import StatsDelta
 
-__all__ = ["IndexDelta", "Journal", "NodeState", "RelState", "Savepoint", "TxState"]
+if TYPE_CHECKING:
+    from engram.storage.rocks import Batch
+
+__all__ = [
+    "FreshRecords",
+    "IndexDelta",
+    "Journal",
+    "NodeState",
+    "RelState",
+    "Savepoint",
+    "TxState",
+]
+
+
+class FreshRecords(Protocol):
+    """Records a bulk load adds outside the per-entity overlay (see `engram.storage.bulk`).
+
+    They are new keys only (nothing to resolve, no history), encoded straight into the
+    commit batch; the transaction's own reads do not see them.
+    """
+
+    labels: set[int]
+    types: set[int]
+    property_keys: set[int]
+    indexes: set[int]
+
+    def node_ids(self) -> frozenset[int]:
+        """Ids of the nodes created."""
+        ...
+
+    def rel_ids(self) -> frozenset[int]:
+        """Ids of the relationships created."""
+        ...
+
+    def emit(self, batch: Batch, version: bytes) -> int:
+        """Put every record into `batch` with the commit's version bytes; the write count."""
+        ...
+
 
 #: undo entries `(function, *arguments)` recorded while a savepoint is active, or None
 Journal = list[tuple[Any, ...]] | None
@@ -220,6 +257,8 @@ class TxState:
     journal: Journal = None
     touched: set[int] = field(default_factory=set)
     savepoint: Savepoint | None = None
+    #: bulk-loaded records (engram.storage.bulk), written by the commit as they are
+    bulk: list[FreshRecords] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
@@ -230,6 +269,7 @@ class TxState:
             or self.created_indexes
             or self.dropped_indexes
             or self.new_names
+            or self.bulk
         )
 
     # journaled primitives: every change below can be undone back to a savepoint ------

@@ -19,6 +19,8 @@ from engram.storage import keys as layout
 from engram.storage.adjacency import Direction, Expansion, degree_base, expand_base
 from engram.storage.codec import decode_node, decode_node_labels, decode_rel
 from engram.storage.codec import decode_rel_header as _rel_header
+from engram.storage.derived import Csr, PropertyColumn, build_column, build_csr
+from engram.storage.endpoints import Endpoints, relationship_endpoints
 from engram.storage.indexing import (
     Bound,
     KeyRange,
@@ -37,6 +39,7 @@ __all__ = ["DEFAULT_BATCH", "GraphView", "as_ids"]
 
 #: ids per array yielded by scans
 DEFAULT_BATCH: Final = 4096
+_CSR_MIN_DEMAND: Final = 4096
 _V: Final = 8
 _ID_DTYPE: Final = np.dtype([("tag", "u1"), ("id", ">u8")])
 _MEMBER_DTYPE: Final = np.dtype([("tag", "u1"), ("group", ">u4"), ("id", ">u8")])
@@ -266,6 +269,14 @@ class GraphView:
             return self._members(label_id)
         return self._state.caches.get(("label", label_id), lambda: self._members(label_id))
 
+    def label_bitmap(self, label_id: int) -> np.ndarray:
+        """A read-only boolean array: entry i tells whether node i has `label_id`."""
+        if self._overlay is not None:
+            return _bitmap(self._members(label_id))
+        return self._state.caches.get(
+            ("label", label_id, "bitmap"), lambda: _bitmap(self.label_members(label_id))
+        )
+
     def _members(self, label_id: int) -> np.ndarray:
         parts = list(GraphView.scan_label(self, label_id, 1 << 16))
         members = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
@@ -375,6 +386,14 @@ class GraphView:
         added = sorted(overlay.type_added.get(type_id, ()))
         return _merge_sorted(base, overlay.type_removed.get(type_id), added, batch_size)
 
+    def relationship_endpoints(self, type_ids: Sequence[int] | None = None) -> Endpoints:
+        """Every relationship of `type_ids` (None: all) as start, end, id and type arrays.
+
+        One scan of the adjacency lists (see `engram.storage.endpoints`); read
+        transactions share the arrays of a type through their version's caches.
+        """
+        return relationship_endpoints(self._reader, self._state.caches, self._overlay, type_ids)
+
     def count_relationships(self, type_id: int | None = None) -> int:
         """Exact number of relationships (of `type_id`, if given)."""
         count = self._state.statistics.type_count(type_id)
@@ -396,14 +415,78 @@ class GraphView:
         Rows are grouped by source position; BOTH returns a self-loop once.
         """
         ids = as_ids(node_ids)
-        base = expand_base(self._reader, ids, direction, type_ids)
         overlay = self._overlay
+        single = type_ids[0] if type_ids and len(type_ids) == 1 else None
+        if single is not None and (overlay is None or not overlay.adjacency):
+            csr = self._csr(single, direction)
+            if csr is not None:
+                return csr.expand(ids)
+        base = expand_base(self._reader, ids, direction, type_ids)
         if overlay is None or not overlay.adjacency:
+            if single is not None and overlay is None:
+                self._note_demand(single, direction, len(base) + ids.shape[0])
             return base
         if overlay.deleted_rels and len(base):
             removed = np.fromiter(overlay.deleted_rels, dtype=np.int64)
             base = base.select(~np.isin(base.relationship, removed))
         return Expansion.concat([base, self._added_adjacency(ids, direction, type_ids)])
+
+    def _csr(self, type_id: int, direction: Direction) -> Csr | None:
+        """The version's CSR for (type, direction), once enough expansion was asked.
+
+        Building reads every relationship of the type, so it is worth it only after the
+        version's readers have read a good share of them (a sixteenth, counted in
+        adjacency entries and source ids); until then expansions read the stored chunks.
+        Write transactions use the CSR of the version they started from when they have
+        not changed any adjacency.
+        """
+        caches = self._state.caches
+        key = ("adjacency", type_id, int(direction))
+        found: Csr | None = caches.peek(key)
+        if found is not None or self._overlay is not None:
+            return found
+        demand = caches.peek(("adjacency-demand", type_id, int(direction)))
+        total = self._state.statistics.type_counts.get(type_id, 0)
+        if demand is None or demand[0] < max(_CSR_MIN_DEMAND, total // 16):
+            return None
+        return caches.get(key, lambda: self._build_csr(type_id, direction))
+
+    def _note_demand(self, type_id: int, direction: Direction, amount: int) -> None:
+        key = ("adjacency-demand", type_id, int(direction))
+        demand: list[int] = self._state.caches.get(key, lambda: [0])
+        demand[0] += amount
+
+    def _build_csr(self, type_id: int, direction: Direction) -> Csr:
+        parts = list(self.scan_nodes(1 << 16))
+        nodes = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+        return build_csr(nodes, expand_base(self._reader, nodes, direction, [type_id]), type_id)
+
+    def property_column(self, label_id: int, key_id: int) -> PropertyColumn:
+        """One property of every node with the label (-1: of every node), by sorted id.
+
+        Read transactions share the column through their version's caches (built on first
+        use, carried over by commits that change neither the label nor the key); a write
+        transaction that has changed nodes builds its own.
+        """
+        overlay = self._overlay
+        if overlay is not None and (
+            overlay.nodes
+            or label_id in overlay.label_added
+            or label_id in overlay.label_removed
+            or (label_id == -1 and (overlay.label_added or overlay.label_removed))
+        ):
+            return self._build_column(label_id, key_id)
+        return self._state.caches.get(
+            ("column", label_id, key_id), lambda: self._build_column(label_id, key_id)
+        )
+
+    def _build_column(self, label_id: int, key_id: int) -> PropertyColumn:
+        if label_id == -1:
+            parts = list(self.scan_nodes(1 << 16))
+            ids = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+        else:
+            ids = self.label_members(label_id)
+        return build_column(ids, self.property_of(ids, key_id))
 
     def _added_adjacency(
         self, ids: np.ndarray, direction: Direction, type_ids: Sequence[int] | None
@@ -533,3 +616,10 @@ class GraphView:
     def index_value_key(self, values: Sequence[Any]) -> bytes:
         """The order-preserving key of index values (for plan caches and tests)."""
         return composite_key(values)
+
+
+def _bitmap(members: np.ndarray) -> np.ndarray:
+    bitmap = np.zeros(int(members[-1]) + 1 if members.shape[0] else 0, dtype=bool)
+    bitmap[members] = True
+    bitmap.flags.writeable = False
+    return bitmap

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from engram.catalog import Catalog, Statistics
+from engram.config import CACHES
 
 __all__ = ["ChangeSet", "NodeRecord", "RelRecord", "VersionCaches", "VersionState"]
 
@@ -78,6 +79,8 @@ class VersionCaches:
 
     def get(self, key: tuple[Any, ...], build: Callable[[], T]) -> T:
         """The cached value for `key`, building (and keeping) it when missing."""
+        if not CACHES:
+            return build()
         found = self._entries.get(key)
         if found is None:
             built = build()
@@ -88,7 +91,7 @@ class VersionCaches:
 
     def peek(self, key: tuple[Any, ...]) -> Any:
         """The cached value for `key`, or None."""
-        return self._entries.get(key)
+        return self._entries.get(key) if CACHES else None
 
     def carry_over(self, keep: Callable[[tuple[Any, ...]], bool]) -> VersionCaches:
         """A cache for the next version holding the entries `keep` accepts."""

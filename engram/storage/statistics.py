@@ -254,7 +254,11 @@ def _index_stats(
     elif any(key in (low, high) for key in removed):
         low, high = bounds(index_id)
     sketch = bytes(registers)
-    distinct = min(hll_estimate(sketch), max(entries, 0))
+    # the estimate only moves when a register did (most commits leave them all alone)
+    changed = (
+        sketch != base.sketch or not base.entries or base.distinct >= min(base.entries, entries)
+    )
+    distinct = min(hll_estimate(sketch), max(entries, 0)) if changed else base.distinct
     return IndexStats(
         entries=max(entries, 0),
         distinct=distinct,

@@ -16,6 +16,7 @@ version becomes visible to new readers only once it is durable.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import struct
@@ -54,7 +55,9 @@ FORMAT_VERSION: Final = 1
 DEFAULT_WRITE_TIMEOUT: Final = 30.0
 
 _FORMAT = FORMAT_VERSION.to_bytes(4, "big")
+_LOG = logging.getLogger(__name__)
 _BEFORE_WRITE = Callable[[WriteTransaction, int, Batch], None]
+_AFTER_WRITE = Callable[[WriteTransaction, int], None]
 
 
 def _discard(kv: RocksBackend, lock: DirectoryLock | None, directory: str) -> None:
@@ -125,6 +128,10 @@ class Store:
         self._next_node = self._next_rel = self._next_index = 0
         self._cleanup: weakref.finalize[..., Store] | None = None
         self._before_write: list[_BEFORE_WRITE] = []
+        self._after_write: list[_AFTER_WRITE] = []
+        self._close_hooks: list[Callable[[Store], None]] = []
+        #: per-store state of extensions (the vector indexes), by extension name
+        self.extensions: dict[str, object] = {}
         self._listeners: list[Callable[[ChangeSet], None]] = []
         _check_directory(path, create=not read_only)
         self._kv = self._open_backend()
@@ -216,7 +223,7 @@ class Store:
         low, high = layout.family_range(layout.HISTORY)
         batch.delete_range(low, high)
         known = {index.id for index in self._read_catalog().indexes}
-        for tag in (layout.INDEX, layout.UNIQUE):
+        for tag in (layout.INDEX, layout.UNIQUE, layout.DERIVED):
             for index_id in self._index_ids(tag):
                 if index_id not in known:
                     prefix = bytes([tag]) + index_id.to_bytes(4, "big")
@@ -416,6 +423,7 @@ class Store:
             raise
         self._history.add(version, plan.history, plan.dropped_ranges)
         self._head = plan.state
+        self._run_after_write(transaction, version)
         self.end_write(transaction.token)
         self._make_durable(version)
         crash_point("commit.after_sync")
@@ -462,6 +470,11 @@ class Store:
             if state.version > self._published.version:
                 self._published = state
 
+    @property
+    def is_temporary(self) -> bool:
+        """Whether the directory is removed at close (derived files need not be saved)."""
+        return self._cleanup is not None
+
     def remove_on_close(self) -> None:
         """Delete the database directory when the store closes, is dropped, or at exit.
 
@@ -482,6 +495,69 @@ class Store:
     def add_listener(self, listener: Callable[[ChangeSet], None]) -> None:
         """Call `listener(changes)` after each commit becomes visible."""
         self._listeners.append(listener)
+
+    def add_after_write(self, hook: _AFTER_WRITE) -> None:
+        """Run `hook(transaction, version)` once each commit's batch is written.
+
+        It runs under the writer lock, before the version is published to readers, so
+        derived structures (vector indexes) updated here are current for every reader
+        that can see the version. The commit has happened: a hook must not raise (an
+        exception is logged and ignored).
+        """
+        self._after_write.append(hook)
+
+    def add_close_hook(self, hook: Callable[[Store], None]) -> None:
+        """Run `hook(store)` when the store closes, with the writer lock held."""
+        self._close_hooks.append(hook)
+
+    def _run_after_write(self, transaction: WriteTransaction, version: int) -> None:
+        for hook in self._after_write:
+            try:
+                hook(transaction, version)
+            except Exception:
+                _LOG.exception("a commit hook failed at version %d", version)
+
+    # derived records -------------------------------------------------------------------
+
+    def read_derived(self, key: bytes) -> bytes | None:
+        """An unversioned record of the derived family (see `engram.storage.derived_feed`)."""
+        self._check_usable()
+        found: bytes | None = self._kv.get(key)
+        return found
+
+    def scan_derived(self, low: bytes, high: bytes) -> list[tuple[bytes, bytes]]:
+        """The derived-family records with low <= key < high."""
+        self._check_usable()
+        if low[:1] != bytes([layout.DERIVED]):
+            raise StorageError("scan_derived reads only the derived family")
+        return list(self._kv.scan(low, high))
+
+    def write_derived(
+        self,
+        puts: dict[bytes, bytes],
+        delete_ranges: tuple[tuple[bytes, bytes], ...] = (),
+    ) -> None:
+        """Write derived-family records atomically and durably (outside any commit)."""
+        self._check_usable()
+        if self.read_only:
+            raise TransactionError("the database is open read-only; writes are not allowed")
+        tag = bytes([layout.DERIVED])
+        batch = self._kv.new_batch()
+        for low, high in delete_ranges:
+            if low[:1] != tag:
+                raise StorageError("write_derived writes only the derived family")
+            batch.delete_range(low, high)
+        for key, value in puts.items():
+            if key[:1] != tag:
+                raise StorageError("write_derived writes only the derived family")
+            batch.put(key, value)
+        self._kv.write(batch, sync=self.sync)
+
+    def oldest_snapshot(self) -> int:
+        """The oldest version an open reader (or a future one) may read."""
+        oldest = self._readers.oldest()
+        published = self._published.version
+        return published if oldest is None else min(oldest, published)
 
     # maintenance ---------------------------------------------------------------------
 
@@ -544,6 +620,11 @@ class Store:
         if active is not None and active.is_open:
             active.rollback()
         acquired = self._writer.acquire(timeout=self.write_timeout)
+        for hook in self._close_hooks:
+            try:
+                hook(self)
+            except Exception:
+                _LOG.exception("a close hook failed")
         self._closed = True
         try:
             if not self.read_only and self._failure is None:

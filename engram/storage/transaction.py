@@ -94,6 +94,12 @@ class _Transaction:
     """Shared lifecycle state; `_ended` is '' while open, else how it ended."""
 
     _ended: str = ""
+    _store: Store
+
+    @property
+    def store(self) -> Store:
+        """The store this transaction belongs to (derived indexes find theirs through it)."""
+        return self._store
 
     @property
     def is_open(self) -> bool:
@@ -209,6 +215,14 @@ class WriteTransaction(_Transaction, GraphWriter):
         self._release()
 
     close = rollback
+
+    def final_view(self) -> GraphView:
+        """An unguarded view of what this transaction commits, for commit hooks.
+
+        The transaction's own methods refuse calls once `commit` has started; hooks that
+        must read its final state (building a derived index it created) read this view.
+        """
+        return GraphView(self._reader, self._state, self._overlay)
 
     def index_bounds(self, index_id: int) -> tuple[bytes | None, bytes | None]:
         """(smallest, largest) value key of an index in this transaction's view."""

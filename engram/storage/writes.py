@@ -28,6 +28,7 @@ from engram.errors import (
 from engram.storage import keys as layout
 from engram.storage.adjacency import Direction
 from engram.storage.codec import check_property_value, decode_node, decode_rel
+from engram.storage.derived_feed import check_values
 from engram.storage.indexing import Entry, entry_for
 from engram.storage.overlay import NodeState, RelState, Savepoint, TxState
 from engram.storage.reads import GraphView, as_ids
@@ -185,6 +186,8 @@ class GraphWriter(SchemaWriter):
         self._check_ids(len(overlay.catalog.labels), label_set, "label")
         props = _checked(properties)
         self._check_ids(len(overlay.catalog.property_keys), props, "property key")
+        if label_set:
+            check_values(overlay.catalog, label_set, props, None)
         node_id = self._ids.next_node_id()
         after = self._entries(node_id, label_set, props, None) if label_set else {}
         if after:
@@ -204,10 +207,55 @@ class GraphWriter(SchemaWriter):
     def create_nodes(
         self, labels: Iterable[int], properties: Sequence[Mapping[int, Any]]
     ) -> np.ndarray:
-        """Create one node per property map, all with `labels`; returns their ids."""
+        """Create one node per property map, all with `labels`; returns their ids.
+
+        Names are checked once for the whole batch and membership and statistics are
+        updated once (labels with a derived index go node by node through
+        `create_node`, which keeps those indexes' value checks).
+
+        Raises:
+            QueryRuntimeError: an invalid property value (nothing is created then) or a
+                unique constraint violation (the nodes before the violating one stay).
+        """
+        self._ensure_active()
         label_list = list(labels)
-        create = GraphWriter.create_node
-        return np.asarray([create(self, label_list, props) for props in properties], dtype=np.int64)
+        label_set = set(label_list)
+        overlay = self._overlay
+        catalog = overlay.catalog
+        indexes = [index for label in label_set for index in catalog.indexes_for_label(label)]
+        if any(index.kind != PROPERTY_INDEX for index in indexes):
+            create = GraphWriter.create_node
+            return np.asarray(
+                [create(self, label_list, props) for props in properties], dtype=np.int64
+            )
+        self._check_ids(len(catalog.labels), label_set, "label")
+        checked = [_checked(props) for props in properties]
+        keys: set[int] = set()
+        for props in checked:
+            keys.update(props)
+        self._check_ids(len(catalog.property_keys), keys, "property key")
+        next_id = self._ids.next_node_id
+        nodes = overlay.nodes
+        ids = []
+        for props in checked:
+            node_id = next_id()
+            # entries are checked and added node by node, so a later node of the batch
+            # sees the unique values of the earlier ones
+            after = self._entries(node_id, label_set, props, None) if indexes else None
+            if after:
+                self._check_unique(node_id, {}, after)
+            state = NodeState(None, frozenset(), {})
+            state.labels = set(label_set)
+            state.props = props
+            nodes[node_id] = state
+            ids.append(node_id)
+            if after:
+                self._swap_entries({}, after)
+        overlay.new_nodes.extend(ids)
+        for label in label_set:
+            overlay.label_added.setdefault(label, set()).update(ids)
+        overlay.stats.node(label_set, len(ids))
+        return np.asarray(ids, dtype=np.int64)
 
     def delete_node(self, node_id: int) -> bool:
         """Delete a node without checking its relationships (see `check_deleted_nodes`).
@@ -298,6 +346,7 @@ class GraphWriter(SchemaWriter):
         self, node_id: int, state: NodeState, new_props: dict[int, Any], keys: set[int] | None
     ) -> None:
         if self._touches_index(state.labels, keys):
+            check_values(self._overlay.catalog, state.labels, new_props, keys)
             before = self._entries(node_id, state.labels, state.props, keys)
             after = self._entries(node_id, state.labels, new_props, keys)
             self._check_unique(node_id, before, after)
@@ -317,6 +366,7 @@ class GraphWriter(SchemaWriter):
         if not new:
             return 0
         self._check_ids(len(self._overlay.catalog.labels), new, "label")
+        check_values(self._overlay.catalog, new, state.props, None)
         after = self._entries(node_id, new, state.props, None)
         self._check_unique(node_id, {}, after)
         self._overlay.touch(state)

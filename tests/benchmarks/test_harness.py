@@ -77,12 +77,6 @@ def run(tmp_path_factory):
     return base, process, found[0], json.loads(found[0].read_text())
 
 
-_NO_VECTOR_INDEX = pytest.mark.xfail(
-    reason="the engram side creates a vector index, which arrives with issue 6", strict=True
-)
-
-
-@_NO_VECTOR_INDEX
 def test_run_succeeds_and_says_answers_match(run):
     _, process, _, _ = run
     assert process.returncode == 0, process.stdout + process.stderr
@@ -159,7 +153,6 @@ def test_engram_side_says_why_it_is_skipped(run):
     ENGRAM_MISSING is not None,
     reason=f"the engram side runs once the public API exists: {ENGRAM_MISSING}",
 )
-@_NO_VECTOR_INDEX
 def test_engram_answers_match_the_reference(run):
     summary = run[3]
     engram = summary["engines"]["engram"]

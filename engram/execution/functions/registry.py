@@ -27,6 +27,7 @@ from engram.execution.functions import (
     lists,
     numeric,
     strings,
+    vector,
 )
 from engram.execution.functions.spec import FunctionSpec
 
@@ -73,6 +74,6 @@ def suggest(name: str, limit: int = 3) -> list[str]:
     return [by_name[match] for match in matches]
 
 
-for _module in (strings, numeric, conversion, lists, general, aggregates):
+for _module in (strings, numeric, conversion, lists, general, aggregates, vector):
     for _spec in _module.SPECS:
         register(_spec)

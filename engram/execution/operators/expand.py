@@ -16,8 +16,9 @@ from engram.execution.context import ExecContext
 from engram.execution.entities import NodeRef, RelRef
 from engram.execution.expressions import CompiledExpr
 from engram.execution.physical import BATCH_SIZE, Batch, PhysicalOp, Row
+from engram.execution.reach import reachable
 
-__all__ = ["ExpandExec", "Neighbours", "VarExpandExec"]
+__all__ = ["ExpandExec", "Neighbours", "ReachExec", "VarExpandExec"]
 
 #: (neighbour id, relationship id, type id, outgoing from the node)
 Neighbour = tuple[int, int, int, bool]
@@ -279,3 +280,32 @@ def _walk(rels: list[RelRef], direction: str) -> list[tuple[int, int]]:
 def _typed(value: object, types: set[str], name: Callable[[int], str]) -> bool:
     rels = value if isinstance(value, list) else [value]
     return all(type(rel) is RelRef and name(rel.type_id) in types for rel in rels)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReachExec(PhysicalOp):
+    """Each node reachable in min..max hops from the source, once per input row."""
+
+    child: PhysicalOp
+    source: int
+    direction: str
+    types: tuple[str, ...]
+    min: int
+    max: int | None
+
+    def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
+        """Rows extended by a null relationship list and each reachable node."""
+        out: Batch = []
+        for batch in self.child.run(ctx, arg):
+            for row in batch:
+                start = row[self.source]
+                if start is None:
+                    continue
+                ends = reachable(ctx, start.id, self.direction, self.types, self.min, self.max)
+                for end in ends.tolist():
+                    out.append((*row, None, NodeRef(end)))
+                    if len(out) >= BATCH_SIZE:
+                        yield out
+                        out = []
+        if out:
+            yield out

@@ -117,11 +117,60 @@ class CreateExec(PhysicalOp):
     width: int
     #: MERGE cannot create what it could never match: a null property value is an error
     reject_nulls: bool = False
+    #: create a whole batch per storage call (property expressions cannot observe rows
+    #: created earlier in the batch: no pattern predicates or subqueries in them)
+    batched: bool = False
 
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
         for batch in self.child.run(ctx, arg):
             ctx.check()
-            yield [self.create(ctx, row) for row in batch]
+            if self.batched and len(batch) > 1:
+                yield self.create_batch(ctx, batch)
+            else:
+                yield [self.create(ctx, row) for row in batch]
+
+    def create_batch(self, ctx: ExecContext, batch: Batch) -> Batch:
+        """Create the pattern for every row of `batch`, one storage call per pattern part.
+
+        Parts are created in pattern order (nodes, then relationships), so a part's
+        properties may refer to the row's earlier parts exactly as in `create`.
+        """
+        padding = [None] * (self.width - len(batch[0]))
+        built = [[*row, *padding] for row in batch]
+        slot = len(batch[0])
+        graph, counters = ctx.graph, ctx.counters
+        for spec in self.nodes:
+            props = [_properties(spec.properties, tuple(b), ctx, spec.origin) for b in built]
+            node_ids = graph.create_nodes(spec.labels, props)
+            counters.nodes_created += len(node_ids)
+            counters.labels_added += len(set(spec.labels)) * len(node_ids)
+            counters.properties_set += sum(len(p) for p in props)
+            for row, node_id in zip(built, node_ids, strict=True):
+                row[slot] = NodeRef(node_id)
+            slot += 1
+        for rel in self.rels:
+            starts, ends = [], []
+            for row in built:
+                start, end = row[rel.start], row[rel.end]
+                if type(start) is not NodeRef or type(end) is not NodeRef:
+                    raise _located(
+                        _type_error("a relationship needs a node at both ends, got null"),
+                        rel.origin,
+                    )
+                starts.append(start.id)
+                ends.append(end.id)
+            props = [_properties(rel.properties, tuple(b), ctx, rel.origin) for b in built]
+            created = graph.create_relationships(rel.type, starts, ends, props)
+            counters.relationships_created += len(created)
+            counters.properties_set += sum(len(p) for p in props)
+            for row, ref in zip(built, created, strict=True):
+                row[slot] = ref
+            slot += 1
+        for parts in self.paths:
+            for row in built:
+                row[slot] = _path([row[i] for i in parts])
+            slot += 1
+        return [tuple(row) for row in built]
 
     def create(self, ctx: ExecContext, row: Row) -> Row:
         """Create this operator's pattern for one row; the extended row."""

@@ -109,7 +109,11 @@ def estimate_rows(op: lp.LogicalOp, statistics: GraphStatistics) -> dict[int, fl
 def _known_labels(op: lp.LogicalOp, labels: dict[Symbol, str]) -> None:
     """Remember which label each node symbol is known to have (for degree estimates)."""
     match op:
-        case lp.LabelScan(symbol=symbol, label=label) | lp.IndexSeek(symbol=symbol, label=label):
+        case (
+            lp.LabelScan(symbol=symbol, label=label)
+            | lp.IndexSeek(symbol=symbol, label=label)
+            | lp.VectorSearch(symbol=symbol, label=label)
+        ):
             labels[symbol] = label
         case lp.Filter(predicates=predicates):
             for predicate in predicates:
@@ -145,6 +149,13 @@ def _estimate(
                 )
         case lp.NodeByIdSeek():
             rows *= 1.0
+        case lp.VectorSearch(label=label, limit=wanted, selectivity=selectivity):
+            found = stats.node_count(label) * selectivity
+            if isinstance(wanted, BLiteral) and isinstance(wanted.value, int):
+                found = min(found, float(wanted.value))
+            elif wanted is not None:
+                found = min(found, 10.0)
+            rows *= max(found, 1.0)
         case lp.Expand(source=source, types=types, direction=direction, into=into):
             degree = stats.average_degree(types, direction.value, labels.get(source))
             rows *= degree if not into else min(1.0, degree * 0.1)

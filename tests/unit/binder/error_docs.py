@@ -210,6 +210,10 @@ RUNTIME = (
     (D.SCHEMA_ERROR, "SemanticError", "an index or constraint command that cannot be done"),
     (D.RESOURCE_LIMIT, "SemanticError", "a query that exceeds a configured limit"),
     (D.UNSUPPORTED, "SemanticError", "a feature engram does not support"),
+    (D.VECTOR_DIMENSION_MISMATCH, "ArgumentError",
+     "vectors of different lengths, or a vector that does not fit a vector index"),
+    (D.INVALID_VECTOR, "TypeError",
+     "a value a vector index cannot hold (not numbers, NaN, a zero vector under cosine)"),
 )  # fmt: skip
 
 _HEADER = """\

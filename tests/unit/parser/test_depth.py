@@ -81,3 +81,23 @@ def test_printer_handles_trees_of_any_depth():
     for _ in range(50_000):
         nested = Unary(op=UnaryOp.NOT, operand=nested)
     assert print_expression(nested) == "NOT " * 50_000 + "1"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MATCH " + "()-->" * 1001 + "() RETURN 1",
+        "MATCH (a) WHERE (a)" + "-->()" * 1001 + " RETURN a",
+    ],
+    ids=["path", "pattern-predicate"],
+)
+def test_overlong_patterns_are_a_resource_limit(text):
+    with pytest.raises(CypherSyntaxError) as caught:
+        parse(text)
+    assert caught.value.detail == ErrorDetail.RESOURCE_LIMIT
+    assert "at most 1,000 relationships" in str(caught.value)
+
+
+def test_a_pattern_of_a_thousand_relationships_parses():
+    statement = parse("MATCH " + "()-->" * 1000 + "() RETURN 1")
+    assert statement is not None

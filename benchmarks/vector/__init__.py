@@ -1,0 +1,1 @@
+"""`python -m benchmarks vector`: engram's vector index against bare hnswlib and Kùzu."""

@@ -1,0 +1,166 @@
+"""VectorSearchExec: nodes ranked by similarity through a vector index, per input row.
+
+It reproduces `MATCH (n:Label) WHERE <predicates> RETURN ... ORDER BY similarity DESC
+SKIP s LIMIT k` exactly except for the approximation of HNSW itself: nodes whose
+similarity is null (no vector, or a null query) come first, in id order, as the sort
+puts them; then the indexed nodes, best first (ties by id). The predicates are checked
+on candidates as the search finds them, never on every node of the label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from engram.errors import QueryError, Span
+from engram.execution.context import ExecContext
+from engram.execution.entities import NodeRef
+from engram.execution.expressions import CompiledExpr, _located
+from engram.execution.operators.relational import count_argument
+from engram.execution.physical import BATCH_SIZE, Batch, PhysicalOp, Row, batched
+from engram.execution.vectors import VectorAccess
+from engram.index.search import Accept, SearchSpec
+from engram.planner.operators import VectorSearch
+
+__all__ = ["VectorSearchExec"]
+
+Nested = Callable[[Row, ExecContext], Iterator[Batch]]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VectorSearchExec(PhysicalOp):
+    """Top-k (or threshold) vector search per input row (see the module docstring)."""
+
+    child: PhysicalOp
+    search: VectorSearch
+    query: CompiledExpr
+    limit: CompiledExpr | None
+    skip: CompiledExpr | None
+    threshold: CompiledExpr | None
+    predicates: tuple[CompiledExpr, ...]
+    candidates: Nested | None
+    candidate_slot: int
+    origin: Span
+    count_origin: Span
+
+    def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
+        limit = None
+        if self.limit is not None:
+            limit = count_argument(self.limit((), ctx), self.count_origin, "LIMIT")
+        skip = 0
+        if self.skip is not None:
+            skip = count_argument(self.skip((), ctx), self.count_origin, "SKIP")
+        if limit == 0:
+            return
+        for batch in self.child.run(ctx, arg):
+            for row in batch:
+                ctx.check()
+                try:
+                    found = self._ranked(ctx, row, limit, skip)
+                except QueryError as error:
+                    raise _located(error, self.origin) from None
+                if len(found) <= BATCH_SIZE:
+                    if found:
+                        yield found
+                else:
+                    yield from batched(iter(found), BATCH_SIZE)
+
+    def _ranked(self, ctx: ExecContext, row: Row, limit: int | None, skip: int) -> list[Row]:
+        threshold: float | None = None
+        if self.threshold is not None:
+            value = self.threshold(row, ctx)
+            if type(value) not in (int, float):
+                return []  # a comparison with null or a non-number is never true
+            threshold = float(value)
+        wanted = None if limit is None else skip + limit
+        candidates = self._candidates(ctx, row)
+        accept = self._accept(ctx, row)
+        access: VectorAccess = ctx.graph.vectors  # type: ignore[attr-defined]  # StoreGraph
+        name = self.search.index
+        first: list[tuple[int, float | None]] = []
+        query = self.query(row, ctx)
+        if threshold is None:
+            nulls = access.members(name, candidates) if query is None else None
+            if nulls is None:
+                nulls = access.missing(name, candidates)
+            first = [(node, None) for node in _accepted(nulls, accept, wanted)]
+            if query is None or (wanted is not None and len(first) >= wanted):
+                return _rows(ctx.graph, row, first, skip, limit, *self._shape)
+        spec = SearchSpec(
+            k=None if wanted is None else wanted - len(first),
+            candidates=candidates,
+            accept=accept,
+            threshold=threshold,
+            inclusive=self.search.inclusive,
+            selectivity=self.search.selectivity,
+        )
+        function = f"vector.similarity.{self.search.function}"
+        hits = access.search(name, query, spec, function=function, position=2)
+        if hits is not None:
+            first.extend(zip(hits.nodes.tolist(), hits.scores.tolist(), strict=True))
+        elif threshold is None:
+            nulls = access.members(name, candidates)
+            first = [(node, None) for node in _accepted(nulls, accept, wanted)]
+        return _rows(ctx.graph, row, first, skip, limit, *self._shape)
+
+    @property
+    def _shape(self) -> tuple[bool, bool]:
+        return self.search.score is not None, self.search.fetch
+
+    def _candidates(self, ctx: ExecContext, row: Row) -> np.ndarray | None:
+        if self.candidates is None:
+            return None
+        slot = self.candidate_slot
+        ids = [found[slot].id for batch in self.candidates(row, ctx) for found in batch]
+        return np.unique(np.asarray(ids, dtype=np.int64))
+
+    def _accept(self, ctx: ExecContext, row: Row) -> Accept | None:
+        predicates = self.predicates
+        if not predicates:
+            return None
+
+        def accept(node_ids: np.ndarray) -> np.ndarray:
+            mask = np.zeros(len(node_ids), dtype=bool)
+            for position, node in enumerate(node_ids.tolist()):
+                extended = (*row, NodeRef(node))
+                mask[position] = all(check(extended, ctx) is True for check in predicates)
+            ctx.check()
+            return mask
+
+        return accept
+
+
+def _accepted(nodes: np.ndarray, accept: Accept | None, wanted: int | None) -> list[int]:
+    """The first `wanted` of `nodes` (in order) that pass `accept`."""
+    if accept is None:
+        chosen: list[int] = (nodes if wanted is None else nodes[:wanted]).tolist()
+        return chosen
+    kept: list[int] = []
+    start, chunk = 0, 64 if wanted is None else max(2 * wanted, 64)
+    while start < len(nodes) and (wanted is None or len(kept) < wanted):
+        block = nodes[start : start + chunk]
+        kept.extend(block[accept(block)].tolist())
+        start += chunk
+        chunk *= 2
+    return kept if wanted is None else kept[:wanted]
+
+
+def _rows(
+    graph: Any,
+    row: Row,
+    ranked: list[tuple[int, float | None]],
+    skip: int,
+    limit: int | None,
+    with_score: bool,
+    fetch: bool,
+) -> list[Row]:
+    end = None if limit is None else skip + limit
+    chosen = ranked[skip:end]
+    if fetch:  # the query reads the found nodes next: fetch their records in one batch
+        graph.prefetch_nodes([node for node, _ in chosen[:BATCH_SIZE]])
+    if with_score:
+        return [(*row, NodeRef(node), score) for node, score in chosen]
+    return [(*row, NodeRef(node)) for node, _ in chosen]

@@ -1,0 +1,737 @@
+"""Bulk creation of nodes and relationships, encoded straight into the commit batch.
+
+`BulkLoad` is what the importer writes through. It creates entities in write
+transactions of its own (the caller decides when to commit, so one commit can hold
+millions of records) but, unlike `WriteTransaction.create_node`, it keeps new records
+as columns (one id range and label set per call, property columns, numpy arrays of
+relationship ends) instead of one overlay entry per entity, and the commit encodes them
+with numpy and few Python steps per record:
+
+- node and relationship records, label and type membership keys, and the index entries
+  of the new nodes (unique constraints are checked against committed data and the load
+  itself before anything is created);
+- adjacency lists that cannot exist yet (of a node this load created, in a direction
+  and type nothing has written to) are built whole, chunked as `engram.storage.chunks`
+  lays them out; appends to lists that may exist go through the overlay's ordinary
+  list changes, which the commit merges into the stored chunks (correct, but slower:
+  a load that commits once per type of work never needs them);
+- statistics as counts per label set and per (start labels, type, end labels).
+
+Every commit is atomic, as any commit is. The transaction's own reads do not see bulk
+records, so a load only creates. Labels with a derived (vector) index use the ordinary
+per-node path, which keeps those indexes current.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import numpy as np
+
+from engram.catalog import PROPERTY_INDEX, IndexDef
+from engram.errors import ErrorDetail, ErrorKind, InternalError, QueryRuntimeError
+from engram.storage import keys as layout
+from engram.storage.chunks import CHUNK_CAPACITY
+from engram.storage.columns import (
+    Column,
+    Columns,
+    checked_columns,
+    encode_rows,
+    row_maps,
+    row_values,
+)
+from engram.storage.indexing import Entry, entry_for
+from engram.storage.reads import GraphView, as_ids
+from engram.storage.rocks import Batch
+from engram.storage.schema import unique_violation
+from engram.storage.statistics import StatsDelta
+from engram.storage.store import Store
+from engram.storage.transaction import WriteTransaction
+
+__all__ = ["BulkLoad"]
+
+_U64 = struct.Struct(">Q")
+_GROUP = struct.Struct(">BI")
+_LABEL_COUNT = struct.Struct(">H")
+_HEAD: Final = _U64.pack(0)
+_PAIR: Final = 16
+_REL_HEADER: Final = np.dtype([("type", ">u4"), ("start", ">u8"), ("end", ">u8")])
+_NO_IDS: Final = np.empty(0, dtype=np.int64)
+
+ListKey = tuple[int, int]  # (stored direction, type id)
+
+
+def _member_keys(tag: int, group: int, first: int, count: int) -> list[bytes]:
+    """Membership keys ``tag | group(u32) | id(u64)`` of ids first .. first + count - 1."""
+    prefix = _GROUP.pack(tag, group)
+    raw = np.arange(first, first + count, dtype=">u8").tobytes()
+    return [prefix + raw[offset : offset + 8] for offset in range(0, len(raw), 8)]
+
+
+def _label_header(labels: frozenset[int]) -> bytes:
+    ordered = sorted(labels)
+    return _LABEL_COUNT.pack(len(ordered)) + struct.pack(f">{len(ordered)}I", *ordered)
+
+
+def _not_found(node_id: int) -> QueryRuntimeError:
+    return QueryRuntimeError(
+        f"node {node_id} does not exist",
+        kind=ErrorKind.ENTITY_NOT_FOUND,
+        detail=ErrorDetail.DELETED_ENTITY_ACCESS,
+    )
+
+
+def _as_columns(
+    properties: Sequence[Mapping[int, Any]] | None, columns: Columns | None, count: int | None
+) -> tuple[Columns, int]:
+    """Properties given as maps or as columns, as (columns, row count)."""
+    if properties is not None and columns is not None:
+        raise InternalError("pass properties as maps or as columns, not both")
+    if properties is not None:
+        keys: dict[int, None] = {}
+        for props in properties:
+            keys.update(dict.fromkeys(props))
+        return {key: [props.get(key) for props in properties] for key in keys}, len(properties)
+    if columns is None:
+        return {}, count or 0
+    if count is None:
+        count = len(next(iter(columns.values()))) if columns else 0
+    return columns, count
+
+
+@dataclass(slots=True)
+class _NodeRun:
+    """Nodes created by one call: consecutive ids, one label set, property columns."""
+
+    first: int
+    count: int
+    labels: frozenset[int]
+    columns: Mapping[int, Column]
+
+
+@dataclass(slots=True)
+class _RelRun:
+    """Relationships created by one call: consecutive ids, one type, property columns."""
+
+    first: int
+    type_id: int
+    starts: np.ndarray
+    ends: np.ndarray
+    columns: Mapping[int, Column]
+
+
+@dataclass(slots=True)
+class _Lists:
+    """Pairs of adjacency lists that are new in this commit, for one direction and type."""
+
+    nodes: list[np.ndarray] = field(default_factory=list)
+    neighbours: list[np.ndarray] = field(default_factory=list)
+    rels: list[np.ndarray] = field(default_factory=list)
+    _sorted: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+
+    def add(self, nodes: np.ndarray, neighbours: np.ndarray, rels: np.ndarray) -> None:
+        self.nodes.append(nodes)
+        self.neighbours.append(neighbours)
+        self.rels.append(rels)
+        self._sorted = None
+
+    def sorted(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(nodes, neighbours, rels) grouped by node, relationships in id order."""
+        if self._sorted is None:
+            nodes = np.concatenate(self.nodes)
+            # relationship ids only grow from call to call: a stable sort keeps them in order
+            order = np.argsort(nodes, kind="stable")
+            neighbours, rels = np.concatenate(self.neighbours), np.concatenate(self.rels)
+            self._sorted = (nodes[order], neighbours[order], rels[order])
+        return self._sorted
+
+    def groups(self) -> tuple[np.ndarray, np.ndarray]:
+        """Start and end positions of each list in the `sorted` arrays."""
+        nodes = self.sorted()[0]
+        bounds = np.flatnonzero(np.diff(nodes)) + 1
+        zero, total = np.zeros(1, dtype=np.int64), np.full(1, len(nodes), dtype=np.int64)
+        return np.concatenate([zero, bounds]), np.concatenate([bounds, total])
+
+
+class _Part:
+    """What one bulk transaction creates (`engram.storage.overlay.FreshRecords`)."""
+
+    def __init__(self) -> None:
+        self.nodes: list[_NodeRun] = []
+        self.rels: list[_RelRun] = []
+        self.entries: list[Entry] = []
+        self.lists: dict[ListKey, _Lists] = {}
+        self.labels: set[int] = set()
+        self.types: set[int] = set()
+        self.property_keys: set[int] = set()
+        self.indexes: set[int] = set()
+        self.unique: dict[bytes, int] = {}
+        #: called with the number of records written so far during `emit`
+        self.progress: Callable[[int], None] | None = None
+
+    def node_ids(self) -> frozenset[int]:
+        ids: set[int] = set()
+        for run in self.nodes:
+            ids.update(range(run.first, run.first + run.count))
+        return frozenset(ids)
+
+    def rel_ids(self) -> frozenset[int]:
+        ids: set[int] = set()
+        for run in self.rels:
+            ids.update(range(run.first, run.first + len(run.starts)))
+        return frozenset(ids)
+
+    def count_lists(self, stats: StatsDelta) -> None:
+        """Add the new lists (and their largest degree) to the commit's statistics."""
+        for (direction, type_id), lists in self.lists.items():
+            starts, ends = lists.groups()
+            sizes = ends - starts
+            stats.adjacency(type_id, direction == layout.OUT, len(sizes), int(sizes.max()))
+
+    def emit(self, batch: Batch, version: bytes) -> int:
+        writes = 0
+        for node_run in self.nodes:
+            writes += _emit_nodes(batch, version, node_run)
+            self._report(node_run.count)
+        for rel_run in self.rels:
+            writes += _emit_rels(batch, version, rel_run)
+            self._report(len(rel_run.starts))
+        for (direction, type_id), lists in sorted(self.lists.items()):
+            writes += _emit_lists(batch, version, direction, type_id, lists)
+        for entry in self.entries:
+            batch.put(entry.key, version + entry.payload)
+        return writes + len(self.entries)
+
+    def _report(self, records: int) -> None:
+        if self.progress is not None:
+            self.progress(records)
+
+
+def _emit_nodes(batch: Batch, version: bytes, run: _NodeRun) -> int:
+    prefix = version + _label_header(run.labels)
+    payloads = encode_rows(run.columns, run.count, prefix=prefix)
+    keys = layout.node_keys(np.arange(run.first, run.first + run.count, dtype=np.int64))
+    put = batch.put
+    for key, payload in zip(keys, payloads, strict=True):
+        put(key, payload)
+    for label in sorted(run.labels):
+        for key in _member_keys(layout.LABEL, label, run.first, run.count):
+            put(key, version)
+    return run.count * (1 + len(run.labels))
+
+
+def _emit_rels(batch: Batch, version: bytes, run: _RelRun) -> int:
+    count = len(run.starts)
+    headers = np.empty(count, dtype=_REL_HEADER)
+    headers["type"] = run.type_id
+    headers["start"] = run.starts
+    headers["end"] = run.ends
+    fixed = headers.view(np.uint8).reshape(count, _REL_HEADER.itemsize)
+    payloads = encode_rows(run.columns, count, prefix=version, fixed=fixed)
+    keys = layout.rel_keys(np.arange(run.first, run.first + count, dtype=np.int64))
+    put = batch.put
+    for key, payload in zip(keys, payloads, strict=True):
+        put(key, payload)
+    for key in _member_keys(layout.TYPE, run.type_id, run.first, count):
+        put(key, version)
+    return 2 * count
+
+
+def _emit_lists(batch: Batch, version: bytes, direction: int, type_id: int, lists: _Lists) -> int:
+    """Whole new lists: one head chunk each, plus tail chunks for the long ones."""
+    nodes, neighbours, rels = lists.sorted()
+    starts, ends = lists.groups()
+    sizes = ends - starts
+    short = sizes <= CHUNK_CAPACITY
+    writes = _emit_short_lists(
+        batch, version, direction, type_id, nodes, neighbours, rels, starts[short], sizes[short]
+    )
+    long_starts, long_ends = starts[~short].tolist(), ends[~short].tolist()
+    for start, end in zip(long_starts, long_ends, strict=True):
+        prefix = layout.adjacency_list_prefix(int(nodes[start]), direction, type_id)
+        writes += _emit_long_list(batch, version, prefix, neighbours[start:end], rels[start:end])
+    return writes
+
+
+def _emit_short_lists(
+    batch: Batch,
+    version: bytes,
+    direction: int,
+    type_id: int,
+    nodes: np.ndarray,
+    neighbours: np.ndarray,
+    rels: np.ndarray,
+    starts: np.ndarray,
+    sizes: np.ndarray,
+) -> int:
+    """Lists that fit one head chunk, built as one buffer of 8-byte words and cut up."""
+    count = len(starts)
+    if not count:
+        return 0
+    keys = np.zeros((count, layout.ADJ_KEY_LEN), dtype=np.uint8)
+    keys[:, 0] = layout.ADJ
+    keys[:, 1:9] = nodes[starts].astype(">u8").view(np.uint8).reshape(-1, 8)
+    keys[:, 9] = direction
+    keys[:, 10:14] = np.frombuffer(struct.pack(">I", type_id), dtype=np.uint8)
+    key_raw = keys.tobytes()
+    # value of list g: version word, header word (0: no tails), then its pairs
+    offsets = np.concatenate([[0], np.cumsum(2 + 2 * sizes)[:-1]]).astype(np.int64)
+    words = np.zeros(int(offsets[-1] + 2 + 2 * sizes[-1]), dtype="<i8")
+    words[offsets] = np.frombuffer(version, dtype="<i8")[0]
+    members = np.repeat(np.arange(count), sizes)
+    within = np.arange(len(members)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+    taken = np.repeat(starts, sizes) + within
+    slots = offsets[members] + 2 + 2 * within
+    words[slots] = neighbours[taken]
+    words[slots + 1] = rels[taken]
+    value_raw = words.tobytes()
+    put = batch.put
+    width = layout.ADJ_KEY_LEN
+    for position, (offset, size) in enumerate(zip(offsets.tolist(), sizes.tolist(), strict=True)):
+        key = key_raw[position * width : (position + 1) * width]
+        put(key, value_raw[offset * 8 : (offset + 2 + 2 * size) * 8])
+    return count
+
+
+def _emit_long_list(
+    batch: Batch, version: bytes, prefix: bytes, neighbours: np.ndarray, rels: np.ndarray
+) -> int:
+    """A list longer than one chunk: the head, then tails of up to `CHUNK_CAPACITY` pairs."""
+    pairs = np.empty((len(rels), 2), dtype="<i8")
+    pairs[:, 0] = neighbours
+    pairs[:, 1] = rels
+    raw = pairs.tobytes()
+    tails = range(CHUNK_CAPACITY, len(rels), CHUNK_CAPACITY)
+    batch.put(prefix + _HEAD, version + _U64.pack(len(tails)) + raw[: CHUNK_CAPACITY * _PAIR])
+    for tail in tails:
+        end = min(tail + CHUNK_CAPACITY, len(rels))
+        key = prefix + _U64.pack(int(rels[tail]) + 1)
+        batch.put(key, version + _U64.pack(tail) + raw[tail * _PAIR : end * _PAIR])
+    return 1 + len(tails)
+
+
+class _Ranges:
+    """Sorted, disjoint id ranges with one label set each (the nodes a load created)."""
+
+    def __init__(self) -> None:
+        self._items: list[tuple[int, int, frozenset[int]]] = []
+        self._firsts = _NO_IDS
+        self._ends = _NO_IDS
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def add(self, first: int, end: int, labels: frozenset[int]) -> None:
+        self._items.append((first, end, labels))
+        self._items.sort(key=lambda item: item[0])
+        self._firsts = np.asarray([item[0] for item in self._items], dtype=np.int64)
+        self._ends = np.asarray([item[1] for item in self._items], dtype=np.int64)
+
+    def extend(self, other: _Ranges) -> None:
+        for item in other._items:
+            self.add(*item)
+
+    def locate(self, ids: np.ndarray) -> np.ndarray:
+        """Per id, the position of its range, or -1."""
+        if not self._items:
+            return np.full(len(ids), -1, dtype=np.int64)
+        position = np.searchsorted(self._firsts, ids, side="right") - 1
+        inside = (position >= 0) & (ids < self._ends[np.maximum(position, 0)])
+        return np.where(inside, position, -1)
+
+    def label_sets(self) -> list[frozenset[int]]:
+        return [item[2] for item in self._items]
+
+
+class BulkLoad:
+    """Creates many nodes and relationships through large bulk commits.
+
+    >>> import shutil, tempfile
+    >>> from engram.storage import Direction, Store
+    >>> directory = tempfile.mkdtemp()
+    >>> store = Store(directory)
+    >>> with BulkLoad(store) as load:
+    ...     tx = load.transaction
+    ...     person, knows = tx.intern_label("Person"), tx.intern_type("KNOWS")
+    ...     name = tx.intern_property_key("name")
+    ...     ids = load.create_nodes([person], [{name: "Ada"}, {name: "Alan"}])
+    ...     rels = load.create_relationships(knows, ids[:1], ids[1:])
+    >>> with store.begin_read() as view:
+    ...     view.expand(ids[:1], Direction.OUT, [knows]).neighbour.tolist()
+    [1]
+    >>> store.close(); shutil.rmtree(directory)
+
+    Use it as a context manager (commit on normal exit, roll back the open transaction
+    on an exception) or call `commit` whenever a batch is complete; the next call
+    starts a new transaction. Properties come as one map per entity or, cheaper, as
+    columns (`engram.storage.columns`). Ids are handed out as numpy arrays.
+
+    Args:
+        store: the open store (read-write).
+        timeout: seconds each transaction waits for another writer.
+    """
+
+    def __init__(self, store: Store, *, timeout: float | None = None) -> None:
+        self._store = store
+        self._timeout = timeout
+        self._tx: WriteTransaction | None = None
+        self._part: _Part | None = None
+        self._ranges = _Ranges()
+        self._pending_ranges = _Ranges()
+        self._written: dict[ListKey, np.ndarray] = {}
+        self._last_version: int | None = None
+        self.committed_nodes = 0
+        self.committed_relationships = 0
+        self._pending_nodes = 0
+        self._pending_relationships = 0
+        #: called with a record count as the commit writes records (progress bars)
+        self.progress: Callable[[int], None] | None = None
+
+    # transactions ----------------------------------------------------------------------
+
+    @property
+    def transaction(self) -> WriteTransaction:
+        """The open write transaction (begun on first use), e.g. to intern names."""
+        if self._tx is None or not self._tx.is_open:
+            tx = self._store.begin_write(self._timeout)
+            if tx.version != self._last_version:
+                # another writer committed since our last commit: it may have written
+                # lists of our nodes, so none of them is known to be empty any more
+                self._ranges = _Ranges()
+                self._written = {}
+            self._part = _Part()
+            tx.overlay.bulk.append(self._part)
+            self._tx = tx
+        return self._tx
+
+    def _open_part(self) -> tuple[WriteTransaction, _Part]:
+        tx = self.transaction
+        part = self._part
+        if part is None:
+            raise InternalError("a bulk transaction has no bulk part")
+        return tx, part
+
+    @property
+    def pending(self) -> int:
+        """Nodes plus relationships created in the open transaction."""
+        return self._pending_nodes + self._pending_relationships
+
+    def commit(self) -> int | None:
+        """Commit the open transaction (if any); its version."""
+        tx, part = self._tx, self._part
+        if tx is None or part is None or not tx.is_open:
+            return None
+        self._tx = self._part = None
+        part.count_lists(tx.overlay.stats)
+        part.progress = self.progress
+        try:
+            version = tx.commit()
+        finally:
+            pending, self._pending_ranges = self._pending_ranges, _Ranges()
+            nodes, rels = self._pending_nodes, self._pending_relationships
+            self._pending_nodes = self._pending_relationships = 0
+        self._ranges.extend(pending)
+        for key, lists in part.lists.items():
+            written = lists.sorted()[0][lists.groups()[0]]
+            before = self._written.get(key)
+            self._written[key] = written if before is None else np.union1d(before, written)
+        self._last_version = version
+        self.committed_nodes += nodes
+        self.committed_relationships += rels
+        return version
+
+    def rollback(self) -> None:
+        """Discard what the open transaction created."""
+        tx, self._tx, self._part = self._tx, None, None
+        self._pending_ranges = _Ranges()
+        self._pending_nodes = self._pending_relationships = 0
+        if tx is not None:
+            tx.rollback()
+
+    def __enter__(self) -> BulkLoad:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.rollback()
+
+    # nodes -------------------------------------------------------------------------------
+
+    def create_nodes(
+        self,
+        labels: Iterable[int],
+        properties: Sequence[Mapping[int, Any]] | None = None,
+        *,
+        columns: Columns | None = None,
+        count: int | None = None,
+    ) -> np.ndarray:
+        """Create nodes with `labels`, one per property map or per row of `columns`.
+
+        Args:
+            labels: label ids of every new node.
+            properties: one property map (key id -> value) per node.
+            columns: instead of maps, key id -> one value per node (None: no property).
+            count: the number of nodes when there are no properties at all.
+
+        Returns:
+            The new node ids.
+
+        Raises:
+            QueryRuntimeError: an invalid property value or a unique constraint violation;
+                nothing is created then.
+        """
+        tx, part = self._open_part()
+        label_set = frozenset(labels)
+        _check_ids(label_set, len(tx.catalog.labels), "label")
+        given, rows = _as_columns(properties, columns, count)
+        _check_ids(given, len(tx.catalog.property_keys), "property key")
+        checked = checked_columns(given, rows)
+        if not rows:
+            return _NO_IDS.copy()
+        indexes = _indexes(tx, label_set)
+        if any(index.kind != PROPERTY_INDEX for index in indexes):
+            return self._create_one_by_one(tx, label_set, checked, rows)
+        keys = sorted({key for index in indexes for key in index.property_key_ids})
+        found = self._index_entries(tx, indexes, checked, keys, rows)
+        first = _allocate(self._store.next_node_id, rows)
+        stats = tx.overlay.stats
+        for position, index in found:
+            entry = entry_for(index, row_values(checked, keys, position), first + position)
+            if entry is None:
+                raise InternalError("an index entry disappeared between check and creation")
+            part.entries.append(entry)
+            part.indexes.add(index.id)
+            if index.unique:
+                part.unique[entry.key] = first + position
+            stats.index_entry(index.id, entry.value_key, +1)
+        part.nodes.append(_NodeRun(first, rows, label_set, checked))
+        part.labels |= label_set
+        part.property_keys |= set(checked)
+        stats.node(label_set, rows)
+        self._pending_ranges.add(first, first + rows, label_set)
+        self._pending_nodes += rows
+        return np.arange(first, first + rows, dtype=np.int64)
+
+    def _create_one_by_one(
+        self, tx: WriteTransaction, labels: frozenset[int], columns: Columns, rows: int
+    ) -> np.ndarray:
+        created = [tx.create_node(labels, props) for props in row_maps(columns, rows)]
+        self._pending_nodes += len(created)
+        return np.asarray(created, dtype=np.int64)
+
+    def unique_conflicts(
+        self,
+        labels: Iterable[int],
+        properties: Sequence[Mapping[int, Any]] | None = None,
+        *,
+        columns: Columns | None = None,
+    ) -> list[tuple[int, QueryRuntimeError]]:
+        """The rows `create_nodes` would reject for a unique constraint, as (row, error).
+
+        A row conflicts when a committed node, a node this load created, or an earlier
+        row of the same call already holds its value.
+        """
+        tx, _ = self._open_part()
+        indexes = [index for index in _indexes(tx, frozenset(labels)) if index.unique]
+        given, rows = _as_columns(properties, columns, None)
+        if not indexes or not rows:
+            return []
+        keys = sorted({key for index in indexes for key in index.property_key_ids})
+        conflicts: list[tuple[int, QueryRuntimeError]] = []
+        seen: dict[bytes, int] = {}
+        for position in range(rows):
+            values = row_values(given, keys, position)
+            entries = [(index, entry_for(index, values, 0)) for index in indexes]
+            for index, entry in entries:
+                if entry is None:
+                    continue
+                owner = self._owner(tx, index, entry.key, seen)
+                if owner is not None:
+                    error = unique_violation(tx.catalog, index, owner, entry.value_key)
+                    conflicts.append((position, error))
+                    break
+            else:
+                for _, entry in entries:
+                    if entry is not None:
+                        seen[entry.key] = -1
+        return conflicts
+
+    def _owner(
+        self, tx: WriteTransaction, index: IndexDef, key: bytes, seen: Mapping[bytes, int]
+    ) -> int | None:
+        part = self._part
+        if key in seen:
+            return seen[key]
+        if part is not None and key in part.unique:
+            return part.unique[key]
+        return GraphView.unique_owner(tx, index, key)
+
+    def _index_entries(
+        self,
+        tx: WriteTransaction,
+        indexes: list[IndexDef],
+        columns: Columns,
+        keys: list[int],
+        rows: int,
+    ) -> list[tuple[int, IndexDef]]:
+        """(row, index) of the entries the new nodes need; raises on a unique violation."""
+        if not indexes:
+            return []
+        found: list[tuple[int, IndexDef]] = []
+        seen: dict[bytes, int] = {}
+        for position in range(rows):
+            values = row_values(columns, keys, position)
+            for index in indexes:
+                entry = entry_for(index, values, 0)
+                if entry is None:
+                    continue
+                if index.unique:
+                    owner = self._owner(tx, index, entry.key, seen)
+                    if owner is not None:
+                        raise unique_violation(tx.catalog, index, owner, entry.value_key)
+                    seen[entry.key] = -1
+                found.append((position, index))
+        return found
+
+    # relationships -------------------------------------------------------------------------
+
+    def create_relationships(
+        self,
+        type_id: int,
+        starts: Sequence[int] | np.ndarray,
+        ends: Sequence[int] | np.ndarray,
+        properties: Sequence[Mapping[int, Any]] | None = None,
+        *,
+        columns: Columns | None = None,
+    ) -> np.ndarray:
+        """Create relationships of one type from `starts[i]` to `ends[i]`; their ids.
+
+        Properties come as one map per relationship or as columns (see `create_nodes`).
+
+        Raises:
+            QueryRuntimeError: an end node does not exist or a property value is invalid;
+                nothing is created then.
+        """
+        tx, part = self._open_part()
+        _check_ids((type_id,), len(tx.catalog.types), "relationship type")
+        start_ids, end_ids = as_ids(starts), as_ids(ends)
+        count = len(start_ids)
+        given, rows = _as_columns(properties, columns, count)
+        if len(end_ids) != count or rows != count:
+            raise InternalError("create_relationships needs aligned starts, ends and properties")
+        _check_ids(given, len(tx.catalog.property_keys), "property key")
+        checked = checked_columns(given, count)
+        if not count:
+            return _NO_IDS.copy()
+        codes, label_sets = self._endpoint_labels(tx, start_ids, end_ids)
+        first = _allocate(self._store.next_rel_id, count)
+        ids = np.arange(first, first + count, dtype=np.int64)
+        part.rels.append(_RelRun(first, type_id, start_ids, end_ids, checked))
+        part.types.add(type_id)
+        for direction, nodes, neighbours in (
+            (layout.OUT, start_ids, end_ids),
+            (layout.IN, end_ids, start_ids),
+        ):
+            self._adjacency(tx, part, (direction, type_id), nodes, neighbours, ids)
+        _count_patterns(tx.overlay.stats, type_id, codes, label_sets)
+        self._pending_relationships += count
+        return ids
+
+    def _endpoint_labels(
+        self, tx: WriteTransaction, starts: np.ndarray, ends: np.ndarray
+    ) -> tuple[np.ndarray, list[frozenset[int]]]:
+        """Label-set codes of both ends (shape 2 x n) and the sets; checks that ends exist."""
+        both = np.concatenate([starts, ends])
+        codes = np.full(len(both), -1, dtype=np.int64)
+        known: dict[frozenset[int], int] = {}
+        for ranges in (self._pending_ranges, self._ranges):
+            if not ranges:
+                continue
+            located = ranges.locate(both)
+            inside = (located >= 0) & (codes < 0)
+            if inside.any():
+                range_codes = np.asarray(
+                    [known.setdefault(labels, len(known)) for labels in ranges.label_sets()],
+                    dtype=np.int64,
+                )
+                codes[inside] = range_codes[located[inside]]
+        unknown = codes < 0
+        if unknown.any():
+            others, inverse = np.unique(both[unknown], return_inverse=True)
+            if others[0] < 0:
+                raise _not_found(int(others[0]))
+            exists = np.asarray(tx.nodes_exist(others), dtype=bool)
+            if not exists.all():
+                raise _not_found(int(others[~exists][0]))
+            other_codes = np.asarray(
+                [known.setdefault(frozenset(s or ()), len(known)) for s in tx.labels_of(others)],
+                dtype=np.int64,
+            )
+            codes[unknown] = other_codes[inverse]
+        sets = [labels for labels, _ in sorted(known.items(), key=lambda item: item[1])]
+        return codes.reshape(2, -1), sets
+
+    def _fresh(self, nodes: np.ndarray, key: ListKey) -> np.ndarray:
+        """Mask of the nodes whose list `key` cannot exist yet (created here, never written)."""
+        ours = (self._pending_ranges.locate(nodes) >= 0) | (self._ranges.locate(nodes) >= 0)
+        written = self._written.get(key)
+        if written is not None and len(written):
+            position = np.minimum(np.searchsorted(written, nodes), len(written) - 1)
+            ours &= written[position] != nodes
+        return ours
+
+    def _adjacency(
+        self,
+        tx: WriteTransaction,
+        part: _Part,
+        key: ListKey,
+        nodes: np.ndarray,
+        neighbours: np.ndarray,
+        ids: np.ndarray,
+    ) -> None:
+        fresh = self._fresh(nodes, key)
+        if fresh.any():
+            part.lists.setdefault(key, _Lists()).add(nodes[fresh], neighbours[fresh], ids[fresh])
+        if not fresh.all():
+            stale = ~fresh
+            overlay = tx.overlay
+            direction, type_id = key
+            for node_id, neighbour, rel_id in zip(
+                nodes[stale].tolist(), neighbours[stale].tolist(), ids[stale].tolist(), strict=True
+            ):
+                overlay.list_change(node_id, direction, type_id).added[rel_id] = neighbour
+
+
+def _check_ids(ids: Iterable[object], table_size: int, what: str) -> None:
+    for item in ids:
+        if not isinstance(item, int | np.integer) or not 0 <= int(item) < table_size:
+            raise InternalError(f"unknown {what} id {item!r}")
+
+
+def _indexes(tx: WriteTransaction, labels: frozenset[int]) -> list[IndexDef]:
+    catalog = tx.catalog
+    return [index for label in sorted(labels) for index in catalog.indexes_for_label(label)]
+
+
+def _allocate(next_id: Callable[[], int], count: int) -> int:
+    """`count` consecutive ids (the writer lock is held, so nothing interleaves)."""
+    first = next_id()
+    for expected in range(first + 1, first + count):
+        if next_id() != expected:
+            raise InternalError("bulk ids are not consecutive")
+    return first
+
+
+def _count_patterns(
+    stats: StatsDelta, type_id: int, codes: np.ndarray, label_sets: list[frozenset[int]]
+) -> None:
+    width = max(len(label_sets), 1)
+    values, counts = np.unique(codes[0] * width + codes[1], return_counts=True)
+    for value, amount in zip(values.tolist(), counts.tolist(), strict=True):
+        start, end = divmod(value, width)
+        stats.relationship(type_id, label_sets[start], label_sets[end], amount)
