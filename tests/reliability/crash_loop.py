@@ -72,6 +72,12 @@ REACHABLE: dict[str, int] = {
     "backup.manifest": 2,
     "restore.copied": 2,
 }
+#: crash points of vector index saves (reached when the engine has vector indexes)
+VECTOR_POINTS: dict[str, int] = {
+    "vector.save.files": 3,
+    "vector.save.renamed": 3,
+    "vector.save.recorded": 3,
+}
 
 
 @dataclass
@@ -151,7 +157,8 @@ def run_writer(
     environment = dict(os.environ)
     environment.pop(ENVIRONMENT_VARIABLE, None)
     if point is not None:
-        environment[ENVIRONMENT_VARIABLE] = f"{point}:{rng.randint(1, REACHABLE[point])}"
+        highest = REACHABLE.get(point) or VECTOR_POINTS[point]
+        environment[ENVIRONMENT_VARIABLE] = f"{point}:{rng.randint(1, highest)}"
     with subprocess.Popen(
         _writer_command(path, first, vectors, backups),
         stdout=subprocess.PIPE,
@@ -338,7 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     points: tuple[str, ...] = ()
     if args.points == "all":
-        points = tuple(REACHABLE)
+        points = tuple(REACHABLE) + (tuple(VECTOR_POINTS) if has_vector_indexes() else ())
     elif args.points:
         points = tuple(args.points.split(","))
         unknown = [point for point in points if point not in POINTS]

@@ -3,7 +3,8 @@
 Usage: ``python -m tests.reliability.crash_writer PATH FIRST [--vectors] [--backups DIR]
 [--analyze-every N]``. Prints ``ready`` once open, then the number of every transaction
 whose `commit` (or auto-commit `execute`) returned, flushed at once, so the parent knows
-exactly which transactions were acknowledged. With ``--backups``, every tenth
+exactly which transactions were acknowledged. With ``--vectors``, every third
+transaction is followed by a save of the vector indexes. With ``--backups``, every tenth
 transaction is followed by an online backup into DIR and a restore of it beside it
 (the backup and restore crash points fire there).
 """
@@ -45,6 +46,12 @@ def main(argv: list[str] | None = None) -> int:
             restore_backup(str(backup), str(args.backups / f"restored-{number}"))
         if args.analyze_every and number % args.analyze_every == 0:
             db._store.analyze()
+        if args.vectors and number % 3 == 0:
+            # saves normally wait for 1,024 changes or the close; force them so the
+            # vector.save.* crash points are reached
+            from engram.index.manager import vector_indexes
+
+            vector_indexes(db._store).save_all()
         number += 1
 
 

@@ -17,7 +17,8 @@ import pytest
 
 from engram import faults
 from engram.faults import CRASH_EXIT_CODE, POINTS, parse_spec
-from tests.reliability.crash_loop import REACHABLE, ROOT, run_cycles
+from tests.reliability.crash_loop import REACHABLE, ROOT, VECTOR_POINTS, run_cycles
+from tests.reliability.crash_workload import has_vector_indexes
 
 
 def test_spec_parsing():
@@ -58,12 +59,16 @@ def test_an_armed_point_exits_on_its_count():
     assert "crash point index.build reached" in result.stderr
 
 
-def test_every_reachable_point_is_known():
-    assert set(REACHABLE) <= set(POINTS)
+def test_every_point_is_reached_by_the_loop():
+    assert set(REACHABLE) | set(VECTOR_POINTS) == set(POINTS)
+
+
+def _points() -> tuple[str, ...]:
+    return tuple(REACHABLE) + (tuple(VECTOR_POINTS) if has_vector_indexes() else ())
 
 
 def test_one_crash_at_each_point(tmp_path):
-    points = tuple(REACHABLE)
+    points = _points()
     report = run_cycles(tmp_path / "db", cycles=len(points), seed=3, points=points)
     assert dict(report.hits) == dict.fromkeys(points, 1)
     assert report.violations == 0, report.summary()
@@ -71,7 +76,7 @@ def test_one_crash_at_each_point(tmp_path):
 
 @pytest.mark.slow
 def test_twenty_crashes_at_each_point(tmp_path):
-    points = tuple(REACHABLE)
+    points = _points()
     report = run_cycles(tmp_path / "db", cycles=20 * len(points), seed=4, points=points)
     print(f"\ncrash points: {report.summary()}")
     assert min(report.hits[point] for point in points) >= 20
