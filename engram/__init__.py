@@ -10,7 +10,15 @@ True
 
 from __future__ import annotations
 
-from engram.api import Database, Transaction, open
+from engram.api import (
+    Database,
+    FunctionInfo,
+    ProcedureInfo,
+    Transaction,
+    functions,
+    keywords,
+    open,
+)
 from engram.errors import (
     CorruptionError,
     CypherSyntaxError,
@@ -34,11 +42,13 @@ __all__ = [
     "Database",
     "DatabaseLocked",
     "EngramError",
+    "FunctionInfo",
     "InternalError",
     "Node",
     "ParameterError",
     "Path",
     "Plan",
+    "ProcedureInfo",
     "QueryError",
     "QueryRuntimeError",
     "QueryTimeout",
@@ -49,5 +59,7 @@ __all__ = [
     "StorageError",
     "Transaction",
     "TransactionError",
+    "functions",
+    "keywords",
     "open",
 ]

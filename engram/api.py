@@ -4,7 +4,8 @@
 its own transaction, `Database.transaction()` groups statements (commit on normal exit
 of a ``with`` block, rollback on an exception). The storage transaction stays reachable
 as `Transaction.storage`, and `begin_read` / `begin_write` give storage transactions
-directly for bulk work.
+directly for bulk work. `keywords()`, `functions()` and `Database.procedures()` describe
+the language for tools (the shell's completion and highlighting).
 """
 
 from __future__ import annotations
@@ -12,12 +13,16 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from engram.errors import TransactionError
+from engram.execution.functions.registry import all_functions
 from engram.index.manager import vector_indexes
+from engram.parser import KEYWORDS
 from engram.results import Plan, Result
 from engram.session import QuerySession, query_text
 from engram.storage import DEFAULT_WRITE_TIMEOUT, ReadTransaction, Store, WriteTransaction
@@ -26,7 +31,70 @@ from engram.storage.backup import BackupInfo, backup_store
 if TYPE_CHECKING:
     from engram.importer import BadRow, CsvSpec, FrameSpec, ImportSummary
 
-__all__ = ["Database", "Transaction", "open"]
+__all__ = [
+    "Database",
+    "FunctionInfo",
+    "ProcedureInfo",
+    "Transaction",
+    "functions",
+    "keywords",
+    "open",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionInfo:
+    """A function of the language, as tools show it.
+
+    Attributes:
+        name: the documented spelling, dotted for namespaces (`toLower`, `date.truncate`).
+        signature: e.g. ``toLower(input :: STRING) :: STRING``.
+        description: one sentence.
+        is_aggregate: whether it aggregates rows (`count`, `collect`, ...).
+    """
+
+    name: str
+    signature: str
+    description: str
+    is_aggregate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ProcedureInfo:
+    """A procedure callable with CALL, as tools show it.
+
+    Attributes:
+        name: the dotted name (`db.labels`).
+        signature: e.g. ``db.labels() :: (label :: STRING)``.
+        description: one line.
+    """
+
+    name: str
+    signature: str
+    description: str
+
+
+def keywords() -> tuple[str, ...]:
+    """The language's keywords, sorted (upper case but for `shortestPath`-style ones).
+
+    >>> import engram
+    >>> "MATCH" in engram.keywords()
+    True
+    """
+    return tuple(sorted(KEYWORDS, key=str.upper))
+
+
+def functions() -> tuple[FunctionInfo, ...]:
+    """Every function of the language, sorted by name.
+
+    >>> import engram
+    >>> [f.signature for f in engram.functions() if f.name == "toLower"]
+    ['toLower(input :: STRING) :: STRING']
+    """
+    return tuple(
+        FunctionInfo(spec.display_name, spec.signature, spec.description, spec.is_aggregate)
+        for spec in all_functions()
+    )
 
 
 class Transaction:
@@ -62,17 +130,37 @@ class Transaction:
         /,
         *,
         timeout: float | None = None,
+        cancel: threading.Event | None = None,
         **kwargs: Any,
     ) -> Result:
         """Run a statement inside this transaction (see `Database.execute`).
 
-        A failing statement undoes only its own changes; the transaction stays open.
+        A failing (or cancelled) statement undoes only its own changes; the transaction
+        stays open.
         """
         if not self.storage.is_open:
             raise TransactionError("the transaction has already ended")
         text, values = query_text(query, {**(params or {}), **kwargs})
         return self._database.session.run_in(
-            self.storage, text, values, timeout=timeout, profile=False
+            self.storage, text, values, timeout=timeout, profile=False, cancel=cancel
+        )
+
+    def profile(
+        self,
+        query: Any,
+        params: Mapping[str, Any] | None = None,
+        /,
+        *,
+        timeout: float | None = None,
+        cancel: threading.Event | None = None,
+        **kwargs: Any,
+    ) -> Result:
+        """Run a statement inside this transaction and measure it (see `Database.profile`)."""
+        if not self.storage.is_open:
+            raise TransactionError("the transaction has already ended")
+        text, values = query_text(query, {**(params or {}), **kwargs})
+        return self._database.session.run_in(
+            self.storage, text, values, timeout=timeout, profile=True, cancel=cancel
         )
 
     def commit(self) -> None:
@@ -122,6 +210,7 @@ class Database:
         /,
         *,
         timeout: float | None = None,
+        cancel: threading.Event | None = None,
         **kwargs: Any,
     ) -> Result:
         """Run one statement in its own transaction and return its result.
@@ -137,14 +226,17 @@ class Database:
             params: parameters by name.
             timeout: seconds before the statement is stopped with `QueryTimeout` (it
                 then changes nothing).
+            cancel: an event another thread may set to stop the statement (at its next
+                batch of rows, also while the rows of a read are being consumed); it
+                then raises `QueryTimeout` and changes nothing.
             **kwargs: more parameters by name.
 
         Raises:
             QueryError: the statement is invalid or failed (nothing was changed).
-            QueryTimeout: the timeout passed.
+            QueryTimeout: the timeout passed or `cancel` was set.
         """
         text, values = query_text(query, {**(params or {}), **kwargs})
-        return self.session.run(text, values, timeout=timeout, profile=False)
+        return self.session.run(text, values, timeout=timeout, profile=False, cancel=cancel)
 
     def explain(self, query: Any) -> Plan:
         """The plan the statement would run with, with estimated rows (nothing runs)."""
@@ -158,11 +250,15 @@ class Database:
         /,
         *,
         timeout: float | None = None,
+        cancel: threading.Event | None = None,
         **kwargs: Any,
     ) -> Result:
-        """Run the statement and measure it; `result.plan` has actual rows, reads and time."""
+        """Run the statement and measure it; `result.plan` has actual rows, reads and time.
+
+        `timeout` and `cancel` work as for `execute`.
+        """
         text, values = query_text(query, {**(params or {}), **kwargs})
-        return self.session.run(text, values, timeout=timeout, profile=True)
+        return self.session.run(text, values, timeout=timeout, profile=True, cancel=cancel)
 
     def register_procedure(self, signature: str, implementation: Callable[..., Any]) -> None:
         """Make a Python function callable as a procedure.
@@ -172,6 +268,13 @@ class Database:
         output order, or dicts by output name).
         """
         self.session.register_procedure(signature, implementation)
+
+    def procedures(self) -> tuple[ProcedureInfo, ...]:
+        """The procedures this database can CALL (built-in and registered), sorted by name."""
+        return tuple(
+            ProcedureInfo(spec.name, spec.signature, spec.description)
+            for spec in self.session.procedures
+        )
 
     @property
     def path(self) -> str:

@@ -267,11 +267,18 @@ class QueryEngine:
         *,
         timeout: float | None = None,
         profile: bool = False,
+        cancel: threading.Event | None = None,
     ) -> tuple[Iterator[Row], ExecContext]:
-        """Start executing; the rows are produced lazily as the iterator is consumed."""
+        """Start executing; the rows are produced lazily as the iterator is consumed.
+
+        Setting `cancel` (from any thread) stops the query at its next batch with
+        `QueryTimeout`, as a passed deadline does.
+        """
         values = check_parameters(compiled, params)
         deadline = None if timeout is None else time.monotonic() + timeout
         ctx = ExecContext(graph=graph, params=values, procedures=self.procedures, deadline=deadline)
+        if cancel is not None:
+            ctx.cancelled = cancel
         if profile:
             ctx.profiler = Profiler(read_counter=graph)
         return _rows(compiled, ctx), ctx

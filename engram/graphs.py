@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from engram.builder import fn, id_, match, node, type_, var
 from engram.builder import labels as labels_of
+from engram.execution.gc_pause import gc_paused
 from engram.execution.graph import StoreGraph
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ def from_networkx(
         networkx node key -> engram node id.
     """
     ids: dict[Hashable, int] = {}
-    with db.begin_write() as transaction:
+    with gc_paused(), db.begin_write() as transaction:
         writer = StoreGraph(transaction)
         for node_labels, keys, rows in _node_groups(graph, label, key_property, batch_size):
             created = writer.create_nodes(node_labels, rows)

@@ -7,6 +7,7 @@ boundary, and guarantees that a failing statement changes nothing.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -15,6 +16,7 @@ from engram.engine import CompiledQuery, QueryEngine
 from engram.errors import TransactionError
 from engram.execution import builtins
 from engram.execution.context import ExecContext, UpdateCounters
+from engram.execution.gc_pause import gc_paused
 from engram.execution.graph import StoreGraph
 from engram.execution.procedures import ProcedureRegistry, ProcedureSpec, parse_signature
 from engram.execution.profile import plan_lines
@@ -93,9 +95,15 @@ class QuerySession:
     # -- auto-commit ---------------------------------------------------------------------------
 
     def run(
-        self, text: str, params: Mapping[str, Any], *, timeout: float | None, profile: bool
+        self,
+        text: str,
+        params: Mapping[str, Any],
+        *,
+        timeout: float | None,
+        profile: bool,
+        cancel: threading.Event | None = None,
     ) -> Result:
-        """Run one statement in its own transaction."""
+        """Run one statement in its own transaction (`cancel` set: stop it, change nothing)."""
         snapshot = self._store.begin_read()
         try:
             compiled = self.compile(text, snapshot)
@@ -108,11 +116,11 @@ class QuerySession:
         profiled = profile or compiled.explain is ExplainMode.PROFILE
         if compiled.is_updating and not self._store.read_only:
             snapshot.close()
-            return self._run_write(text, params, timeout, profiled, compiled.explain)
+            return self._run_write(text, params, timeout, profiled, compiled.explain, cancel)
         if compiled.is_updating:
             snapshot.close()
             raise TransactionError("the database is open read-only: this statement writes")
-        return self._run_read(compiled, snapshot, params, timeout, profiled)
+        return self._run_read(compiled, snapshot, params, timeout, profiled, cancel)
 
     def _run_write(
         self,
@@ -121,6 +129,7 @@ class QuerySession:
         timeout: float | None,
         profile: bool,
         mode: ExplainMode | None,
+        cancel: threading.Event | None,
     ) -> Result:
         started = time.monotonic()
         writer = self._store.begin_write(timeout)
@@ -129,10 +138,11 @@ class QuerySession:
             remaining = (
                 None if timeout is None else max(0.0, timeout - (time.monotonic() - started))
             )
-            rows, ctx, plan = self._materialise(
-                compiled, StoreGraph(writer), params, remaining, profile
-            )
-            writer.commit()
+            with gc_paused():
+                rows, ctx, plan = self._materialise(
+                    compiled, StoreGraph(writer), params, remaining, profile, cancel
+                )
+                writer.commit()
         except BaseException:
             if writer.is_open:
                 writer.rollback()
@@ -148,8 +158,11 @@ class QuerySession:
         params: Mapping[str, Any],
         timeout: float | None,
         profile: bool,
+        cancel: threading.Event | None,
     ) -> tuple[list[tuple[Any, ...]], ExecContext, Plan | None]:
-        produced, ctx = self.engine.run(compiled, graph, params, timeout=timeout, profile=profile)
+        produced, ctx = self.engine.run(
+            compiled, graph, params, timeout=timeout, profile=profile, cancel=cancel
+        )
         rows = [tuple(to_python(value, graph) for value in row) for row in produced]
         graph.check_deleted_nodes_detached()
         plan = None
@@ -168,11 +181,12 @@ class QuerySession:
         params: Mapping[str, Any],
         timeout: float | None,
         profile: bool,
+        cancel: threading.Event | None,
     ) -> Result:
         graph = StoreGraph(snapshot)
         try:
             produced, ctx = self.engine.run(
-                compiled, graph, params, timeout=timeout, profile=profile
+                compiled, graph, params, timeout=timeout, profile=profile, cancel=cancel
             )
             if compiled.explain is ExplainMode.PROFILE:
                 for _ in produced:
@@ -207,6 +221,7 @@ class QuerySession:
         *,
         timeout: float | None,
         profile: bool,
+        cancel: threading.Event | None = None,
     ) -> Result:
         """Run one statement inside an open transaction; a failure undoes only it."""
         compiled = self.compile(text, transaction)
@@ -218,7 +233,7 @@ class QuerySession:
         graph = StoreGraph(transaction)
         profiled = profile or compiled.explain is ExplainMode.PROFILE
         try:
-            rows, ctx, plan = self._materialise(compiled, graph, params, timeout, profiled)
+            rows, ctx, plan = self._materialise(compiled, graph, params, timeout, profiled, cancel)
         except BaseException:
             _restore(transaction, saved)
             raise

@@ -8,11 +8,15 @@ and call them; see docs/algorithms.md.
 
 from __future__ import annotations
 
-from engram.algorithms.community import louvain, modularity
-from engram.algorithms.paths import ShortestPath, shortest_paths
-from engram.algorithms.projection import Orientation, Projection
-from engram.algorithms.ranking import betweenness, pagerank
-from engram.algorithms.structure import strongly_connected, triangles, weakly_connected
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engram.algorithms.community import louvain, modularity
+    from engram.algorithms.paths import ShortestPath, shortest_paths
+    from engram.algorithms.projection import Orientation, Projection
+    from engram.algorithms.ranking import betweenness, pagerank
+    from engram.algorithms.structure import strongly_connected, triangles, weakly_connected
 
 __all__ = [
     "Orientation",
@@ -27,3 +31,25 @@ __all__ = [
     "triangles",
     "weakly_connected",
 ]
+
+# the kernels import scipy, which takes about a second: load each module on first use
+_HOMES = {
+    "Orientation": "projection",
+    "Projection": "projection",
+    "ShortestPath": "paths",
+    "betweenness": "ranking",
+    "louvain": "community",
+    "modularity": "community",
+    "pagerank": "ranking",
+    "shortest_paths": "paths",
+    "strongly_connected": "structure",
+    "triangles": "structure",
+    "weakly_connected": "structure",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{home}"), name)

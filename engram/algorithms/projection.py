@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
-import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 __all__ = ["Orientation", "Projection"]
 
@@ -50,7 +53,9 @@ class Projection:
         weights: np.ndarray | None = None,
     ) -> Projection:
         """The projection on `nodes` of the relationships whose both ends are among them."""
-        nodes = np.unique(np.asarray(nodes, dtype=np.int64))
+        nodes = np.asarray(nodes, dtype=np.int64)
+        if not (len(nodes) < 2 or bool((nodes[1:] > nodes[:-1]).all())):
+            nodes = np.unique(nodes)
         if not len(nodes):
             empty = np.empty(0, dtype=np.int64)
             return Projection(nodes, empty, empty, empty, None if weights is None else empty * 0.0)
@@ -95,6 +100,8 @@ class Projection:
         else:
             values = np.ones(len(sources), dtype=np.float64)
         n = self.size
+        import scipy.sparse as sp  # scipy loads on first use, not with engram
+
         matrix = sp.coo_array((values, (sources, targets)), shape=(n, n)).tocsr()
         matrix.sum_duplicates()
         return matrix
@@ -105,14 +112,31 @@ class Projection:
         keep = sources != targets
         n = self.size
         values = np.ones(int(keep.sum()), dtype=np.float64)
+        import scipy.sparse as sp
+
         matrix = sp.coo_array((values, (sources[keep], targets[keep])), shape=(n, n)).tocsr()
         matrix.sum_duplicates()
         matrix.data[:] = 1.0
         return matrix
 
 
+#: a dense id -> position table is used while it has at most this many slots per node
+_DENSE_SLOTS: Final = 8
+
+
 def _positions(nodes: np.ndarray, ids: np.ndarray) -> np.ndarray:
     """Index of each id in the sorted `nodes`, or -1."""
     ids = np.asarray(ids, dtype=np.int64)
+    if not len(ids):
+        return np.empty(0, dtype=np.int64)
+    low, high = int(nodes[0]), int(nodes[-1])
+    if low >= 0 and high < _DENSE_SLOTS * len(nodes) + 1024:
+        # ids from storage are small and dense: one gather instead of a binary search
+        table = np.full(high + 1, -1, dtype=np.int64)
+        table[nodes] = np.arange(len(nodes), dtype=np.int64)
+        inside = (ids >= 0) & (ids <= high)
+        out = np.full(len(ids), -1, dtype=np.int64)
+        out[inside] = table[ids[inside]]
+        return out
     at = np.minimum(np.searchsorted(nodes, ids), len(nodes) - 1)
     return np.where(nodes[at] == ids, at, -1)

@@ -52,7 +52,7 @@ from engram.builder.functions import (
     type_,
     vector_similarity,
 )
-from engram.builder.patterns import Path, all_shortest_paths, node, shortest_path
+from engram.builder.patterns import Path, all_shortest_paths, exists, node, shortest_path
 from engram.builder.query import Query
 
 __all__ = [
@@ -74,6 +74,7 @@ __all__ = [
     "count",
     "count_star",
     "create",
+    "exists",
     "expression",
     "fn",
     "id_",

@@ -20,7 +20,7 @@ from typing import Any, TypeAlias
 from engram.builder.expressions import Expression, Values, map_literal
 from engram.parser import ast
 
-__all__ = ["Hops", "Path", "all_shortest_paths", "node", "shortest_path"]
+__all__ = ["Hops", "Path", "all_shortest_paths", "exists", "node", "shortest_path"]
 
 #: variable length: `True` for `*`, `n` for `*n`, `(low, high)` for `*low..high` (None: open)
 Hops: TypeAlias = bool | int | tuple[int | None, int | None] | None
@@ -131,6 +131,17 @@ def shortest_path(path: Path) -> Path:
 def all_shortest_paths(path: Path) -> Path:
     """`allShortestPaths(path)`."""
     return Path(replace(path.node, shortest=ast.ShortestKind.ALL_SHORTEST), path.values)
+
+
+def exists(path: Path) -> Expression:
+    """`exists(pattern)`: whether the pattern has a match (a predicate for `where`).
+
+    >>> from engram.parser.printer import print_expression
+    >>> print_expression(exists(node("p").to(node(), "KNOWS")).node)
+    'exists((p)-[:KNOWS]->())'
+    """
+    pattern = ast.PatternExpression(pattern=path.node)
+    return Expression(ast.FunctionCall(name="exists", args=(pattern,)), path.values)
 
 
 def _variable_name(var: str | Expression | None) -> str | None:

@@ -16,16 +16,13 @@ import difflib
 import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any, Final
 
 import numpy as np
 
 from engram import types as t
-from engram.algorithms.community import louvain
-from engram.algorithms.paths import shortest_paths
 from engram.algorithms.projection import Orientation, Projection
-from engram.algorithms.ranking import betweenness, pagerank
-from engram.algorithms.structure import strongly_connected, triangles, weakly_connected
 from engram.errors import ErrorDetail, ErrorKind, QueryRuntimeError
 from engram.execution.context import ExecContext
 from engram.execution.entities import NodeRef, PathValue
@@ -125,6 +122,13 @@ def _config(procedure: str, config: Any, keys: tuple[str, ...]) -> _Config:
     return _Config(procedure, config)
 
 
+def _kernels() -> ModuleType:
+    """engram.algorithms, imported on first use: scipy takes a second to load."""
+    import engram.algorithms as kernels
+
+    return kernels
+
+
 def _project(ctx: ExecContext, config: _Config, weighted: bool) -> Projection:
     """The nodes with the labels and the relationships of the types between them."""
     graph = ctx.graph
@@ -180,9 +184,8 @@ def _weights(config: _Config, rel_ids: np.ndarray, values: list[Any], key: str) 
 
 
 def _per_node(projection: Projection, *columns: np.ndarray) -> Rows:
-    values = [column.tolist() for column in columns]
-    for position, node_id in enumerate(projection.nodes.tolist()):
-        yield (NodeRef(node_id), *(column[position] for column in values))
+    nodes = map(NodeRef, projection.nodes.tolist())
+    return zip(nodes, *(column.tolist() for column in columns), strict=True)
 
 
 # -- procedures ------------------------------------------------------------------------
@@ -198,7 +201,7 @@ def _page_rank(ctx: ExecContext, config: Any) -> Rows:
     iterations = settings.integer("maxIterations", 100, low=1) or 100
     tolerance = settings.number("tolerance", 1e-10, low=0.0)
     projection = _project(ctx, settings, weighted=True)
-    scores = pagerank(
+    scores = _kernels().pagerank(
         projection,
         settings.orientation(Orientation.NATURAL),
         damping=damping,
@@ -215,7 +218,7 @@ def _betweenness(ctx: ExecContext, config: Any) -> Rows:
     size = settings.integer("samplingSize", None, low=1)
     seed = settings.integer("samplingSeed", 42) or 0
     projection = _project(ctx, settings, weighted=False)
-    scores = betweenness(
+    scores = _kernels().betweenness(
         projection,
         settings.orientation(Orientation.NATURAL),
         normalized=settings.flag("normalized", False),
@@ -229,19 +232,19 @@ def _betweenness(ctx: ExecContext, config: Any) -> Rows:
 def _wcc(ctx: ExecContext, config: Any) -> Rows:
     settings = _config("algo.wcc", config, ())
     projection = _project(ctx, settings, weighted=False)
-    return _per_node(projection, weakly_connected(projection))
+    return _per_node(projection, _kernels().weakly_connected(projection))
 
 
 def _scc(ctx: ExecContext, config: Any) -> Rows:
     settings = _config("algo.scc", config, ())
     projection = _project(ctx, settings, weighted=False)
     if settings.orientation(Orientation.NATURAL) is Orientation.UNDIRECTED:
-        return _per_node(projection, weakly_connected(projection))
+        return _per_node(projection, _kernels().weakly_connected(projection))
     if settings.orientation(Orientation.NATURAL) is Orientation.REVERSE:
         projection = Projection(
             projection.nodes, projection.targets, projection.sources, projection.relationships
         )
-    return _per_node(projection, strongly_connected(projection))
+    return _per_node(projection, _kernels().strongly_connected(projection))
 
 
 def _louvain(ctx: ExecContext, config: Any) -> Rows:
@@ -251,7 +254,7 @@ def _louvain(ctx: ExecContext, config: Any) -> Rows:
         ("resolution", "seed", "maxLevels", "maxIterations", "tolerance", *_WEIGHT_KEYS),
     )
     projection = _project(ctx, settings, weighted=True)
-    communities, score = louvain(
+    communities, score = _kernels().louvain(
         projection,
         weighted=projection.weights is not None,
         resolution=settings.number("resolution", 1.0, low=0.0),
@@ -267,7 +270,7 @@ def _louvain(ctx: ExecContext, config: Any) -> Rows:
 def _triangle_count(ctx: ExecContext, config: Any) -> Rows:
     settings = _config("algo.triangleCount", config, ())
     projection = _project(ctx, settings, weighted=False)
-    counts, coefficients = triangles(projection)
+    counts, coefficients = _kernels().triangles(projection)
     return _per_node(projection, counts, coefficients)
 
 
@@ -296,7 +299,7 @@ def _shortest_path(ctx: ExecContext, config: Any) -> Rows:
         found = [_index(projection, node) for node in target_ids]
         targets = np.asarray([index for index in found if index is not None], dtype=np.int64)
     orientation = settings.orientation(Orientation.NATURAL)
-    paths = shortest_paths(projection, source, targets, orientation)
+    paths = _kernels().shortest_paths(projection, source, targets, orientation)
     return _path_rows(ctx, projection, paths)
 
 

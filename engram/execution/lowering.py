@@ -23,7 +23,7 @@ from engram.binder.bound import (
 )
 from engram.binder.walk import bound_children
 from engram.errors import InternalError, Span
-from engram.execution.columnar import ColumnarAggregateExec, columnar_chain
+from engram.execution.columnar import Chain, ColumnarAggregateExec, columnar_chain
 from engram.execution.context import ExecContext
 from engram.execution.expressions import CompiledExpr, Layout, compile_expr, layout_of
 from engram.execution.operators.aggregate import AggregateCall, AggregateExec, CountStar
@@ -69,6 +69,7 @@ from engram.execution.operators.sort import SortExec, TopExec
 from engram.execution.operators.vector import VectorSearchExec
 from engram.execution.physical import Batch, PhysicalOp, Row
 from engram.planner import operators as lp
+from engram.planner.expressions import free_symbols
 from engram.planner.patterns import plan_naively
 
 __all__ = ["lower", "lower_nested", "output_layout"]
@@ -337,7 +338,20 @@ def _aggregate(op: lp.Aggregate) -> PhysicalOp:
         key_exprs=rows.keys,
         aggregates=tuple(a for _, a in op.aggregates),
         parts=_parts(rows.child, chain.leaf),
+        needed=_read_by(op, chain),
     )
+
+
+def _read_by(op: lp.Aggregate, chain: Chain) -> frozenset[Symbol]:
+    """Symbols the chain's filters, the keys and the aggregates read."""
+    read: set[Symbol] = set()
+    for _, expr in (*op.keys, *op.aggregates):
+        read |= free_symbols(expr)
+    for stage in chain.stages:
+        if isinstance(stage, lp.Filter):
+            for predicate in stage.predicates:
+                read |= free_symbols(predicate)
+    return frozenset(read)
 
 
 def _parts(physical: PhysicalOp, leaf: lp.LogicalOp) -> dict[int, PhysicalOp]:

@@ -185,8 +185,11 @@ def rows_as_tuples(
 ) -> Iterator[tuple[Any, ...]]:
     """Normalise a procedure's rows (sequences or mappings) to tuples in output order."""
     names = [f.name for f in outputs]
+    width = len(names)
     for row in rows:
-        if isinstance(row, Mapping):
+        if type(row) is tuple and len(row) == width:
+            yield row
+        elif isinstance(row, Mapping):
             yield tuple(row.get(name) for name in names)
         else:
             values = tuple(row)

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from engram.execution.gc_pause import gc_paused
 from engram.importer.header import HeaderColumn
 from engram.importer.ids import IdSpaces
 from engram.importer.progress import Progress
@@ -133,6 +134,17 @@ class Importer:
         units = {table.unit for table in tables}
         total = sum(table.size for table in tables)
         self._started = time.perf_counter()
+        with gc_paused():
+            return self._run(nodes, relationships, tables, total, units)
+
+    def _run(
+        self,
+        nodes: Sequence[NodeSource],
+        relationships: Sequence[RelationshipSource],
+        tables: list[Any],
+        total: int,
+        units: set[str],
+    ) -> ImportSummary:
         load = BulkLoad(self._store)
         reports = []
         with Progress(

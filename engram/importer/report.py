@@ -73,13 +73,19 @@ class ImportSummary:
 
     def __str__(self) -> str:
         lines = [
-            f"imported {self.nodes:,} nodes, {self.relationships:,} relationships and "
-            f"{self.properties:,} properties in {self.seconds:.1f} s "
+            f"imported {_count(self.nodes, 'node')}, "
+            f"{_count(self.relationships, 'relationship')} and "
+            f"{_count(self.properties, 'property', 'properties')} in {self.seconds:.1f} s "
             f"({_rate(self.nodes + self.relationships, self.seconds)} records/s)"
         ]
         if self.bad_rows:
-            lines.append(f"skipped {len(self.bad_rows):,} bad rows")
+            lines.append(f"skipped {_count(len(self.bad_rows), 'bad row')}")
         return "\n".join(lines)
+
+
+def _count(count: int, one: str, many: str | None = None) -> str:
+    """`1 node`, `2 nodes`, `1,000 properties`."""
+    return f"{count:,} {one if count == 1 else (many or one + 's')}"
 
 
 def _rate(count: int, seconds: float) -> str:

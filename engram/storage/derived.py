@@ -115,6 +115,9 @@ class PropertyColumn:
     kind: str
     slots: np.ndarray | None = None
     exact_float: bool = True
+    #: 'str' columns: the distinct strings, sorted, and each entry's index among them
+    categories: np.ndarray | None = None
+    codes: np.ndarray | None = None
 
     def positions(self, node_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(position, found) of each node id in the column."""
@@ -134,8 +137,20 @@ class PropertyColumn:
         """(values, present) for arbitrary node ids (absent for nodes without the label)."""
         if self.ids.shape[0] == 0:
             return self._empty(node_ids.shape[0])
+        if node_ids is self.ids:
+            return self.values, self.present
         positions, found = self.positions(node_ids)
         return self.values[positions], self.present[positions] & found
+
+    def lookup_codes(self, node_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(codes, present) of a 'str' column for arbitrary node ids."""
+        assert self.codes is not None
+        if self.ids.shape[0] == 0:
+            return np.zeros(node_ids.shape[0], dtype=np.int64), np.zeros(node_ids.shape[0], bool)
+        if node_ids is self.ids:
+            return self.codes, self.present
+        positions, found = self.positions(node_ids)
+        return self.codes[positions], self.present[positions] & found
 
     def _empty(self, count: int) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(count, dtype=self.values.dtype), np.zeros(count, dtype=bool)
@@ -162,9 +177,15 @@ def build_column(ids: np.ndarray, raw: list[Any]) -> PropertyColumn:
         slots = np.full(int(ids[-1]) + 1, -1, dtype=np.int64)
         slots[ids] = np.arange(ids.shape[0], dtype=np.int64)
         slots.flags.writeable = False
+    categories = codes = None
+    if kind == "str":
+        categories, inverse = np.unique(values, return_inverse=True)
+        codes = inverse.reshape(-1).astype(np.int64)
+        for array in (categories, codes):
+            array.flags.writeable = False
     for array in (values, present):
         array.flags.writeable = False
-    return PropertyColumn(ids, values, present, kind, slots, exact)
+    return PropertyColumn(ids, values, present, kind, slots, exact, categories, codes)
 
 
 DIRECTIONS: Final = (Direction.OUT, Direction.IN, Direction.BOTH)

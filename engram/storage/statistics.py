@@ -81,13 +81,18 @@ def hll_add(registers: bytearray, value_key: bytes) -> None:
         registers[slot] = rank
 
 
+_RANKS = 66
+#: 2 ** -rank for every register value
+_INVERSE_POWERS = np.power(2.0, -np.arange(256, dtype=np.float64))
+
+
 def hll_estimate(registers: bytes) -> int:
     """Estimated number of distinct values added to a sketch."""
     if not registers:
         return 0
-    values = np.frombuffer(registers, dtype=np.uint8).astype(np.float64)
-    raw = _ALPHA * HLL_REGISTERS * HLL_REGISTERS / float(np.sum(np.power(2.0, -values)))
-    zeros = int(np.count_nonzero(values == 0))
+    counts = np.bincount(np.frombuffer(registers, dtype=np.uint8), minlength=_RANKS)
+    raw = _ALPHA * HLL_REGISTERS * HLL_REGISTERS / float(counts @ _INVERSE_POWERS[: len(counts)])
+    zeros = int(counts[0])
     if raw <= 2.5 * HLL_REGISTERS and zeros:
         return round(HLL_REGISTERS * math.log(HLL_REGISTERS / zeros))
     return round(raw)

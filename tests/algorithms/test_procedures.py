@@ -136,3 +136,25 @@ def test_unknown_labels_and_types_give_empty_projections(db):
         "CALL algo.pageRank({label: 'Person', type: 'NOPE'}) YIELD score RETURN sum(score)"
     ).single()
     assert math.isclose(rows[0], 1.0)
+
+
+def test_a_transaction_sees_its_own_writes_and_readers_do_not():
+    with engram.open() as db:
+        db.execute("CREATE (:P {n: 1})-[:R]->(:P {n: 2})")
+        query = (
+            "CALL algo.wcc({label: 'P', type: 'R'}) YIELD node, componentId "
+            "RETURN node.n, componentId ORDER BY node.n"
+        )
+        with db.transaction() as tx:
+            tx.execute("CREATE (:P {n: 3})-[:R]->(:P {n: 4})")
+            tx.execute("MATCH (:P {n: 1})-[r:R]->() DELETE r")
+            inside = tx.execute(query).rows()
+            assert [n for n, _ in inside] == [1, 2, 3, 4]
+            assert inside[0][1] != inside[1][1]
+            assert inside[2][1] == inside[3][1]
+            assert db.execute(query).rows() == [(1, 0), (2, 0)]
+            tx.rollback()
+        assert db.execute(query).rows() == [(1, 0), (2, 0)]
+        # a change after a read invalidates the cached arrays of the version
+        db.execute("MATCH (a:P {n: 2}) CREATE (a)-[:R]->(:P {n: 5})")
+        assert db.execute(query).rows() == [(1, 0), (2, 0), (5, 0)]

@@ -19,6 +19,7 @@ from engram.builder import (
     count,
     count_star,
     create,
+    exists,
     fn,
     id_,
     labels,
@@ -39,6 +40,7 @@ from engram.builder import (
     type_,
     unwind,
     var,
+    vector_similarity,
     with_,
 )
 
@@ -278,6 +280,16 @@ READS = [
         "MATCH (p:Person) WHERE p.age % 2 = 0 RETURN p.name",
         {},
     ),
+    (
+        match(person).where(exists(node(p).to(node(None, "City"), "LIVES_IN"))).return_(p.name),
+        "MATCH (p:Person) WHERE exists((p)-[:LIVES_IN]->(:City)) RETURN p.name",
+        {},
+    ),
+    (
+        match(person).where(~exists(node(p).from_(node(), "KNOWS"))).return_(p.name),
+        "MATCH (p:Person) WHERE NOT exists((p)<-[:KNOWS]-()) RETURN p.name",
+        {},
+    ),
     # expressions
     (match(person).return_(p.age + 1), "MATCH (p:Person) RETURN p.age + 1", {}),
     (match(person).return_(p.age - 1), "MATCH (p:Person) RETURN p.age - 1", {}),
@@ -489,6 +501,22 @@ READS = [
         .where(f.age > 40)
         .return_(p.name, f.name),
         "MATCH (p:Person) OPTIONAL MATCH (p)-[:KNOWS]->(f) WHERE f.age > 40 RETURN p.name, f.name",
+        {},
+    ),
+    # vector similarity
+    (
+        match(person)
+        .where(p.tags.is_not_null())
+        .return_(p.name, score=vector_similarity([1.0, fn.size(p.tags)], [0.5, 1.0]))
+        .order_by(var("score").desc(), p.name),
+        "MATCH (p:Person) WHERE p.tags IS NOT NULL "
+        "RETURN p.name, vector.similarity.cosine([1.0, size(p.tags)], [0.5, 1.0]) AS score "
+        "ORDER BY score DESC, p.name",
+        {},
+    ),
+    (
+        return_(d=vector_similarity([0.0, 3.0], [4.0, 0.0], "euclidean")),
+        "RETURN vector.similarity.euclidean([0.0, 3.0], [4.0, 0.0]) AS d",
         {},
     ),
     # CALL

@@ -53,7 +53,7 @@ def test_skipped_rows_are_printed_with_file_and_line(tmp_path, capsys):
     captured = capsys.readouterr()
     assert status == 0
     assert f"skipped {people}:3: 'age' value 'two' is not an integer" in captured.err
-    assert "skipped 1 bad rows" in captured.out
+    assert "skipped 1 bad row\n" in captured.out
     with engram.open(tmp_path / "db") as db:
         assert db.execute("MATCH (p:P) RETURN count(*)").scalar() == 2
 

@@ -10,8 +10,9 @@ the same operators the logical plan shows) answers instead.
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ from engram.execution.columnar.frame import Columns, Frame, Unvectorizable
 from engram.execution.columnar.predicates import known_labels, truth
 from engram.execution.columnar.support import Chain
 from engram.execution.context import ExecContext
+from engram.execution.entities import NodeRef
 from engram.execution.expressions import CompiledExpr
 from engram.execution.ordering import group_key
 from engram.execution.physical import Batch, PhysicalOp, Row, batched
@@ -54,6 +56,8 @@ class ColumnarAggregateExec(PhysicalOp):
     aggregates: tuple[BAggregate, ...]
     #: the physical operator of each chain part in the row plan, for PROFILE
     parts: dict[int, PhysicalOp] = field(compare=False)
+    #: symbols some filter, key or aggregate reads (other relationship columns are skipped)
+    needed: frozenset[Symbol] = frozenset()
 
     @property
     def children(self) -> tuple[PhysicalOp, ...]:
@@ -93,8 +97,8 @@ class ColumnarAggregateExec(PhysicalOp):
         self._profile(ctx, leaf, frame.size, started, reads)
         return frame
 
-    @staticmethod
     def _stage(
+        self,
         stage: lp.Expand | lp.VarExpand | lp.Filter,
         frame: Frame,
         columns: Columns,
@@ -111,6 +115,7 @@ class ColumnarAggregateExec(PhysicalOp):
                 stage.direction,
                 stage.types,
                 stage.into,
+                keep_rel=stage.rel in self.needed,
             )
         for predicate in stage.predicates:
             passed, _ = truth(predicate, frame, columns, ctx)
@@ -133,18 +138,24 @@ class ColumnarAggregateExec(PhysicalOp):
     def _fold(self, frame: Frame, columns: Columns, ctx: ExecContext) -> list[Row]:
         groups = self._groups(frame, columns, ctx)
         results = [_fold_one(call, frame, columns, groups) for call in self.aggregates]
-        return [(*groups.keys[g], *(result[g] for result in results)) for g in range(groups.count)]
+        if not results:
+            return list(groups.keys)
+        return [
+            (*key, *values)
+            for key, values in zip(groups.keys, zip(*results, strict=True), strict=True)
+        ]
 
     def _groups(self, frame: Frame, columns: Columns, ctx: ExecContext) -> _Groups:
         if not self.keys:
             return _Groups(np.zeros(frame.size, dtype=np.int64), 1, [()])
         if frame.size == 0:
             return _Groups(np.zeros(0, dtype=np.int64), 0, [])
+        coded = _coded_groups(self.keys, frame, columns)
+        if coded is not None:
+            return coded
         symbols = list(dict.fromkeys(_key_symbol(key) for key in self.keys))
         if len(symbols) == 1:
-            _, first, inverse = np.unique(
-                frame.nodes[symbols[0]], return_index=True, return_inverse=True
-            )
+            first, inverse = _id_groups(frame.nodes[symbols[0]])
         else:
             stacked = np.stack([frame.nodes[s] for s in symbols], axis=1)
             _, first, inverse = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
@@ -170,9 +181,99 @@ class ColumnarAggregateExec(PhysicalOp):
             except Unvectorizable:
                 pass
             else:
-                return [v if p else None for v, p in zip(values.tolist(), present, strict=True)]
+                return [
+                    v if p else None for v, p in zip(values.tolist(), present.tolist(), strict=True)
+                ]
         expr = self.key_exprs[i]
         return [expr(frame.row(row, self.fields), ctx) for row in range(frame.size)]
+
+
+#: per key: row -> a non-negative code (0 = null), and a decoder of codes to key values
+_Coded = tuple[np.ndarray, Callable[[np.ndarray], list[Any]]]
+
+
+def _coded_groups(keys: tuple[BExpr, ...], frame: Frame, columns: Columns) -> _Groups | None:
+    """Groups straight from per-row key codes, when every key has an exact integer code.
+
+    Nodes code by id, string properties by their dictionary code, integer and boolean
+    properties by value; equal codes are equal keys under openCypher equivalence. None
+    when a key is a float or mixed-type property (grouping by node first handles those).
+    """
+    coded: list[_Coded] = []
+    for key in keys:
+        found = _key_codes(key, frame, columns)
+        if found is None:
+            return None
+        coded.append(found)
+    parts = [codes for codes, _ in coded]
+    if len(parts) == 1:
+        first, inverse = _id_groups(parts[0] - 1)
+    else:
+        spans = [int(part.max()) + 1 for part in parts]
+        if float(np.prod(np.array(spans, dtype=np.float64))) < 2**62:
+            combined = np.zeros(frame.size, dtype=np.int64)
+            for part, span in zip(parts, spans, strict=True):
+                combined = combined * span + part
+            first, inverse = _id_groups(combined - 1)
+        else:
+            stacked = np.stack(parts, axis=1)
+            _, first, inverse = np.unique(stacked, axis=0, return_index=True, return_inverse=True)
+            inverse = inverse.reshape(-1)
+    decoded = [decode(codes[first]) for codes, decode in coded]
+    return _Groups(inverse, int(first.shape[0]), list(zip(*decoded, strict=True)))
+
+
+def _key_codes(key: BExpr, frame: Frame, columns: Columns) -> _Coded | None:
+    if isinstance(key, BVariable):
+        ids = frame.nodes[key.symbol]
+        return ids + 1, _nodes_of
+    assert isinstance(key, BProperty)
+    assert isinstance(key.subject, BVariable)
+    ids = frame.nodes[key.subject.symbol]
+    column = frame.column(columns, key.subject.symbol, key.key)
+    if column.kind == "str" and column.categories is not None:
+        codes, present = column.lookup_codes(ids)
+        categories = column.categories
+        return np.where(present & (ids >= 0), codes + 1, 0), functools.partial(
+            _strings_of, categories
+        )
+    if column.kind in ("int", "bool"):
+        values, present = column.lookup(ids)
+        present = present & (ids >= 0)
+        numbers = values.astype(np.int64)
+        low = int(numbers[present].min()) if bool(present.any()) else 0
+        if bool(present.any()) and int(numbers[present].max()) - low >= 2**61:
+            return None
+        kind = bool if column.kind == "bool" else int
+        return np.where(present, numbers - low + 1, 0), functools.partial(_numbers_of, low, kind)
+    return None
+
+
+def _nodes_of(codes: np.ndarray) -> list[Any]:
+    return [NodeRef(code - 1) if code else None for code in codes.tolist()]
+
+
+def _strings_of(categories: np.ndarray, codes: np.ndarray) -> list[Any]:
+    return [categories[code - 1] if code else None for code in codes.tolist()]
+
+
+def _numbers_of(low: int, kind: type, codes: np.ndarray) -> list[Any]:
+    return [kind(code - 1 + low) if code else None for code in codes.tolist()]
+
+
+def _id_groups(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(a row of each distinct id, each row's group): by a dense table when ids allow."""
+    shifted = ids + 1  # null (-1) becomes 0
+    top = int(shifted.max())
+    if int(shifted.min()) < 0 or top >= 4 * shifted.shape[0] + 65536:
+        _, first, inverse = np.unique(ids, return_index=True, return_inverse=True)
+        return first, inverse.reshape(-1)
+    seen = np.zeros(top + 1, dtype=bool)
+    seen[shifted] = True
+    rank = np.cumsum(seen) - 1
+    row_of = np.empty(top + 1, dtype=np.int64)
+    row_of[shifted] = np.arange(shifted.shape[0], dtype=np.int64)  # any row will do
+    return row_of[np.flatnonzero(seen)], rank[shifted]
 
 
 def _key_symbol(expr: BExpr) -> Symbol:

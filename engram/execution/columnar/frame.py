@@ -109,7 +109,8 @@ class Frame:
         rel = self.rels.get(symbol)
         if rel is not None:
             return rel.ref(i)
-        return self.values[symbol][i]
+        values = self.values.get(symbol)
+        return None if values is None else values[i]  # a column nothing reads was left out
 
     def expand(
         self,
@@ -120,8 +121,12 @@ class Frame:
         direction: str,
         types: tuple[str, ...],
         into: bool,
+        keep_rel: bool = True,
     ) -> Frame:
-        """One hop from `source`: a row per relationship (only to `target` with `into`)."""
+        """One hop from `source`: a row per relationship (only to `target` with `into`).
+
+        Without `keep_rel` the relationship column is left out (nothing reads it).
+        """
         start = self.nodes[source]
         keep = start >= 0
         if into:
@@ -134,13 +139,14 @@ class Frame:
             index, neighbour, rel_ids = index[hits], neighbour[hits], rel_ids[hits]
             type_ids, outgoing = type_ids[hits], outgoing[hits]
         out = frame.take(index)
-        origin = ids[index]
-        out.rels[rel] = RelColumn(
-            rel_ids,
-            type_ids,
-            np.where(outgoing, origin, neighbour),
-            np.where(outgoing, neighbour, origin),
-        )
+        if keep_rel:
+            origin = ids[index]
+            out.rels[rel] = RelColumn(
+                rel_ids,
+                type_ids,
+                np.where(outgoing, origin, neighbour),
+                np.where(outgoing, neighbour, origin),
+            )
         if not into:
             out.nodes[target] = neighbour
             out.labels.pop(target, None)
@@ -170,13 +176,17 @@ class Frame:
         out.values[op.rel] = nulls
         return out
 
+    def column(self, columns: Columns, symbol: Symbol, key: str) -> PropertyColumn:
+        """The property column `symbol.key` reads from (its known label's, or every node's)."""
+        labels = self.labels.get(symbol)
+        return columns.get(min(labels) if labels else None, key)
+
     def property(
         self, columns: Columns, symbol: Symbol, key: str
     ) -> tuple[np.ndarray, np.ndarray, str]:
         """(values, present, kind) of `symbol.key` for every row."""
         ids = self.nodes[symbol]
-        labels = self.labels.get(symbol)
-        column = columns.get(min(labels) if labels else None, key)
+        column = self.column(columns, symbol, key)
         if column.kind == "object":
             raise Unvectorizable(f"property {key!r} holds values of several types")
         values, present = column.lookup(ids)

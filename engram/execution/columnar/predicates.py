@@ -30,6 +30,7 @@ from engram.execution.columnar.support import COMPARISONS
 from engram.execution.context import ExecContext
 from engram.execution.expressions import compile_expr
 from engram.planner.operators import PlanUnique
+from engram.storage.derived import PropertyColumn
 
 __all__ = ["Masks", "known_labels", "truth"]
 
@@ -121,9 +122,37 @@ def _comparison(
         left, right, op = right, left, _MIRRORED[op]
     assert isinstance(left, BProperty)
     assert isinstance(left.subject, BVariable)
-    values, present, kind = frame.property(columns, left.subject.symbol, left.key)
     constant = compile_expr(right, {})((), ctx)
+    symbol = left.subject.symbol
+    column = frame.column(columns, symbol, left.key)
+    if column.kind == "str" and type(constant) is str and column.categories is not None:
+        codes, present = column.lookup_codes(frame.nodes[symbol])
+        return _against_string(op, codes, present & (frame.nodes[symbol] >= 0), column, constant)
+    values, present, kind = frame.property(columns, symbol, left.key)
     return _against_constant(op, values, present, kind, constant)
+
+
+def _against_string(
+    op: BinaryOp, codes: np.ndarray, present: np.ndarray, column: PropertyColumn, text: str
+) -> Masks:
+    """A dictionary-encoded string column against a string: compare codes, not strings."""
+    categories = column.categories
+    assert categories is not None
+    left = int(np.searchsorted(categories, text, side="left"))
+    right = int(np.searchsorted(categories, text, side="right"))
+    if op in (BinaryOp.EQ, BinaryOp.NE):
+        result = codes == left if right > left else np.zeros(codes.shape[0], dtype=bool)
+        if op == BinaryOp.NE:
+            result = ~result
+    elif op == BinaryOp.LT:
+        result = codes < left
+    elif op == BinaryOp.LE:
+        result = codes < right
+    elif op == BinaryOp.GT:
+        result = codes >= right
+    else:
+        result = codes >= left
+    return present & result, present & ~result
 
 
 def _entities(op: BinaryOp, left: BVariable, right: BVariable, frame: Frame) -> Masks:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +11,7 @@ from engram.errors import Span
 from engram.execution.context import ExecContext
 from engram.execution.expressions import CompiledExpr
 from engram.execution.operators.relational import count_argument
-from engram.execution.ordering import order_key, sort_key
+from engram.execution.ordering import order_key, sort_key, sort_values
 from engram.execution.physical import Batch, PhysicalOp, Row, batched
 
 __all__ = ["SortExec", "TopExec"]
@@ -52,9 +52,26 @@ class TopExec(PhysicalOp):
         skip = 0 if self.skip is None else count_argument(self.skip((), ctx), self.origin, "SKIP")
         if limit == 0:
             return
+        wanted = limit + skip
+        if wanted > _HEAP_FROM:
+            yield from self._heap(ctx, arg, wanted, skip)
+            return
+        # sort a bounded buffer (a stable sort per item, fast on plain columns) and keep
+        # its first `wanted` rows whenever it grows past the bound: ties keep input order
+        keys = [(_evaluator(expr, ctx), desc) for expr, desc in self.items]
+        bound = max(4 * wanted, _BUFFER)
+        buffer: list[Row] = []
+        for batch in self.child.run(ctx, arg):
+            ctx.check()
+            buffer.extend(batch)
+            if len(buffer) > bound:
+                del sort_values(buffer, keys)[wanted:]
+        sort_values(buffer, keys)
+        yield from batched(iter(buffer[skip:wanted]))
+
+    def _heap(self, ctx: ExecContext, arg: Row, wanted: int, skip: int) -> Iterator[Batch]:
         descending = [desc for _, desc in self.items]
         heap: list[tuple[Any, int, Row]] = []
-        wanted = limit + skip
         counter = 0
         for batch in self.child.run(ctx, arg):
             ctx.check()
@@ -68,6 +85,19 @@ class TopExec(PhysicalOp):
                     heapq.heapreplace(heap, entry)
         ordered = sorted(heap, key=lambda entry: (entry[0].key, -entry[1]))
         yield from batched(row for _, _, row in ordered[skip:])
+
+
+#: rows kept in Top's buffer before it is cut back (at least four times the limit)
+_BUFFER = 4096
+#: from this many wanted rows on, a heap (which holds only those) replaces the buffer
+_HEAP_FROM = 100_000
+
+
+def _evaluator(expr: CompiledExpr, ctx: ExecContext) -> Callable[[Row], Any]:
+    def value_of(row: Row) -> Any:
+        return expr(row, ctx)
+
+    return value_of
 
 
 class _Reversed:
