@@ -128,7 +128,12 @@ def _start_op(op: lp.Start) -> PhysicalOp:
 
 @lower.register
 def _match(op: lp.MatchPattern) -> PhysicalOp:
-    return lower(plan_naively(op))
+    # the naive plan binds symbols in the order it walks the pattern, (b)<-[r]-(a) from a
+    # bound `a` gives r before b; operators above were laid out against op.fields
+    planned = plan_naively(op)
+    if planned.fields != op.fields:
+        planned = lp.Select(child=planned, symbols=op.fields)
+    return lower(planned)
 
 
 @lower.register

@@ -32,6 +32,7 @@ import numpy as np
 
 from engram.catalog import Catalog, IndexDef
 from engram.errors import EngramError, QueryRuntimeError
+from engram.faults import crash_point
 from engram.index.distance import VectorParams, as_query, check_stored_vector
 from engram.index.hnsw import HnswIndex
 from engram.index.persistence import (
@@ -426,6 +427,7 @@ class VectorIndexes:
                 self._store.write_derived(
                     {layout.derived_state_key(index_id): encode_state(state)}, ((feed, upto),)
                 )
+                crash_point("vector.save.recorded")
                 live.previous, live.saved = live.saved, state
                 live.unsaved = max(0, live.unsaved - unsaved)
                 remove_unreferenced(self._directory, self._referenced())

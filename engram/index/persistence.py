@@ -28,6 +28,7 @@ from typing import Any, Final
 import msgpack
 import numpy as np
 
+from engram.faults import crash_point
 from engram.index.distance import VectorParams
 from engram.index.hnsw import HnswIndex
 from engram.storage import keys as layout
@@ -170,6 +171,7 @@ def write_files(
         count = index.count
     slots_tmp = directory / f"{_TEMPORARY}{stem}.slots"
     _write_slots(slots_tmp, nodes, vectors)
+    crash_point("vector.save.files")
     names = []
     for temporary in (hnsw_tmp, slots_tmp):
         _fsync_file(temporary)
@@ -177,6 +179,7 @@ def write_files(
         os.replace(temporary, final)
         names.append(final)
     fsync_directory(directory)
+    crash_point("vector.save.renamed")
     hnsw_path, slots_path = names
     return SavedState(
         version=version,

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from engram.errors import CorruptionError, DatabaseLocked, EngramError, StorageError
+from engram.faults import crash_point
 from engram.storage import keys as layout
 from engram.storage.commit import FORMAT_KEY, STATE_KEY, decode_counters
 from engram.storage.locking import LOCK_FILE
@@ -140,12 +141,16 @@ def backup_store(store: Store, destination: str | os.PathLike[str]) -> BackupInf
     target = Path(destination)
     if target.exists():
         raise StorageError(f"the backup destination '{target}' already exists")
+    # RocksDB makes only the last directory of a checkpoint's path
+    target.parent.mkdir(parents=True, exist_ok=True)
     store.checkpoint(str(target))
+    crash_point("backup.checkpoint")
     if _HOOKS:
         derived = target / DERIVED
         derived.mkdir()
         for hook in _HOOKS:
             hook(store, derived)
+    crash_point("backup.manifest")
     return _write_manifest(target, "checkpoint")
 
 
@@ -180,6 +185,7 @@ def backup_database(path: str, destination: str) -> BackupInfo:
         raise StorageError(f"the backup destination '{target}' already exists")
     if not (Path(path) / "CURRENT").exists():
         raise StorageError(f"no database at '{path}'")
+    target.parent.mkdir(parents=True, exist_ok=True)
     try:
         store = Store(path)
     except DatabaseLocked:
@@ -255,6 +261,7 @@ def restore_backup(source: str, path: str) -> int:
         copy = staging / "db"
         shutil.copytree(origin, copy, ignore=shutil.ignore_patterns(MANIFEST, LOCK_FILE))
         version = _verify_copy(copy, manifest)
+        crash_point("restore.copied")
         if target.exists():
             target.rmdir()
         os.replace(copy, target)

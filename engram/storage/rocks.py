@@ -15,6 +15,11 @@ Notes on rocksdict 0.3.29 that shaped this module:
 - `Rdict.delete_range` on the default column family deletes key by key; a
   `WriteBatch.delete_range` writes a real range tombstone.
 - An iterator does not keep its upper-bound bytes alive: scans pin them (`_pinned`).
+- An iterator that meets a damaged block (checksum mismatch) just ends, or turns
+  invalid, as if the range were exhausted; only `status()` tells. Scans therefore check,
+  once they end, that nothing lies between their last key and their bound, and cursors
+  check `status()` whenever they turn invalid (`CheckedCursor`): damage raises
+  `CorruptionError` instead of silently dropping the rest of the range.
 - A secondary can keep replayed memtable entries older than the table file the writer
   just flushed, so point reads and iterators disagree until it is reopened; the store
   checks after every catch-up (`Store._follower_consistent`).
@@ -160,7 +165,7 @@ def _options(*, create: bool, secondary: bool) -> Options:
     options.increase_parallelism(max(2, os.cpu_count() or 2))
     options.set_max_background_jobs(4)
     options.set_write_buffer_size(64 * 1024 * 1024)
-    options.set_wal_recovery_mode(DBRecoveryMode.point_in_time())
+    options.set_wal_recovery_mode(DBRecoveryMode.tolerate_corrupted_tail_records())
     table = BlockBasedOptions()
     # bloom filters make misses cheap: history look-ups and existence checks are misses
     table.set_bloom_filter(10, False)
@@ -191,14 +196,67 @@ def translate_open_error(error: Exception, path: str) -> Exception:
 T = TypeVar("T")
 
 
-def _pinned(iterator: Iterator[T], *keep: object) -> Iterator[T]:
-    """`iterator`, keeping `keep` alive until it is exhausted or dropped.
+def damaged(error: Exception) -> CorruptionError:
+    """The error for a RocksDB status that reports damage on disk."""
+    return CorruptionError(f"the database is damaged: {error}")
+
+
+def _check_status(iterator: Any) -> None:
+    try:
+        iterator.status()
+    except Exception as error:
+        raise damaged(error) from error
+
+
+class CheckedCursor:
+    """A rocksdict iterator whose `valid()` raises `CorruptionError` instead of lying.
+
+    Every method but `valid` is the iterator's own bound method (no extra frame).
+    """
+
+    __slots__ = ("_iterator", "key", "next", "prev", "seek", "seek_for_prev", "value")
+
+    def __init__(self, iterator: Any) -> None:
+        self._iterator = iterator
+        self.seek = iterator.seek
+        self.seek_for_prev = iterator.seek_for_prev
+        self.key = iterator.key
+        self.value = iterator.value
+        self.next = iterator.next
+        self.prev = iterator.prev
+
+    def valid(self) -> bool:
+        """Whether the cursor is on an entry; raises if it left the range on damage."""
+        if self._iterator.valid():
+            return True
+        _check_status(self._iterator)
+        return False
+
+
+def _pinned(db: Rdict, iterator: Iterator[T], low: bytes, *keep: object) -> Iterator[T]:
+    """`iterator` from `low`, keeping `keep` alive, checked for an early end on damage.
 
     rocksdict's iterators borrow the upper-bound bytes of their `ReadOptions` without
     owning them: if the bound object is freed, the scan stops early (or reads garbage).
-    The generator frame holds the bound for as long as the iterator lives.
+    The generator frame holds the bound for as long as the iterator lives. When the
+    iterator ends, one seek past its last key checks that it did not end on damage (an
+    iterator meeting a damaged block ends without an error).
     """
-    yield from iterator
+    last: Any = None
+    for last in iterator:
+        yield last
+    if last is None:
+        resume = low
+    else:
+        key = last if isinstance(last, bytes) else last[0]
+        resume = key + b"\x00"
+    # the probe reads the block the scan would have read next: if the scan ended on
+    # damage, so does the probe, and its status says so (a probe finding a key below
+    # `high` is a commit newer than the scan's snapshot, not damage)
+    probe = db.iter()
+    probe.seek(resume)
+    if not probe.valid():
+        _check_status(probe)
     del keep
 
 
@@ -234,25 +292,29 @@ class RocksBackend:
         # bound rocksdict methods: no Python frame between callers and RocksDB
         self.get: Any = self._db.get
         self.multi_get: Any = self._db.__getitem__
-        self.cursor: Any = self._db.iter
+        self._iter = self._db.iter
+
+    def cursor(self) -> CheckedCursor:
+        """A cursor over a consistent view taken now."""
+        return CheckedCursor(self._iter())
 
     def scan(self, low: bytes, high: bytes) -> Iterator[tuple[bytes, bytes]]:
         """(key, value) pairs with low <= key < high, in key order."""
         options = ReadOptions()
         options.set_iterate_upper_bound(high)
         items = self._db.items(from_key=low, read_opt=options)
-        return _pinned(cast(Iterator[tuple[bytes, bytes]], items), high, options)
+        return _pinned(self._db, cast(Iterator[tuple[bytes, bytes]], items), low, high, options)
 
     def scan_keys(self, low: bytes, high: bytes) -> Iterator[bytes]:
         """Keys with low <= key < high, in key order."""
         options = ReadOptions()
         options.set_iterate_upper_bound(high)
         keys = self._db.keys(from_key=low, read_opt=options)
-        return _pinned(cast(Iterator[bytes], keys), high, options)
+        return _pinned(self._db, cast(Iterator[bytes], keys), low, high, options)
 
     def scan_reverse(self, low: bytes, high: bytes) -> Iterator[tuple[bytes, bytes]]:
         """(key, value) pairs with low <= key < high, in descending key order."""
-        cursor = self._db.iter()
+        cursor = self.cursor()
         cursor.seek_for_prev(high)
         if cursor.valid() and cursor.key() >= high:
             cursor.prev()

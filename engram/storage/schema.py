@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from engram.catalog import PROPERTY_INDEX, Catalog, IndexDef, IndexState, NameKind
 from engram.errors import ErrorDetail, ErrorKind, InternalError, QueryRuntimeError
+from engram.faults import crash_point
 from engram.storage.indexing import entry_for
 from engram.storage.ordered import decode_composite
 from engram.storage.overlay import TxState
@@ -201,6 +202,7 @@ class SchemaWriter(GraphView):
         owners: dict[bytes, int] = {}
         delta = overlay.index_delta(index.id)
         for batch in GraphView.scan_label(self, index.label_id):
+            crash_point("index.build")
             properties = GraphView.properties_of(self, batch)
             for node_id, props in zip(batch.tolist(), properties, strict=True):
                 entry = entry_for(index, props or {}, node_id)

@@ -19,6 +19,7 @@ import contextlib
 import logging
 import os
 import shutil
+import struct
 import tempfile
 import threading
 import weakref
@@ -27,6 +28,7 @@ from typing import Final
 
 from engram.catalog import Catalog, Statistics
 from engram.errors import CorruptionError, StorageError, TransactionError
+from engram.faults import crash_point
 from engram.storage import keys as layout
 from engram.storage.commit import (
     FORMAT_KEY,
@@ -135,8 +137,11 @@ class Store:
         self._kv = self._open_backend()
         try:
             self._load()
-        except BaseException:
+        except BaseException as error:
             self._release_resources()
+            if type(error) is Exception and str(error).startswith("Corruption"):
+                # rocksdict's bare status exception from a damaged block read at open
+                raise CorruptionError(f"the database at '{path}' is damaged: {error}") from error
             raise
 
     # opening -------------------------------------------------------------------------
@@ -176,7 +181,12 @@ class Store:
         raw_state = self._kv.get(STATE_KEY)
         if raw_state is None:
             raise CorruptionError(f"the database at '{self.path}' has no state record")
-        counters = decode_counters(raw_state)
+        try:
+            counters = decode_counters(raw_state)
+        except struct.error:
+            raise CorruptionError(
+                f"the database at '{self.path}' has a damaged state record"
+            ) from None
         if not self.read_only:
             self._drop_leftovers(counters)
         state = VersionState(counters.version, self._read_catalog(), self._read_statistics())
@@ -404,7 +414,9 @@ class Store:
             for hook in self._before_write:
                 hook(transaction, version, plan.batch)
             self._write_horizon = version
+            crash_point("commit.before_write")
             self._kv.write(plan.batch, sync=False)
+            crash_point("commit.after_write")
         except BaseException:
             self._write_horizon = self._head.version
             self.end_write(transaction.token)
@@ -414,6 +426,7 @@ class Store:
         self._run_after_write(transaction, version)
         self.end_write(transaction.token)
         self._make_durable(version)
+        crash_point("commit.after_sync")
         self._publish(plan.state)
         for listener in self._listeners:
             listener(plan.changes)
@@ -577,6 +590,7 @@ class Store:
             for key, value in encode_statistics(statistics).items():
                 batch.put(key, value)
             self._kv.write(batch, sync=self.sync)
+            crash_point("analyze.after_write")
             state = VersionState(
                 self._head.version, self._head.catalog, statistics, self._head.caches
             )

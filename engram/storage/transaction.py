@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from rocksdict import DbClosedError
 
-from engram.errors import EngramError, StorageError, TransactionError
+from engram.errors import CorruptionError, EngramError, StorageError, TransactionError
 from engram.storage import keys as layout
 from engram.storage.mvcc import VersionedReader
 from engram.storage.ordered import skip_values
@@ -45,7 +45,10 @@ def _translated(error: Exception) -> EngramError | None:
     if isinstance(error, DbClosedError):
         return TransactionError("the database is closed")
     if type(error) is Exception:
-        # rocksdict raises bare Exception for RocksDB status errors
+        # rocksdict raises bare Exception for RocksDB status errors; a failed block
+        # checksum is damage on disk, never a transient failure
+        if str(error).startswith("Corruption"):
+            return CorruptionError(f"the database is damaged: {error}")
         return StorageError(f"storage failure: {error}")
     return None
 

@@ -29,6 +29,9 @@ __all__ = [
     "count_argument",
 ]
 
+#: rows a Project computes between deadline checks
+_CHECK_ROWS = 32
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FilterExec(PhysicalOp):
@@ -63,9 +66,16 @@ class ProjectExec(PhysicalOp):
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
         keep, values = self.keep, self.values
         for batch in self.child.run(ctx, arg):
-            yield [
-                (*[row[i] for i in keep], *[value(row, ctx) for value in values]) for row in batch
-            ]
+            # a value can be costly (a path of many steps is built node by node): check
+            # the deadline every few rows, not once per batch, so a timeout stops it
+            out: Batch = []
+            for first in range(0, len(batch), _CHECK_ROWS):
+                ctx.check()
+                out.extend(
+                    (*[row[i] for i in keep], *[value(row, ctx) for value in values])
+                    for row in batch[first : first + _CHECK_ROWS]
+                )
+            yield out
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
