@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import sys
+import termios
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -144,6 +145,20 @@ class Terminal:
     def send(self, keys: str) -> None:
         """Type `keys` (use ENTER, TAB, CTRL_C ... for special keys)."""
         self.child.send(keys)
+
+    def interrupt(self, timeout: float = 30.0) -> None:
+        """Press Ctrl-C while a statement runs, once the terminal turns it into SIGINT.
+
+        Between reading a statement and running it, the line editor hands the terminal
+        back from raw mode; a Ctrl-C typed before that (a busy machine makes the window
+        long) would be read as a key, not delivered as a signal.
+        """
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if termios.tcgetattr(self.child.child_fd)[3] & termios.ISIG:
+                break
+            self.pump(0.05)
+        self.child.send(CTRL_C)
 
     def run(
         self, entry: str, *, prompt: str = "demo> ", timeout: float = 60.0, step: float = 0.1

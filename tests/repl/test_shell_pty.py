@@ -8,7 +8,7 @@ import sys
 import pexpect
 import pytest
 
-from tests.repl.terminal import CTRL_C, CTRL_D, CTRL_R, ENTER, TAB, UP, Terminal
+from tests.repl.terminal import CTRL_D, CTRL_R, ENTER, TAB, UP, Terminal
 
 LONG_QUERY = "UNWIND range(1, 5000) AS x UNWIND range(1, 5000) AS y RETURN count(*) AS n;"
 
@@ -86,7 +86,7 @@ def test_ctrl_c_cancels_a_long_query_and_the_shell_stays_usable(shell):
     shell.send(LONG_QUERY + ENTER)
     # the progress line appears once the statement has run for a second
     shell.wait_for(lambda screen: "running" in screen and "Ctrl-C cancels" in screen)
-    shell.send(CTRL_C)
+    shell.interrupt()
     screen = shell.wait_for("cancelled: the statement changed nothing")
     assert "Traceback" not in screen
     shell.wait_for_prompt()
@@ -102,11 +102,11 @@ def test_three_ctrl_c_abandon_a_statement_that_does_not_stop(shell):
         "s + reduce(t = 0, y IN range(1, 4000) | t + y)) AS total;" + ENTER
     )
     shell.wait_for("running")
-    shell.send(CTRL_C)
+    shell.interrupt()
     shell.wait_for("cancelling the statement…")
-    shell.send(CTRL_C)
+    shell.interrupt()
     shell.wait_for("press Ctrl-C once more to quit engram")
-    shell.send(CTRL_C)
+    shell.interrupt()
     shell.wait_for("abandoned the statement; quitting")
     shell.child.expect(pexpect.EOF, timeout=30)
     shell.child.close()
