@@ -39,7 +39,7 @@ _LEFT_OPENINGS = frozenset({"REL_OPEN_LEFT", "REL_PLAIN_LEFT", "REL_PLAIN_BOTH"}
 _RIGHT_CLOSINGS = frozenset({"REL_CLOSE_RIGHT", "REL_PLAIN_RIGHT", "REL_PLAIN_BOTH"})
 _NODE_HINT = "a node pattern is (variable:Label {key: value}); every part is optional"
 #: the most relationships one path pattern may spell out (variable-length ones count once)
-MAX_PATTERN_LENGTH: Final = 1000
+MAX_PATTERN_LENGTH: Final = 100
 
 
 def _check_length(chains: tuple[_Chain, ...], span: Span) -> None:
