@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -96,6 +97,17 @@ def _version() -> str:
         return "(development)"
 
 
+def _listen_for_ctrl_c() -> None:
+    """Make Ctrl-C reach the shell even if the parent process ignored or blocked SIGINT.
+
+    A process inherits an ignored SIGINT and a blocked signal mask from whatever started
+    it (a job runner, a test worker, `nohup`); the interactive shell needs Ctrl-C to cancel
+    statements, so it restores Python's own handler and unblocks the signal.
+    """
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def run_shell(args: argparse.Namespace) -> int:
     """`engram shell [PATH] [--demo] [--read-only] [--format F] [--continue] [--no-color]`."""
     printer = Printer.standard(no_color=args.no_color)
@@ -111,6 +123,7 @@ def run_shell(args: argparse.Namespace) -> int:
         if sys.stdin.isatty() and sys.stdout.isatty():
             from engram.repl.shell import run_interactive
 
+            _listen_for_ctrl_c()
             core.refresh_vocabulary()
             return run_interactive(core, welcome=_welcome(opened, printer))
         script = _read_stdin(printer)
