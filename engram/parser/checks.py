@@ -52,6 +52,41 @@ def depth_error(span: Span | None) -> CypherSyntaxError:
     )
 
 
+#: the most relationships one path pattern may spell out (variable-length ones count once)
+MAX_PATTERN_LENGTH: Final = 100
+_JOINT = re.compile(r"\)\s*<?-\s*(?:\[[^\]]*\]\s*)?-?>?\s*\(")
+
+
+def pattern_length_error(count: int, span: Span) -> CypherSyntaxError:
+    """The error for a path pattern of more than `MAX_PATTERN_LENGTH` relationships."""
+    return CypherSyntaxError(
+        f"a pattern may spell out at most {MAX_PATTERN_LENGTH:,} relationships; "
+        f"this one has {count:,}",
+        detail=ErrorDetail.RESOURCE_LIMIT,
+        span=span,
+        hint="use a variable-length relationship such as -[*5000]->",
+    )
+
+
+def _check_chains(text: str) -> None:
+    """Refuse, before parsing, a chain `()-->()-->...` longer than a pattern may be.
+
+    The pattern rule refuses it too, but only after the whole chain is parsed; a chain of
+    thousands of joints would cost a long parse first. Joints separated by nothing but a
+    node's inside (no parentheses) belong to one chain; anything unusual in between just
+    ends the count here, and the pattern rule still has the last word.
+    """
+    if text.count("-") <= MAX_PATTERN_LENGTH:
+        return
+    run, previous = 0, -1
+    for joint in _JOINT.finditer(text):
+        gap = text[previous : joint.start()] if previous >= 0 else "("
+        run = run + 1 if "(" not in gap and ")" not in gap else 1
+        if run > MAX_PATTERN_LENGTH:
+            raise pattern_length_error(run, Span(joint.start(), joint.end()))
+        previous = joint.end()
+
+
 def check_text(text: str) -> None:
     """Refuse, before parsing, text that is not Unicode or nests too deeply.
 
@@ -71,6 +106,7 @@ def check_text(text: str) -> None:
                 span=Span(surrogate.start(), surrogate.end()),
                 hint="the query text is not valid Unicode; decode it as UTF-8 first",
             )
+    _check_chains(text)
     result = scan(text, limit=MAX_DEPTH)
     if result.max_depth > MAX_DEPTH:
         raise depth_error(Span(result.deepest_offset, result.deepest_offset + 1))

@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Final
 
 from engram.errors import CypherSyntaxError, ErrorDetail, Span
 from engram.parser import literals
@@ -27,6 +26,7 @@ from engram.parser.ast import (
     Variable,
     VariableLength,
 )
+from engram.parser.checks import MAX_PATTERN_LENGTH, pattern_length_error
 from engram.parser.lexer import Lexeme
 from engram.parser.rule_base import RuleBase
 
@@ -38,19 +38,11 @@ _Detail = tuple[Variable | None, tuple[str, ...], VariableLength | None, _Proper
 _LEFT_OPENINGS = frozenset({"REL_OPEN_LEFT", "REL_PLAIN_LEFT", "REL_PLAIN_BOTH"})
 _RIGHT_CLOSINGS = frozenset({"REL_CLOSE_RIGHT", "REL_PLAIN_RIGHT", "REL_PLAIN_BOTH"})
 _NODE_HINT = "a node pattern is (variable:Label {key: value}); every part is optional"
-#: the most relationships one path pattern may spell out (variable-length ones count once)
-MAX_PATTERN_LENGTH: Final = 100
 
 
 def _check_length(chains: tuple[_Chain, ...], span: Span) -> None:
     if len(chains) > MAX_PATTERN_LENGTH:
-        raise CypherSyntaxError(
-            f"a pattern may spell out at most {MAX_PATTERN_LENGTH:,} relationships; "
-            f"this one has {len(chains):,}",
-            detail=ErrorDetail.RESOURCE_LIMIT,
-            span=span,
-            hint="use a variable-length relationship such as -[*5000]->",
-        )
+        raise pattern_length_error(len(chains), span)
 
 
 class PatternRules(RuleBase):

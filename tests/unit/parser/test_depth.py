@@ -101,3 +101,21 @@ def test_overlong_patterns_are_a_resource_limit(text):
 def test_a_pattern_of_a_hundred_relationships_parses():
     statement = parse("MATCH " + "()-->" * 100 + "() RETURN 1")
     assert statement is not None
+
+
+def test_a_chain_of_thousands_of_relationships_is_refused_before_parsing():
+    text = "MATCH " + "(a:A {k: 1})<-[:T]-" * 5000 + "() RETURN 1"
+    with pytest.raises(CypherSyntaxError) as caught:
+        parse(text)
+    assert caught.value.detail == ErrorDetail.RESOURCE_LIMIT
+    assert "at most 100 relationships" in str(caught.value)
+    assert caught.value.span is not None
+    assert caught.value.span.start < 2500  # found by the scan, near the 101st joint
+
+
+def test_many_short_patterns_are_not_a_long_chain():
+    assert parse("CREATE " + ", ".join(["(:A)-[:T]->(:B)"] * 2000)) is not None
+
+
+def test_parenthesised_subtractions_are_not_mistaken_for_relationships():
+    assert parse("RETURN " + " + ".join(["(1)-(2)"] * 50)) is not None
