@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
 import engram
+from benchmarks.runner.measure import summarize
 
 __all__ = ["main"]
 
@@ -24,10 +24,9 @@ _CREATE = "CREATE (:Person {id: $id, firstName: 'a', lastName: 'b', age: 30, cit
 
 
 def _summary(name: str, seconds: list[float]) -> str:
-    ordered = sorted(seconds)
-    median = statistics.median(ordered) * 1000
-    p99 = ordered[int(len(ordered) * 0.99) - 1] * 1000
-    return f"{name}: median {median:.3f} ms, p99 {p99:.2f} ms"
+    figures = summarize(seconds)
+    assert figures is not None
+    return f"{name}: median {figures['median'] * 1000:.3f} ms, p99 {figures['p99'] * 1000:.2f} ms"
 
 
 def main(argv: list[str] | None = None) -> int:

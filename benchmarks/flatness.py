@@ -10,7 +10,6 @@ that both see the same machine. Prints medians and p99 per size and their ratio.
 from __future__ import annotations
 
 import argparse
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -21,6 +20,7 @@ from benchmarks.dataset.graph import GraphSpec
 from benchmarks.dataset.store import ensure_dataset, load_graph
 from benchmarks.queries.params import make_params
 from benchmarks.queries.workload import QUERIES
+from benchmarks.runner.measure import summarize
 
 __all__ = ["main"]
 
@@ -68,11 +68,9 @@ def main(argv: list[str] | None = None) -> int:
                     started = time.perf_counter()
                     db.execute(text, params["measured"][name][index]).rows()
                     times[size].append((time.perf_counter() - started) * 1000)
-            cells = []
-            for size in sizes:
-                ordered = sorted(times[size])
-                cells.append(f"{statistics.median(ordered):.3f} / {ordered[197]:.2f}")
-            ratio = statistics.median(times[sizes[-1]]) / statistics.median(times[sizes[0]])
+            figures = {size: summarize(times[size]) or {} for size in sizes}
+            cells = [f"{figures[s]['median']:.3f} / {figures[s]['p99']:.2f}" for s in sizes]
+            ratio = figures[sizes[-1]]["median"] / figures[sizes[0]]["median"]
             print(f"| {name} | " + " | ".join(cells) + f" | {ratio:.2f} |")
         for db, _ in opened.values():
             db.close()

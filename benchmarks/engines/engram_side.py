@@ -182,15 +182,11 @@ class EngramEngine:
                 nodes={"Person": str(files.persons), "City": str(files.cities)},
                 relationships={"KNOWS": str(files.knows), "LIVES_IN": str(files.lives_in)},
             )
-        finally:
-            db.close()
-        imported = time.perf_counter()
-        # the importer commits nodes and relationships together at the end: the node rate
-        # uses the node files' own time, the relationship rate everything else (the
-        # relationship files and the whole commit), which overstates it
-        node_seconds = sum(f.seconds for f in summary.files if f.kind == "nodes")
-        db = self._engram.open(str(self._path), sync=False)
-        try:
+            imported = time.perf_counter()
+            # the importer commits nodes and relationships together at the end: the node
+            # rate uses the node files' own time, the relationship rate everything else
+            # (the relationship files and the whole commit), which overstates it
+            node_seconds = sum(f.seconds for f in summary.files if f.kind == "nodes")
             for statement in _ID_INDEXES:
                 db.execute(statement)
             vectors = np.load(files.embedding, mmap_mode="r")

@@ -69,7 +69,7 @@ from engram.execution.operators.sort import SortExec, TopExec
 from engram.execution.operators.vector import VectorSearchExec
 from engram.execution.physical import Batch, PhysicalOp, Row
 from engram.planner import operators as lp
-from engram.planner.expressions import free_symbols
+from engram.planner.expressions import symbols_read
 from engram.planner.patterns import plan_naively
 
 __all__ = ["lower", "lower_nested", "output_layout"]
@@ -344,14 +344,12 @@ def _aggregate(op: lp.Aggregate) -> PhysicalOp:
 
 def _read_by(op: lp.Aggregate, chain: Chain) -> frozenset[Symbol]:
     """Symbols the chain's filters, the keys and the aggregates read."""
-    read: set[Symbol] = set()
-    for _, expr in (*op.keys, *op.aggregates):
-        read |= free_symbols(expr)
-    for stage in chain.stages:
-        if isinstance(stage, lp.Filter):
-            for predicate in stage.predicates:
-                read |= free_symbols(predicate)
-    return frozenset(read)
+    filters = [s.predicates for s in chain.stages if isinstance(s, lp.Filter)]
+    return symbols_read([*_projected(op), *(p for predicates in filters for p in predicates)])
+
+
+def _projected(op: lp.Aggregate) -> list[BExpr]:
+    return [expr for _, expr in (*op.keys, *op.aggregates)]
 
 
 def _parts(physical: PhysicalOp, leaf: lp.LogicalOp) -> dict[int, PhysicalOp]:

@@ -8,7 +8,7 @@ hand-write a traversal per expression class.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import fields, replace
 from typing import Any
 
@@ -111,6 +111,14 @@ def free_symbols(expr: BExpr) -> frozenset[Symbol]:
                 if plan is not None:
                     used.update(_plan_arguments(plan))
     return frozenset(used - inner)
+
+
+def symbols_read(exprs: Iterable[BExpr]) -> frozenset[Symbol]:
+    """The symbols any of `exprs` reads."""
+    read: set[Symbol] = set()
+    for expr in exprs:
+        read |= free_symbols(expr)
+    return frozenset(read)
 
 
 def _plan_arguments(plan: Any) -> tuple[Symbol, ...]:

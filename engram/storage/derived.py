@@ -13,7 +13,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from engram.storage.adjacency import Direction, Expansion
+from engram.storage.adjacency import Expansion
 
 __all__ = ["Csr", "PropertyColumn", "build_column", "build_csr", "column_kind"]
 
@@ -186,6 +186,3 @@ def build_column(ids: np.ndarray, raw: list[Any]) -> PropertyColumn:
     for array in (values, present):
         array.flags.writeable = False
     return PropertyColumn(ids, values, present, kind, slots, exact, categories, codes)
-
-
-DIRECTIONS: Final = (Direction.OUT, Direction.IN, Direction.BOTH)

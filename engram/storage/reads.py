@@ -8,7 +8,7 @@ Batch forms take numpy id arrays and return arrays or lists aligned with them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Final
 
 import numpy as np
@@ -35,7 +35,7 @@ from engram.storage.ordered import composite_key
 from engram.storage.overlay import TxState
 from engram.storage.records import NodeRecord, RelRecord, VersionState
 
-__all__ = ["DEFAULT_BATCH", "GraphView", "as_ids"]
+__all__ = ["DEFAULT_BATCH", "GraphView", "as_ids", "joined_ids"]
 
 #: ids per array yielded by scans
 DEFAULT_BATCH: Final = 4096
@@ -278,8 +278,7 @@ class GraphView:
         )
 
     def _members(self, label_id: int) -> np.ndarray:
-        parts = list(GraphView.scan_label(self, label_id, 1 << 16))
-        members = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+        members = joined_ids(GraphView.scan_label(self, label_id, 1 << 16))
         members.flags.writeable = False
         return members
 
@@ -457,8 +456,7 @@ class GraphView:
         demand[0] += amount
 
     def _build_csr(self, type_id: int, direction: Direction) -> Csr:
-        parts = list(self.scan_nodes(1 << 16))
-        nodes = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+        nodes = joined_ids(self.scan_nodes(1 << 16))
         return build_csr(nodes, expand_base(self._reader, nodes, direction, [type_id]), type_id)
 
     def property_column(self, label_id: int, key_id: int) -> PropertyColumn:
@@ -482,8 +480,7 @@ class GraphView:
 
     def _build_column(self, label_id: int, key_id: int) -> PropertyColumn:
         if label_id == -1:
-            parts = list(self.scan_nodes(1 << 16))
-            ids = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+            ids = joined_ids(self.scan_nodes(1 << 16))
         else:
             ids = self.label_members(label_id)
         return build_column(ids, self.property_of(ids, key_id))
@@ -587,11 +584,10 @@ class GraphView:
     def index_seek_in(self, index: IndexDef, values: Sequence[Any]) -> np.ndarray:
         """Node ids whose (first) indexed value is in `values` (an IN list)."""
         single = len(index.property_key_ids) == 1
-        parts = [
+        return joined_ids(
             self._seek(index, [key_range], prefix if single else None)
             for prefix, key_range in in_ranges(index, values)
-        ]
-        return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
+        )
 
     def unique_lookup(self, index: IndexDef, values: Sequence[Any]) -> int | None:
         """The node holding `values` in a unique index, or None."""
@@ -623,3 +619,9 @@ def _bitmap(members: np.ndarray) -> np.ndarray:
     bitmap[members] = True
     bitmap.flags.writeable = False
     return bitmap
+
+
+def joined_ids(batches: Iterable[np.ndarray]) -> np.ndarray:
+    """Id batches (from a scan) as one int64 array."""
+    parts = list(batches)
+    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)

@@ -13,7 +13,6 @@ with the graph seed and the query so it can be replayed.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import random
 import sys
 import time
@@ -24,6 +23,7 @@ import kuzu
 
 import engram
 from engram.errors import EngramError
+from tests.reliability.jobs import run_jobs
 from tests.reliability.querygen import (
     GraphData,
     Query,
@@ -144,16 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1)
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    share = -(-args.queries // args.jobs)
-    # each job's graph seeds start far apart so no graph is compared twice
-    chunks = [(share, args.seed + job * 1_000_000) for job in range(args.jobs)]
-    total = DiffReport()
-    if args.jobs == 1:
-        total.merge(_chunk(chunks[0]))
-    else:
-        with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
-            for report in pool.imap_unordered(_chunk, chunks):
-                total.merge(report)
+    total = run_jobs(_chunk, args.queries, args.seed, args.jobs, DiffReport())
     for difference in total.differences[:50]:
         print(difference)
     elapsed = time.perf_counter() - started

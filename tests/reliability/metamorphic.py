@@ -19,7 +19,6 @@ answers are tied by a law of the language, so no reference engine is needed:
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import random
 import sys
 import time
@@ -30,6 +29,7 @@ from typing import Any
 
 import engram
 from engram.errors import EngramError
+from tests.reliability.jobs import run_jobs
 from tests.reliability.querygen import GraphData, QueryGen, canonical, load_statements, random_graph
 
 CHECKS_PER_GRAPH = 40
@@ -287,15 +287,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=1)
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    share = -(-args.checks // args.jobs)
-    chunks = [(share, args.seed + job * 1_000_000) for job in range(args.jobs)]
-    total = MetaReport()
-    if args.jobs == 1:
-        total.merge(_chunk(chunks[0]))
-    else:
-        with multiprocessing.get_context("spawn").Pool(args.jobs) as pool:
-            for report in pool.imap_unordered(_chunk, chunks):
-                total.merge(report)
+    total = run_jobs(_chunk, args.checks, args.seed, args.jobs, MetaReport())
     for violation in total.violations[:50]:
         print(violation)
     print(f"{total.summary()}; {time.perf_counter() - started:.0f} s")

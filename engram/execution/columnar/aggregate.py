@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 
 from engram.binder.bound import BAggregate, BExpr, BProperty, BVariable, Symbol
-from engram.execution.arithmetic import check_int64
 from engram.execution.columnar.frame import Columns, Frame, Unvectorizable
 from engram.execution.columnar.predicates import known_labels, truth
 from engram.execution.columnar.support import Chain
@@ -29,6 +28,7 @@ from engram.execution.expressions import CompiledExpr
 from engram.execution.ordering import group_key
 from engram.execution.physical import Batch, PhysicalOp, Row, batched
 from engram.planner import operators as lp
+from engram.storage.reads import joined_ids
 
 __all__ = ["ColumnarAggregateExec"]
 
@@ -89,9 +89,7 @@ class ColumnarAggregateExec(PhysicalOp):
         if isinstance(leaf, lp.LabelScan) and isinstance(leaf.child, lp.Start):
             frame = Frame.of_nodes(leaf.symbol, ctx.graph.label_members(leaf.label), leaf.label)
         elif isinstance(leaf, lp.AllNodesScan) and isinstance(leaf.child, lp.Start):
-            parts = list(ctx.graph.all_node_ids())
-            ids = np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)
-            frame = Frame.of_nodes(leaf.symbol, ids, None)
+            frame = Frame.of_nodes(leaf.symbol, joined_ids(ctx.graph.all_node_ids()), None)
         else:
             return Frame.of_rows(leaf.fields, self.parts[id(leaf)].run(ctx, arg))
         self._profile(ctx, leaf, frame.size, started, reads)
@@ -312,10 +310,8 @@ def _fold_one(call: BAggregate, frame: Frame, columns: Columns, groups: _Groups)
         return _extremes(name, of_row, values, kind, counts)
     totals = _sums(of_row, values, kind, size)
     if name == "sum":
-        return [
-            (check_int64(t, "sum()") if isinstance(t, int) else t) if c else 0
-            for t, c in zip(totals, counts.tolist(), strict=True)
-        ]
+        # integer totals stay below 2**53 (`_sums` checks), far inside 64 bits
+        return [t if c else 0 for t, c in zip(totals, counts.tolist(), strict=True)]
     return [t / c if c else None for t, c in zip(totals, counts.tolist(), strict=True)]
 
 

@@ -223,8 +223,3 @@ def _rel_column(cells: list[Any]) -> RelColumn:
             arrays[0][i], arrays[1][i] = cell.id, cell.type_id
             arrays[2][i], arrays[3][i] = cell.start, cell.end
     return RelColumn(*arrays)
-
-
-def empty_ids() -> np.ndarray:
-    """An empty id column."""
-    return _NO_IDS

@@ -28,7 +28,7 @@ from typing import ClassVar
 
 from engram.binder.bound import BAggregate, Direction, Symbol
 from engram.optimizer.rule import ApplyOrder, RuleContext
-from engram.planner.expressions import free_symbols
+from engram.planner.expressions import symbols_read
 from engram.planner.operators import Aggregate, Filter, LogicalOp, VarExpand
 
 __all__ = ["DistinctReachability"]
@@ -75,13 +75,6 @@ def _eligible(op: VarExpand) -> bool:
     )
 
 
-def _read_above(op: Aggregate, filters: list[Filter]) -> set[Symbol]:
-    used: set[Symbol] = set()
-    for _, expr in op.keys:
-        used |= free_symbols(expr)
-    for _, call in op.aggregates:
-        used |= free_symbols(call)
-    for step in filters:
-        for predicate in step.predicates:
-            used |= free_symbols(predicate)
-    return used
+def _read_above(op: Aggregate, filters: list[Filter]) -> frozenset[Symbol]:
+    projected = [expr for _, expr in (*op.keys, *op.aggregates)]
+    return symbols_read([*projected, *(p for step in filters for p in step.predicates)])
