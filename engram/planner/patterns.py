@@ -495,10 +495,7 @@ class PatternBuilder:
             )
         else:
             minimum, maximum = rel.length
-            step_symbol = internal_symbol("step", VarKind.RELATIONSHIP)
-            predicate = None
-            if rel.properties is not None:
-                predicate = _and(_property_predicates(step_symbol, rel.properties))
+            step_symbol, predicate = _step_predicate(rel)
             self.plan = VarExpand(
                 child=self.plan,
                 source=step.source,
@@ -518,10 +515,7 @@ class PatternBuilder:
     def _shortest(self, step: EdgeStep, direction: Direction) -> None:
         edge, rel = step.edge, step.edge.rel
         minimum, maximum = rel.length if rel.length is not None else (1, 1)
-        step_symbol = internal_symbol("step", VarKind.RELATIONSHIP)
-        predicate = None
-        if rel.properties is not None:
-            predicate = _and(_property_predicates(step_symbol, rel.properties))
+        step_symbol, predicate = _step_predicate(rel)
         self.plan = ShortestPath(
             child=self.plan,
             source=edge.left,
@@ -617,3 +611,14 @@ def _and(predicates: list[BExpr]) -> BExpr | None:
 def plan_naively(match: MatchPattern) -> LogicalOp:
     """The plan of `match` following the patterns as written (no statistics, no indexes)."""
     return PatternBuilder(match).build(NaiveStrategy())
+
+
+def _step_predicate(rel: BRelPattern) -> tuple[Symbol, BExpr | None]:
+    """A variable-length relationship's step symbol and the predicate on every step.
+
+    The predicate comes from the relationship's property map (None without one).
+    """
+    step_symbol = internal_symbol("step", VarKind.RELATIONSHIP)
+    if rel.properties is None:
+        return step_symbol, None
+    return step_symbol, _and(_property_predicates(step_symbol, rel.properties))

@@ -185,12 +185,7 @@ class DistinctExec(PhysicalOp):
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
         seen: set[Any] = set()
         for batch in self.child.run(ctx, arg):
-            kept = []
-            for row in batch:
-                key = tuple(group_key(value) for value in row)
-                if key not in seen:
-                    seen.add(key)
-                    kept.append(row)
+            kept = _unseen(batch, seen)
             if kept:
                 yield kept
 
@@ -225,12 +220,7 @@ class UnionExec(PhysicalOp):
                 if not self.distinct:
                     yield batch
                     continue
-                kept = []
-                for row in batch:
-                    key = tuple(group_key(value) for value in row)
-                    if key not in seen:
-                        seen.add(key)
-                        kept.append(row)
+                kept = _unseen(batch, seen)
                 if kept:
                     yield kept
 
@@ -252,3 +242,14 @@ class ProduceResultsExec(PhysicalOp):
         for batch in self.child.run(ctx, arg):
             ctx.check()
             yield [tuple([row[i] for i in slots]) for row in batch]
+
+
+def _unseen(batch: Batch, seen: set[Any]) -> Batch:
+    """The rows of `batch` not equivalent to a row in `seen` (which learns them)."""
+    kept = []
+    for row in batch:
+        key = tuple(group_key(value) for value in row)
+        if key not in seen:
+            seen.add(key)
+            kept.append(row)
+    return kept
