@@ -15,6 +15,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from engram import deadline as compile_deadline
 from engram.binder import bind
 from engram.binder import check_parameters as bound_parameters_check
 from engram.binder.bound import BStatement
@@ -25,6 +26,7 @@ from engram.errors import EngramError, InternalError, QueryError
 from engram.execution.context import ExecContext
 from engram.execution.graph import StoreGraph
 from engram.execution.lowering import lower
+from engram.execution.memory import MemoryBudget, running
 from engram.execution.physical import PhysicalOp, Row
 from engram.execution.procedures import ProcedureRegistry
 from engram.execution.profile import Profiler
@@ -201,8 +203,16 @@ class QueryEngine:
         *,
         disabled: frozenset[str] = frozenset(),
         verify: bool = False,
+        deadline: float | None = None,
+        cancel: threading.Event | None = None,
+        memory: MemoryBudget | None = None,
     ) -> CompiledQuery:
-        """The compiled form of `text` (from the cache when possible)."""
+        """The compiled form of `text` (from the cache when possible).
+
+        Compiling stops with `QueryTimeout` once `deadline` (a `time.monotonic()` instant)
+        passes or `cancel` is set; constants folded while planning are built within
+        `memory`.
+        """
         indexes, vectors = self._index_infos(catalog)
         key = (text, indexes, vectors, disabled, self.procedures_version, _size_bucket(statistics))
         with self._lock:
@@ -210,7 +220,10 @@ class QueryEngine:
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-        compiled = self._compile(text, catalog, statistics, (indexes, vectors), disabled, verify)
+        with compile_deadline.compiling(deadline, cancel), running(memory or MemoryBudget()):
+            compiled = self._compile(
+                text, catalog, statistics, (indexes, vectors), disabled, verify
+            )
         with self._lock:
             self._cache[key] = compiled
             while len(self._cache) > self._cache_size:
@@ -227,8 +240,12 @@ class QueryEngine:
         verify: bool,
     ) -> CompiledQuery:
         try:
-            statement = bind(parse(text), procedures=self.procedures, catalog=catalog)
+            tree = parse(text)
+            compile_deadline.check()
+            statement = bind(tree, procedures=self.procedures, catalog=catalog)
+            compile_deadline.check()
             logical = plan(statement)
+            compile_deadline.check()
             view = StatisticsView(statistics, catalog)
             ctx = RuleContext(
                 statistics=view,
@@ -238,6 +255,7 @@ class QueryEngine:
                 verify=verify,
             )
             optimized = optimize(logical, ctx)
+            compile_deadline.check()
             physical = lower(optimized)
         except QueryError as error:
             raise error.with_source(text) from None
@@ -268,15 +286,25 @@ class QueryEngine:
         timeout: float | None = None,
         profile: bool = False,
         cancel: threading.Event | None = None,
+        deadline: float | None = None,
+        memory: MemoryBudget | None = None,
     ) -> tuple[Iterator[Row], ExecContext]:
         """Start executing; the rows are produced lazily as the iterator is consumed.
 
         Setting `cancel` (from any thread) stops the query at its next batch with
-        `QueryTimeout`, as a passed deadline does.
+        `QueryTimeout`, as a passed deadline does. `deadline` (a `time.monotonic()`
+        instant) wins over `timeout`; operators hold rows within `memory`.
         """
         values = check_parameters(compiled, params)
-        deadline = None if timeout is None else time.monotonic() + timeout
-        ctx = ExecContext(graph=graph, params=values, procedures=self.procedures, deadline=deadline)
+        if deadline is None and timeout is not None:
+            deadline = time.monotonic() + timeout
+        ctx = ExecContext(
+            graph=graph,
+            params=values,
+            procedures=self.procedures,
+            deadline=deadline,
+            memory=memory or MemoryBudget(),
+        )
         if cancel is not None:
             ctx.cancelled = cancel
         if profile:
@@ -285,8 +313,14 @@ class QueryEngine:
 
 
 def _rows(compiled: CompiledQuery, ctx: ExecContext) -> Iterator[Row]:
+    batches = compiled.physical.run(ctx, ())
     try:
-        for batch in compiled.physical.run(ctx, ()):
+        while True:
+            # functions that build large values (range()) check the running query's budget
+            with running(ctx.memory):
+                batch = next(batches, None)
+            if batch is None:
+                return
             yield from batch
     except QueryError as error:
         raise error.with_source(compiled.text) from None

@@ -49,6 +49,7 @@ from engram.execution import arithmetic, ternary
 from engram.execution.context import ExecContext
 from engram.execution.entities import NodeRef, PathValue, RelRef
 from engram.execution.functions import access, strings
+from engram.execution.memory import value_size
 from engram.parser.ast import BinaryOp, QuantifierKind, UnaryOp
 from engram.planner.operators import PlanCollect, PlanExists, PlanMapMatch, PlanPath, PlanUnique
 from engram.temporal.base import TemporalValue
@@ -412,6 +413,9 @@ def _list_comprehension(expr: BListComprehension, layout: Layout) -> CompiledExp
             if where is not None and where(extended, ctx) is not True:
                 continue
             out.append(item if projection is None else projection(extended, ctx))
+            if len(out) & 4095 == 0:
+                # a projection may build a large value per item: check as the list grows
+                ctx.memory.check(value_size(out), "list comprehension")
         return out
 
     return comprehension

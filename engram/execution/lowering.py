@@ -308,18 +308,29 @@ def _select(op: lp.Select) -> PhysicalOp:
     return SelectExec(logical=op, child=child, slots=slots)
 
 
+def _holds(name: str, distinct: bool) -> str:
+    """How memory-limit errors name an aggregate that keeps its values ('' if it keeps none)."""
+    if distinct:
+        return f"{name}(DISTINCT ...)"
+    if name.lower() in ("collect", "percentilecont", "percentiledisc"):
+        return f"{name}()"
+    return ""
+
+
 @lower.register
 def _aggregate(op: lp.Aggregate) -> PhysicalOp:
     layout = output_layout(op.child)
     calls = []
     for _, aggregate in op.aggregates:
         args = tuple(compile_expr(a, layout) for a in aggregate.args)
+        holds = ""
         if aggregate.star:
             make: Callable[[], Any] = CountStar
         else:
             factory, distinct = aggregate.spec.bind(len(args)), aggregate.distinct
             make = functools.partial(factory, distinct)
-        calls.append(AggregateCall(make=make, args=args, origin=aggregate.origin))
+            holds = _holds(aggregate.spec.display_name, distinct)
+        calls.append(AggregateCall(make=make, args=args, origin=aggregate.origin, holds=holds))
     rows = AggregateExec(
         logical=op,
         child=lower(op.child),

@@ -14,12 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, ClassVar, Protocol
 
+from engram import deadline
 from engram.binder.bound import BExpr
 from engram.errors import EngramError, InternalError
 from engram.optimizer.cost.cardinality import GraphStatistics
 from engram.optimizer.cost.vector import VectorIndexInfo
 from engram.planner.expressions import transform
-from engram.planner.operators import LogicalOp, PlanCollect, PlanExists
+from engram.planner.operators import LogicalOp, PlanCollect, PlanExists, PlanUnique
 from engram.planner.patterns import IndexInfo
 
 __all__ = ["ApplyOrder", "Rule", "RuleContext", "run_rules"]
@@ -72,6 +73,7 @@ def run_rules(plan: LogicalOp, rules: tuple[Rule, ...], ctx: RuleContext) -> Log
         for rule in rules:
             if not ctx.enabled(rule):
                 continue
+            deadline.check()
             try:
                 rewritten = _traverse(plan, rule, ctx)
             except EngramError:
@@ -118,6 +120,9 @@ def _map_inputs(op: LogicalOp, fn: Callable[[LogicalOp], LogicalOp]) -> LogicalO
 def _map_value(value: Any, fn: Callable[[LogicalOp], LogicalOp]) -> Any:
     if isinstance(value, LogicalOp):
         return fn(value)
+    if isinstance(value, PlanUnique):
+        # the n^2 / 2 uniqueness checks of a long pattern: symbols only, never a plan
+        return value
     if isinstance(value, BExpr):
         return _map_expression(value, fn)
     if isinstance(value, tuple):

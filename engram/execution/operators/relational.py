@@ -12,6 +12,7 @@ from typing import Any
 from engram.errors import ErrorDetail, ErrorKind, Phase, QueryRuntimeError, Span
 from engram.execution.context import ExecContext
 from engram.execution.expressions import CompiledExpr
+from engram.execution.memory import Holding, batch_size, value_size
 from engram.execution.ordering import group_key
 from engram.execution.physical import Batch, PhysicalOp, Row, batched
 
@@ -31,6 +32,8 @@ __all__ = [
 
 #: rows a Project computes between deadline checks
 _CHECK_ROWS = 32
+#: lists longer than this are checked against the memory budget before UNWIND walks them
+_LARGE_LIST = 4096
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,6 +112,9 @@ class UnwindExec(PhysicalOp):
                     if value is None:
                         continue
                     if isinstance(value, list | tuple):
+                        if len(value) > _LARGE_LIST:
+                            # a large list's rows come out faster than a batch is charged
+                            ctx.memory.check(value_size(value), "UNWIND")
                         for item in value:
                             yield (*row, item)
                     else:
@@ -184,10 +190,14 @@ class DistinctExec(PhysicalOp):
 
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
         seen: set[Any] = set()
-        for batch in self.child.run(ctx, arg):
-            kept = _unseen(batch, seen)
-            if kept:
-                yield kept
+        held = ctx.memory.holding("Distinct")
+        try:
+            for batch in self.child.run(ctx, arg):
+                kept = _unseen(batch, seen, held)
+                if kept:
+                    yield kept
+        finally:
+            held.close()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -197,9 +207,16 @@ class EagerExec(PhysicalOp):
     child: PhysicalOp
 
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
-        batches = list(self.child.run(ctx, arg))
-        ctx.check()
-        yield from batches
+        batches = []
+        held = ctx.memory.holding("Eager")
+        try:
+            for batch in self.child.run(ctx, arg):
+                held.add(batch_size(batch))
+                batches.append(batch)
+            ctx.check()
+            yield from batches
+        finally:
+            held.close()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -215,14 +232,18 @@ class UnionExec(PhysicalOp):
 
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
         seen: set[Any] = set()
-        for part in self.parts:
-            for batch in part.run(ctx, arg):
-                if not self.distinct:
-                    yield batch
-                    continue
-                kept = _unseen(batch, seen)
-                if kept:
-                    yield kept
+        held = ctx.memory.holding("Union")
+        try:
+            for part in self.parts:
+                for batch in part.run(ctx, arg):
+                    if not self.distinct:
+                        yield batch
+                        continue
+                    kept = _unseen(batch, seen, held)
+                    if kept:
+                        yield kept
+        finally:
+            held.close()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -244,7 +265,7 @@ class ProduceResultsExec(PhysicalOp):
             yield [tuple([row[i] for i in slots]) for row in batch]
 
 
-def _unseen(batch: Batch, seen: set[Any]) -> Batch:
+def _unseen(batch: Batch, seen: set[Any], held: Holding) -> Batch:
     """The rows of `batch` not equivalent to a row in `seen` (which learns them)."""
     kept = []
     for row in batch:
@@ -252,4 +273,7 @@ def _unseen(batch: Batch, seen: set[Any]) -> Batch:
         if key not in seen:
             seen.add(key)
             kept.append(row)
+    if kept:
+        # the key tuples and the set's slots (about twice a row's references)
+        held.add(batch_size(kept) + 16 * len(kept))
     return kept
