@@ -80,18 +80,21 @@ def run_rules(plan: LogicalOp, rules: tuple[Rule, ...], ctx: RuleContext) -> Log
                 raise
             except Exception as error:
                 raise InternalError(f"optimizer rule {rule.name!r} failed: {error}") from error
-            if rewritten != plan:
+            # identity first: an unchanged plan comes back as the same object, and
+            # comparing two deep plans field by field is slow
+            if rewritten is not plan and rewritten != plan:
                 if ctx.verify:
                     verify(plan, rewritten, rule.name)
                 if ctx.observer is not None:
                     ctx.observer(rule.name, rewritten)
                 plan = rewritten
-        if plan == before:
+        if plan is before or plan == before:
             break
     return plan
 
 
 def _traverse(op: LogicalOp, rule: Rule, ctx: RuleContext) -> LogicalOp:
+    deadline.check()
     if rule.order is ApplyOrder.TOP_DOWN:
         op = rule.apply(op, ctx) or op
         return _map_inputs(op, lambda child: _traverse(child, rule, ctx))
