@@ -22,7 +22,7 @@ from engram.binder.bound import BStatement
 from engram.catalog.catalog import Catalog
 from engram.catalog.statistics import Statistics
 from engram.config import CACHES
-from engram.errors import EngramError, InternalError, QueryError
+from engram.errors import EngramError, ErrorDetail, QueryError, SemanticError
 from engram.execution.context import ExecContext
 from engram.execution.graph import StoreGraph
 from engram.execution.lowering import lower
@@ -262,7 +262,15 @@ class QueryEngine:
         except EngramError:
             raise
         except RecursionError:
-            raise InternalError("the query is nested too deeply to compile") from None
+            # parser limits bound nesting and chains; many patterns in one MATCH can still
+            # give a plan deeper than the stages' recursion allows
+            raise SemanticError(
+                "the query is too large to plan: its plan nests more deeply than engram can "
+                "compile",
+                detail=ErrorDetail.RESOURCE_LIMIT,
+                hint="match fewer relationships in one query (about 120 at most), or use "
+                "variable-length relationships such as -[*5]->",
+            ).with_source(text) from None
         columns: tuple[str, ...] = ()
         if isinstance(optimized, ProduceResults):
             columns = tuple(name for name, _ in optimized.columns)

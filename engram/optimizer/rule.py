@@ -76,8 +76,8 @@ def run_rules(plan: LogicalOp, rules: tuple[Rule, ...], ctx: RuleContext) -> Log
             deadline.check()
             try:
                 rewritten = _traverse(plan, rule, ctx)
-            except EngramError:
-                raise
+            except (EngramError, RecursionError):
+                raise  # the engine reports a plan too deep to compile
             except Exception as error:
                 raise InternalError(f"optimizer rule {rule.name!r} failed: {error}") from error
             # identity first: an unchanged plan comes back as the same object, and
@@ -129,7 +129,7 @@ def _map_value(value: Any, fn: Callable[[LogicalOp], LogicalOp]) -> Any:
     if isinstance(value, BExpr):
         return _map_expression(value, fn)
     if isinstance(value, tuple):
-        mapped = tuple(_map_value(item, fn) for item in value)
+        mapped = tuple(item if type(item) is PlanUnique else _map_value(item, fn) for item in value)
         return value if all(a is b for a, b in zip(mapped, value, strict=True)) else mapped
     if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
         # set items, create specs: dataclasses holding expressions

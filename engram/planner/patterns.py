@@ -295,6 +295,7 @@ class PatternBuilder:
                 out.append(EdgeStep(edge, edge.right, edge.left, into=False))
         for node, order in self.node_order.items():
             if node not in self.bound:
+                deadline.check()
                 out.extend(self.scan_candidates(node, order))
         return out
 
