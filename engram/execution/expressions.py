@@ -395,6 +395,12 @@ def _iterable(value: Any, origin: Span, what: str) -> list[Any] | None:
     )
 
 
+#: values a list comprehension's projection may build large, and how many of their bytes
+#: it builds between checks of the memory budget
+_BUILT = frozenset({list, dict, str})
+_CHECK_BYTES = 1 << 20
+
+
 @compile_expr.register
 def _list_comprehension(expr: BListComprehension, layout: Layout) -> CompiledExpr:
     source = compile_expr(expr.source, layout)
@@ -408,13 +414,18 @@ def _list_comprehension(expr: BListComprehension, layout: Layout) -> CompiledExp
         if items is None:
             return None
         out = []
+        built = 0  # bytes of the strings, lists and maps the projection built so far
         for item in items:
             extended = (*row, item)
             if where is not None and where(extended, ctx) is not True:
                 continue
-            out.append(item if projection is None else projection(extended, ctx))
+            value = item if projection is None else projection(extended, ctx)
+            out.append(value)
+            if type(value) in _BUILT:
+                built += value_size(value)
+                if built > _CHECK_BYTES:  # then at every large value: one comparison
+                    ctx.memory.check(built + 8 * len(out), "list comprehension")
             if len(out) & 4095 == 0:
-                # a projection may build a large value per item: check as the list grows
                 ctx.memory.check(value_size(out), "list comprehension")
         return out
 

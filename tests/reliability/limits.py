@@ -151,6 +151,51 @@ def memory_failures(limit: int) -> list[str]:
     return lines
 
 
+#: queries whose estimated peak is compared with tracemalloc's (on 400 `:P` nodes)
+CALIBRATION = (
+    "MATCH (a:P), (b:P) WITH a.i AS x, b.name AS y ORDER BY y, x RETURN count(*)",
+    "MATCH (a:P), (b:P) WITH a, b ORDER BY b.i, a.i RETURN count(*)",
+    "MATCH (a:P), (b:P) WITH a.i * 1000 + b.i AS s RETURN size(collect(s))",
+    "MATCH (a:P), (b:P) WITH a.name + b.name AS s RETURN size(collect(s))",
+    "MATCH (a:P), (b:P) WITH DISTINCT a.i * 1000 + b.i AS s RETURN count(s)",
+    "MATCH (a:P), (b:P) WITH DISTINCT a.name AS x, b.i AS y RETURN count(*)",
+    "MATCH (a:P), (b:P) RETURN a.i * 1000 + b.i AS s, count(*)",
+)
+
+
+def calibration() -> list[str]:
+    """Estimated peak against the bytes Python allocated (tracemalloc), per query."""
+    import gc
+    import tracemalloc
+
+    from engram.session import Limits
+
+    lines = []
+    with engram.open() as db:
+        db.execute("UNWIND range(1, 400) AS i CREATE (:P {i: i, name: 'person ' + toString(i)})")
+        budgets: list[Limits] = []
+        limits = db.session.limits
+
+        def remembered(*args: object, **kwargs: object) -> Limits:
+            budgets.append(limits(*args, **kwargs))  # type: ignore[arg-type]
+            return budgets[-1]
+
+        db.session.limits = remembered  # type: ignore[method-assign]
+        for query in CALIBRATION:
+            db.execute(query).rows()  # warm the plan cache and the derived structures
+            gc.collect()
+            tracemalloc.start()
+            db.execute(query).rows()
+            _, real = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            estimate = budgets[-1].memory.peak
+            lines.append(
+                f"estimated {format_bytes(estimate)}, allocated {format_bytes(real)} "
+                f"(real / estimate {real / estimate:.2f}): {query}"
+            )
+    return lines
+
+
 def planning_times(lengths: tuple[int, ...] = (20, 50, 100)) -> list[str]:
     """Seconds to compile `MATCH ()-->...-->() RETURN count(*)` per chain length."""
     lines = []
@@ -178,7 +223,13 @@ def main(argv: list[str] | None = None) -> int:
         help="run the memory-limit queries under this limit instead",
     )
     parser.add_argument("--planner", action="store_true", help="time long patterns instead")
+    parser.add_argument(
+        "--calibrate", action="store_true", help="compare memory estimates with tracemalloc"
+    )
     args = parser.parse_args(argv)
+    if args.calibrate:
+        print("\n".join(calibration()), flush=True)
+        return 0
     if args.memory is not None:
         print("\n".join(memory_failures(args.memory)), flush=True)
         return 0

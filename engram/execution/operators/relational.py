@@ -12,7 +12,7 @@ from typing import Any
 from engram.errors import ErrorDetail, ErrorKind, Phase, QueryRuntimeError, Span
 from engram.execution.context import ExecContext
 from engram.execution.expressions import CompiledExpr
-from engram.execution.memory import Holding, batch_size, value_size
+from engram.execution.memory import POINTER, Holding, batch_size, value_size
 from engram.execution.ordering import group_key
 from engram.execution.physical import Batch, PhysicalOp, Row, batched
 
@@ -274,6 +274,6 @@ def _unseen(batch: Batch, seen: set[Any], held: Holding) -> Batch:
             seen.add(key)
             kept.append(row)
     if kept:
-        # the key tuples and the set's slots (about twice a row's references)
-        held.add(batch_size(kept) + 16 * len(kept))
+        # the rows, a key tuple per row (sharing the row's values) and its set slot
+        held.add(batch_size(kept) + len(kept) * (72 + POINTER * len(kept[0])))
     return kept
