@@ -22,7 +22,13 @@ from engram.binder.bound import BStatement
 from engram.catalog.catalog import Catalog
 from engram.catalog.statistics import Statistics
 from engram.config import CACHES
-from engram.errors import EngramError, ErrorDetail, QueryError, SemanticError
+from engram.errors import (
+    EngramError,
+    ErrorDetail,
+    MemoryLimitExceeded,
+    QueryError,
+    SemanticError,
+)
 from engram.execution.context import ExecContext
 from engram.execution.graph import StoreGraph
 from engram.execution.lowering import lower
@@ -332,6 +338,13 @@ def _rows(compiled: CompiledQuery, ctx: ExecContext) -> Iterator[Row]:
             yield from batch
     except QueryError as error:
         raise error.with_source(compiled.text) from None
+    except MemoryError:
+        # an allocation the machine refused (numpy columns of a huge expansion): the
+        # query is over any limit; the process and the store are fine
+        memory = ctx.memory
+        raise MemoryLimitExceeded(
+            memory.limit or memory.used, memory.used, "an allocation the machine refused"
+        ) from None
 
 
 def _note_text(note: Any) -> str:

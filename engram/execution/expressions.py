@@ -399,6 +399,8 @@ def _iterable(value: Any, origin: Span, what: str) -> list[Any] | None:
 #: it builds between checks of the memory budget
 _BUILT = frozenset({list, dict, str})
 _CHECK_BYTES = 1 << 20
+#: a pattern comprehension's list is checked against the budget from this length on
+BATCH = 1024
 
 
 @compile_expr.register
@@ -550,7 +552,12 @@ def _plan_collect(expr: PlanCollect, layout: Layout) -> CompiledExpr:
     projection = compile_expr(expr.projection, output_layout(expr.plan))
 
     def collect(row: Row, ctx: ExecContext) -> Any:
-        return [projection(inner, ctx) for batch in run(row, ctx) for inner in batch]
+        out: list[Any] = []
+        for batch in run(row, ctx):
+            out.extend(projection(inner, ctx) for inner in batch)
+            if len(out) > BATCH:  # a pattern comprehension over many matches
+                ctx.memory.check(value_size(out), "pattern comprehension")
+        return out
 
     return collect
 

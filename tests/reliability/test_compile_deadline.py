@@ -20,12 +20,17 @@ LONG = "MATCH " + "()-->" * 100 + "() RETURN count(*)"
 
 
 def test_a_long_pattern_stops_at_its_timeout_while_planning():
+    # the best of three tries: on a loaded machine the scheduler alone can hold a thread
+    # back for tens of milliseconds, which says nothing about how often the planner checks
     with engram.open() as db:
         db.execute("CREATE (:A)-[:R]->(:A)")
-        started = time.perf_counter()
-        with pytest.raises(QueryTimeout, match="while it was compiled"):
-            db.execute(LONG, timeout=0.5)
-        assert time.perf_counter() - started < 0.55
+        took = []
+        for _ in range(3):
+            started = time.perf_counter()
+            with pytest.raises(QueryTimeout, match="while it was compiled"):
+                db.execute(LONG, timeout=0.5)
+            took.append(time.perf_counter() - started)
+        assert 0.5 <= min(took) < 0.55, took
         assert db.execute("MATCH (a:A) RETURN count(a)").scalar() == 2
 
 

@@ -206,3 +206,25 @@ def test_holdings_give_back_everything(sizes):
     held.close()
     assert budget.used == 0
     assert budget.peak >= sum(sizes) // 2
+
+
+def test_all_shortest_paths_over_exponentially_many_paths_fails_cleanly():
+    # a chain of 20 diamonds has 2^20 shortest paths from end to end
+    with engram.open() as db:
+        db.execute(
+            "CREATE (s:D {i: 0}) WITH s UNWIND range(1, 20) AS i "
+            "CREATE (:D {i: i}), (:Side {i: i}), (:Side {i: -i})"
+        )
+        db.execute(
+            "MATCH (a:D), (b:D), (l:Side), (r:Side) WHERE b.i = a.i + 1 AND l.i = b.i "
+            "AND r.i = -b.i CREATE (a)-[:E]->(l)-[:E]->(b), (a)-[:E]->(r)-[:E]->(b)"
+        )
+        query = (
+            "MATCH (a:D {i: 0}), (b:D {i: 20}) "
+            "MATCH p = allShortestPaths((a)-[:E*]->(b)) RETURN count(p)"
+        )
+        with pytest.raises(MemoryLimitExceeded) as caught:
+            db.execute(query, memory_limit=8 * MiB).rows()
+        assert caught.value.operator == "shortestPath (search frontier)"
+        small = query.replace("{i: 20}", "{i: 3}")
+        assert db.execute(small, memory_limit=8 * MiB).scalar() == 8

@@ -46,6 +46,9 @@ class OptionalExec(PhysicalOp):
                         out.extend(inner_batch)
                     else:
                         out.extend(tuple([r[i] for i in remap]) for r in inner_batch)
+                    if len(out) >= BATCH_SIZE:  # one row may match millions: stream them
+                        yield out
+                        out = []
                 if not found:
                     out.append((*row, *nulls))
                 if len(out) >= BATCH_SIZE:

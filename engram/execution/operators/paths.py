@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from engram.execution.context import ExecContext
 from engram.execution.entities import NodeRef, PathValue, RelRef
 from engram.execution.expressions import CompiledExpr
-from engram.execution.memory import Holding
+from engram.execution.memory import POINTER, Holding
 from engram.execution.operators.expand import Neighbours, rel_ref
 from engram.execution.physical import BATCH_SIZE, Batch, PhysicalOp, Row
 
@@ -154,7 +154,7 @@ def _search(
             if total < minimum or (maximum is not None and total > maximum):
                 return []
             meets = sorted(node for node in meet if dist_f[node] + dist_b[node] == total)
-            return _combine(meets, source, target, parents_f, parents_b, first_only)
+            return _combine(meets, source, target, parents_f, parents_b, first_only, held)
     return []
 
 
@@ -194,6 +194,7 @@ def _combine(
     parents_f: Parents,
     parents_b: Parents,
     first_only: bool,
+    held: Holding,
 ) -> list[list[RelRef]]:
     out: list[list[RelRef]] = []
     for meet in meets:
@@ -203,6 +204,9 @@ def _combine(
                 out.append(left + right)
                 if first_only:
                     return out
+                if len(out) & 1023 == 0:
+                    # allShortestPaths: the number of paths can grow exponentially
+                    held.add(1024 * (64 + POINTER * len(out[-1])))
     return out
 
 
