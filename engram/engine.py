@@ -25,7 +25,7 @@ from engram.errors import EngramError, InternalError, QueryError
 from engram.execution.context import ExecContext
 from engram.execution.graph import StoreGraph
 from engram.execution.lowering import lower
-from engram.execution.physical import PhysicalOp, Row
+from engram.execution.physical import Batch, PhysicalOp
 from engram.execution.procedures import ProcedureRegistry
 from engram.execution.profile import Profiler
 from engram.execution.values import from_python
@@ -268,8 +268,8 @@ class QueryEngine:
         timeout: float | None = None,
         profile: bool = False,
         cancel: threading.Event | None = None,
-    ) -> tuple[Iterator[Row], ExecContext]:
-        """Start executing; the rows are produced lazily as the iterator is consumed.
+    ) -> tuple[Iterator[Batch], ExecContext]:
+        """Start executing; batches of rows are produced lazily as the iterator is consumed.
 
         Setting `cancel` (from any thread) stops the query at its next batch with
         `QueryTimeout`, as a passed deadline does.
@@ -281,13 +281,12 @@ class QueryEngine:
             ctx.cancelled = cancel
         if profile:
             ctx.profiler = Profiler(read_counter=graph)
-        return _rows(compiled, ctx), ctx
+        return _batches(compiled, ctx), ctx
 
 
-def _rows(compiled: CompiledQuery, ctx: ExecContext) -> Iterator[Row]:
+def _batches(compiled: CompiledQuery, ctx: ExecContext) -> Iterator[Batch]:
     try:
-        for batch in compiled.physical.run(ctx, ()):
-            yield from batch
+        yield from compiled.physical.run(ctx, ())
     except QueryError as error:
         raise error.with_source(compiled.text) from None
 

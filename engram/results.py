@@ -157,11 +157,22 @@ class Result:
 
     def rows(self) -> list[tuple[Any, ...]]:
         """Every row, as tuples."""
-        return list(self)
+        self._drain()
+        return list(self._buffer)
+
+    def _drain(self) -> None:
+        """Read every remaining row into the buffer at once (and release the source)."""
+        if self._source is None:
+            return
+        try:
+            self._buffer.extend(self._source)
+        finally:
+            self.close()
 
     def dicts(self) -> list[dict[str, Any]]:
         """Every row, as dicts from column name to value."""
-        return [dict(zip(self.columns, row, strict=True)) for row in self]
+        columns = self.columns
+        return [dict(zip(columns, row, strict=True)) for row in self.rows()]
 
     def single(self) -> tuple[Any, ...]:
         """The only row; an error when there are none or several."""

@@ -20,7 +20,7 @@ from engram.execution.gc_pause import gc_paused
 from engram.execution.graph import StoreGraph
 from engram.execution.procedures import ProcedureRegistry, ProcedureSpec, parse_signature
 from engram.execution.profile import plan_lines
-from engram.execution.values import to_python
+from engram.execution.values import rows_to_python
 from engram.parser.ast import ExplainMode
 from engram.results import Plan, Result, ResultStats
 from engram.storage import ReadTransaction, Store, WriteTransaction
@@ -171,7 +171,7 @@ class QuerySession:
         produced, ctx = self.engine.run(
             compiled, graph, params, timeout=timeout, profile=profile, cancel=cancel
         )
-        rows = [tuple(to_python(value, graph) for value in row) for row in produced]
+        rows = [row for batch in produced for row in rows_to_python(batch, graph)]
         graph.check_deleted_nodes_detached()
         plan = None
         if profile:
@@ -251,11 +251,11 @@ class QuerySession:
 
 
 def _converted(
-    produced: Iterator[tuple[Any, ...]], graph: StoreGraph, snapshot: ReadTransaction
+    produced: Iterator[list[tuple[Any, ...]]], graph: StoreGraph, snapshot: ReadTransaction
 ) -> Iterator[tuple[Any, ...]]:
     try:
-        for row in produced:
-            yield tuple(to_python(value, graph) for value in row)
+        for batch in produced:
+            yield from rows_to_python(batch, graph)
     finally:
         snapshot.close()
 
