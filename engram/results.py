@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any
 
 from engram.errors import EngramError
+from engram.execution.gc_pause import gc_paused
 from engram.planner.explain import PlanLine, render_lines
 from engram.values import Node, Path, Relationship
 
@@ -165,7 +166,10 @@ class Result:
         if self._source is None:
             return
         try:
-            self._buffer.extend(self._source)
+            # the rows all stay alive: collections on the way would only walk them (and
+            # every other object of the process) again and again
+            with gc_paused():
+                self._buffer.extend(self._source)
         finally:
             self.close()
 
