@@ -203,7 +203,8 @@ class QuerySession:
                 snapshot.close()
                 return _plan_result(plan)
             stream = _converted(produced, graph, snapshot)
-            first = next(stream, None)
+            with gc_paused():  # the first batch can be the whole work of the query
+                first = next(stream, None)
         except BaseException:
             snapshot.close()
             raise
