@@ -33,7 +33,7 @@ from engram.execution.context import ExecContext
 from engram.execution.graph import StoreGraph
 from engram.execution.lowering import lower
 from engram.execution.memory import MemoryBudget, running
-from engram.execution.physical import PhysicalOp, Row
+from engram.execution.physical import Batch, PhysicalOp
 from engram.execution.procedures import ProcedureRegistry
 from engram.execution.profile import Profiler
 from engram.execution.values import from_python
@@ -302,8 +302,8 @@ class QueryEngine:
         cancel: threading.Event | None = None,
         deadline: float | None = None,
         memory: MemoryBudget | None = None,
-    ) -> tuple[Iterator[Row], ExecContext]:
-        """Start executing; the rows are produced lazily as the iterator is consumed.
+    ) -> tuple[Iterator[Batch], ExecContext]:
+        """Start executing; batches of rows are produced lazily as the iterator is consumed.
 
         Setting `cancel` (from any thread) stops the query at its next batch with
         `QueryTimeout`, as a passed deadline does. `deadline` (a `time.monotonic()`
@@ -323,10 +323,10 @@ class QueryEngine:
             ctx.cancelled = cancel
         if profile:
             ctx.profiler = Profiler(read_counter=graph)
-        return _rows(compiled, ctx), ctx
+        return _batches(compiled, ctx), ctx
 
 
-def _rows(compiled: CompiledQuery, ctx: ExecContext) -> Iterator[Row]:
+def _batches(compiled: CompiledQuery, ctx: ExecContext) -> Iterator[Batch]:
     batches = compiled.physical.run(ctx, ())
     try:
         while True:
@@ -335,7 +335,7 @@ def _rows(compiled: CompiledQuery, ctx: ExecContext) -> Iterator[Row]:
                 batch = next(batches, None)
             if batch is None:
                 return
-            yield from batch
+            yield batch
     except QueryError as error:
         raise error.with_source(compiled.text) from None
     except MemoryError:

@@ -19,10 +19,10 @@ from engram.execution import builtins
 from engram.execution.context import ExecContext, UpdateCounters
 from engram.execution.gc_pause import gc_paused
 from engram.execution.graph import StoreGraph
-from engram.execution.memory import POINTER, MemoryBudget, default_memory_limit, row_size
+from engram.execution.memory import POINTER, MemoryBudget, batch_size, default_memory_limit
 from engram.execution.procedures import ProcedureRegistry, ProcedureSpec, parse_signature
 from engram.execution.profile import plan_lines
-from engram.execution.values import to_python
+from engram.execution.values import rows_to_python
 from engram.parser.ast import ExplainMode
 from engram.results import Plan, Result, ResultStats
 from engram.storage import ReadTransaction, Store, WriteTransaction
@@ -222,7 +222,7 @@ class QuerySession:
         params: Mapping[str, Any],
         limits: Limits,
         profile: bool,
-    ) -> tuple[Iterator[tuple[Any, ...]], ExecContext]:
+    ) -> tuple[Iterator[list[tuple[Any, ...]]], ExecContext]:
         return self.engine.run(
             compiled,
             graph,
@@ -251,7 +251,8 @@ class QuerySession:
                 snapshot.close()
                 return _plan_result(plan)
             stream = _converted(produced, graph, snapshot)
-            first = next(stream, None)
+            with gc_paused():  # the first batch can be the whole work of the query
+                first = next(stream, None)
         except BaseException:
             snapshot.close()
             raise
@@ -301,31 +302,28 @@ class QuerySession:
 
 
 def _buffered(
-    produced: Iterator[tuple[Any, ...]], graph: StoreGraph, memory: MemoryBudget
+    produced: Iterator[list[tuple[Any, ...]]], graph: StoreGraph, memory: MemoryBudget
 ) -> list[tuple[Any, ...]]:
     """Every result row as Python values, the buffer charged to the budget per batch."""
     rows: list[tuple[Any, ...]] = []
     held = memory.holding("the result buffer")
     try:
-        for row in produced:
-            rows.append(tuple(to_python(value, graph) for value in row))
-            if len(rows) & _CHARGE_ROWS == 0:
-                held.add((_CHARGE_ROWS + 1) * (POINTER + row_size(row)))
+        for batch in produced:
+            converted = rows_to_python(batch, graph)
+            rows.extend(converted)
+            if converted:
+                held.add(POINTER * len(converted) + batch_size(converted))
     finally:
         held.close()
     return rows
 
 
-#: the result buffer is charged once per this many rows (plus one)
-_CHARGE_ROWS = 1023
-
-
 def _converted(
-    produced: Iterator[tuple[Any, ...]], graph: StoreGraph, snapshot: ReadTransaction
+    produced: Iterator[list[tuple[Any, ...]]], graph: StoreGraph, snapshot: ReadTransaction
 ) -> Iterator[tuple[Any, ...]]:
     try:
-        for row in produced:
-            yield tuple(to_python(value, graph) for value in row)
+        for batch in produced:
+            yield from rows_to_python(batch, graph)
     finally:
         snapshot.close()
 

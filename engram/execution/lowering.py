@@ -52,6 +52,7 @@ from engram.execution.operators.relational import (
     LimitExec,
     ProduceResultsExec,
     ProjectExec,
+    ProjectSelectExec,
     SelectExec,
     SkipExec,
     UnionExec,
@@ -302,10 +303,39 @@ def _project(op: lp.Project) -> PhysicalOp:
 def _select(op: lp.Select) -> PhysicalOp:
     layout = output_layout(op.child)
     slots = tuple(layout[s] for s in op.symbols)
-    child = lower(op.child)
     if slots == tuple(range(len(op.child.fields))):
-        return child
-    return SelectExec(logical=op, child=child, slots=slots)
+        return lower(op.child)
+    if isinstance(op.child, lp.Project):
+        fused = _project_select(op.child, op)
+        if fused is not None:
+            return fused
+    return SelectExec(logical=op, child=lower(op.child), slots=slots)
+
+
+def _project_select(project: lp.Project, select: lp.Select) -> PhysicalOp | None:
+    """Project and the Select above it as one operator, when that keeps the semantics.
+
+    Every computed value must be selected, in the projection's order (an unselected
+    value could still raise; a reordering could change which error is raised first).
+    """
+    computed = [symbol for symbol, _ in project.items]
+    if [s for s in select.symbols if s in computed] != computed:
+        return None
+    layout = output_layout(project.child)
+    expressions = dict(project.items)
+    outputs = tuple(
+        compile_expr(expressions[symbol], layout)
+        if symbol in expressions
+        else _slot_reader(layout[symbol])
+        for symbol in select.symbols
+    )
+    return ProjectSelectExec(
+        logical=select, child=lower(project.child), outputs=outputs, project=project
+    )
+
+
+def _slot_reader(slot: int) -> CompiledExpr:
+    return lambda row, ctx: row[slot]
 
 
 def _holds(name: str, distinct: bool) -> str:

@@ -16,6 +16,7 @@ Record payloads (after the 8-byte version that the MVCC layer prepends):
 from __future__ import annotations
 
 import struct
+import sys
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -54,6 +55,7 @@ _LABEL_COUNT = struct.Struct(">H")
 _REL_HEADER = struct.Struct(">IQQ")
 _EMPTY_MAP: Final = b"\x80"
 _NO_LABELS: Final[frozenset[int]] = frozenset()
+_LITTLE_ENDIAN: Final = sys.byteorder == "little"
 _HINT: Final = (
     "property values are booleans, numbers, strings, temporal values, or lists of one of those"
 )
@@ -233,6 +235,8 @@ def _pack_array(value: np.ndarray) -> Any:
 
 def _ext_hook(code: int, data: bytes) -> Any:
     if code == FLOAT_ARRAY_CODE:
+        if _LITTLE_ENDIAN:  # the stored order: a plain cast, no array object in between
+            return memoryview(data).cast("d").tolist()
         return np.frombuffer(data, dtype="<f8").tolist()
     extension = _BY_CODE.get(code)
     if extension is None:

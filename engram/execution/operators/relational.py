@@ -5,8 +5,9 @@ Also Union and ProduceResults; all of them work row by row within each batch.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+import operator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from engram.errors import ErrorDetail, ErrorKind, Phase, QueryRuntimeError, Span
@@ -15,6 +16,7 @@ from engram.execution.expressions import CompiledExpr
 from engram.execution.memory import POINTER, Holding, batch_size, value_size
 from engram.execution.ordering import group_key
 from engram.execution.physical import Batch, PhysicalOp, Row, batched
+from engram.planner.operators import LogicalOp
 
 __all__ = [
     "DistinctExec",
@@ -23,6 +25,7 @@ __all__ = [
     "LimitExec",
     "ProduceResultsExec",
     "ProjectExec",
+    "ProjectSelectExec",
     "SelectExec",
     "SkipExec",
     "UnionExec",
@@ -34,6 +37,34 @@ __all__ = [
 _CHECK_ROWS = 32
 #: lists longer than this are checked against the memory budget before UNWIND walks them
 _LARGE_LIST = 4096
+
+
+def _picker(slots: tuple[int, ...]) -> Callable[[Batch], Batch]:
+    """A function giving each row of a batch cut down to `slots`, in order.
+
+    A batch whose rows are exactly `slots` already (the identity) passes unchanged.
+    """
+    width = len(slots)
+    if width == 1:
+        (only,) = slots
+
+        def one(batch: Batch) -> Batch:
+            if len(batch[0]) == 1 and only == 0:
+                return batch
+            return [(row[only],) for row in batch]
+
+        return one
+    if width == 0:
+        return lambda batch: [() for _ in batch]
+    getter = operator.itemgetter(*slots)
+    identity = slots == tuple(range(width))
+
+    def many(batch: Batch) -> Batch:
+        if identity and len(batch[0]) == width:
+            return batch
+        return list(map(getter, batch))
+
+    return many
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -74,10 +105,55 @@ class ProjectExec(PhysicalOp):
             out: Batch = []
             for first in range(0, len(batch), _CHECK_ROWS):
                 ctx.check()
+                chunk = batch[first : first + _CHECK_ROWS]
+                if len(values) == 1:
+                    (value,) = values
+                    if keep:
+                        out.extend([(*[row[i] for i in keep], value(row, ctx)) for row in chunk])
+                    else:
+                        out.extend([(value(row, ctx),) for row in chunk])
+                    continue
                 out.extend(
-                    (*[row[i] for i in keep], *[value(row, ctx) for value in values])
-                    for row in batch[first : first + _CHECK_ROWS]
+                    [
+                        (*[row[i] for i in keep], *[value(row, ctx) for value in values])
+                        for row in chunk
+                    ]
                 )
+            yield out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProjectSelectExec(PhysicalOp):
+    """A Project whose rows a Select cuts down at once: each output computed in place.
+
+    `outputs` are the selected columns in order (slot reads for kept variables, the
+    projection's expressions for computed ones); every computed value is selected, in
+    the projection's order, so errors surface as the two operators would raise them.
+    """
+
+    child: PhysicalOp
+    outputs: tuple[CompiledExpr, ...]
+    project: LogicalOp = field(compare=False, repr=False)
+
+    @property
+    def fused(self) -> tuple[LogicalOp, ...]:
+        return (self.project,)
+
+    def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
+        outputs = self.outputs
+        for batch in self.child.run(ctx, arg):
+            out: Batch = []
+            for first in range(0, len(batch), _CHECK_ROWS):
+                ctx.check()
+                chunk = batch[first : first + _CHECK_ROWS]
+                if len(outputs) == 1:
+                    (only,) = outputs
+                    out.extend([(only(row, ctx),) for row in chunk])
+                elif len(outputs) == 2:
+                    one, two = outputs
+                    out.extend([(one(row, ctx), two(row, ctx)) for row in chunk])
+                else:
+                    out.extend([tuple([f(row, ctx) for f in outputs]) for row in chunk])
             yield out
 
 
@@ -89,9 +165,10 @@ class SelectExec(PhysicalOp):
     slots: tuple[int, ...]
 
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
-        slots = self.slots
+        pick = _picker(self.slots)
         for batch in self.child.run(ctx, arg):
-            yield [tuple([row[i] for i in slots]) for row in batch]
+            if batch:
+                yield pick(batch)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -260,9 +337,11 @@ class ProduceResultsExec(PhysicalOp):
             for _ in self.child.run(ctx, arg):
                 ctx.check()
             return
+        pick = _picker(slots)
         for batch in self.child.run(ctx, arg):
             ctx.check()
-            yield [tuple([row[i] for i in slots]) for row in batch]
+            if batch:
+                yield pick(batch)
 
 
 def _unseen(batch: Batch, seen: set[Any], held: Holding) -> Batch:
