@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, ClassVar, Protocol
 
 from engram import deadline
-from engram.binder.bound import BExpr
+from engram.binder.bound import BExpr, Symbol
 from engram.errors import EngramError, InternalError
 from engram.optimizer.cost.cardinality import GraphStatistics
 from engram.optimizer.cost.vector import VectorIndexInfo
@@ -120,16 +120,20 @@ def _map_inputs(op: LogicalOp, fn: Callable[[LogicalOp], LogicalOp]) -> LogicalO
     return replace(op, **changes) if changes else op
 
 
+#: values that never hold a plan: symbols (an operator lists hundreds in a long pattern),
+#: the n^2 / 2 uniqueness checks of a long pattern, and plain scalars
+_INERT: frozenset[type] = frozenset({Symbol, PlanUnique, str, bool, int, float, type(None)})
+
+
 def _map_value(value: Any, fn: Callable[[LogicalOp], LogicalOp]) -> Any:
     if isinstance(value, LogicalOp):
         return fn(value)
-    if isinstance(value, PlanUnique):
-        # the n^2 / 2 uniqueness checks of a long pattern: symbols only, never a plan
+    if type(value) in _INERT:
         return value
     if isinstance(value, BExpr):
         return _map_expression(value, fn)
     if isinstance(value, tuple):
-        mapped = tuple(item if type(item) is PlanUnique else _map_value(item, fn) for item in value)
+        mapped = tuple(item if type(item) in _INERT else _map_value(item, fn) for item in value)
         return value if all(a is b for a, b in zip(mapped, value, strict=True)) else mapped
     if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
         # set items, create specs: dataclasses holding expressions

@@ -228,3 +228,11 @@ def test_all_shortest_paths_over_exponentially_many_paths_fails_cleanly():
         assert caught.value.operator == "shortestPath (search frontier)"
         small = query.replace("{i: 20}", "{i: 3}")
         assert db.execute(small, memory_limit=8 * MiB).scalar() == 8
+
+
+def test_range_to_a_float_bound_is_refused_before_it_runs(db):
+    # `10^10` is a FLOAT: range() refuses it at compile time, before any memory is used
+    with pytest.raises(engram.SemanticError) as caught:
+        db.execute("RETURN size(range(1, 10^10))", memory_limit=MiB)
+    assert caught.value.detail == "InvalidArgumentType"
+    assert db.execute("RETURN size(range(1, 10))", memory_limit=MiB).scalar() == 10
