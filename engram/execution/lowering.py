@@ -11,6 +11,7 @@ import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from engram import deadline
 from engram.binder.bound import (
     BExists,
     BExpr,
@@ -119,6 +120,7 @@ def lower(op: lp.LogicalOp) -> PhysicalOp:
 
 
 def _compile(expr: BExpr, op: lp.LogicalOp) -> CompiledExpr:
+    deadline.check()  # lowering a long plan compiles an expression list per operator
     return compile_expr(expr, output_layout(op))
 
 
