@@ -93,7 +93,8 @@ class AggregateExec(PhysicalOp):
                         state.add(*[argument(row, ctx) for argument in call.args])
                     except QueryError as error:
                         raise _located(error, call.origin) from None
-            _charge(ctx, held, batch, groups, before, holding, counts)
+            if batch:
+                _charge(ctx, held, batch, groups, before, holding, counts)
         if not groups and not keys:
             groups[()] = ((), [call.make() for call in aggregates])
 

@@ -34,8 +34,8 @@ class SortExec(PhysicalOp):
                 start = len(keyed)
                 for row in batch:
                     keyed.append(([order_key(e(row, ctx)) for e, _ in self.items], row))
-                # the rows, a (keys, row) pair and a key list per row
-                held.add(batch_size(batch) + len(batch) * _entry_size(keyed[start][0]))
+                if len(keyed) > start:  # the rows, a (keys, row) pair and a key list per row
+                    held.add(batch_size(batch) + len(batch) * _entry_size(keyed[start][0]))
             # one stable pass per item, last item first
             for position in range(len(self.items) - 1, -1, -1):
                 descending = self.items[position][1]
@@ -76,7 +76,8 @@ class TopExec(PhysicalOp):
                 buffer.extend(batch)
                 if len(buffer) > bound:
                     del sort_values(buffer, keys)[wanted:]
-                held.resize(len(buffer) * batch_size(batch) // len(batch))
+                if batch:
+                    held.resize(len(buffer) * batch_size(batch) // len(batch))
             sort_values(buffer, keys)
             yield from batched(iter(buffer[skip:wanted]))
         finally:
@@ -98,8 +99,9 @@ class TopExec(PhysicalOp):
                         heapq.heappush(heap, entry)
                     elif entry[0] > heap[0][0]:
                         heapq.heapreplace(heap, entry)
-                each = batch_size(batch) // len(batch) + _entry_size(heap[0][0].key)
-                held.resize(len(heap) * each)
+                if batch:
+                    each = batch_size(batch) // len(batch) + _entry_size(heap[0][0].key)
+                    held.resize(len(heap) * each)
             ordered = sorted(heap, key=lambda entry: (entry[0].key, -entry[1]))
             yield from batched(row for _, _, row in ordered[skip:])
         finally:
