@@ -559,7 +559,7 @@ def open(
         write_timeout: default seconds a write transaction waits for another one.
         memory_limit: default bytes one statement may hold (`MemoryLimitExceeded`
             beyond); None: a quarter of the machine's memory (or of the process's
-            cgroup limit), see docs/adr/0008-query-memory-budget.md.
+            cgroup limit), see docs/adr/0009-query-memory-budget.md.
 
     Raises:
         DatabaseLocked: another process has the directory open for writing.

@@ -36,7 +36,7 @@ __all__ = [
 POINTER: Final = 8
 #: elements of a list or map measured before the rest is assumed to be alike
 _SAMPLE: Final = 8
-#: the share of the machine's memory one query may hold by default (docs/adr/0008)
+#: the share of the machine's memory one query may hold by default (docs/adr/0009)
 DEFAULT_SHARE: Final = 4
 
 _FIXED: Final[dict[type, int]] = {
