@@ -18,6 +18,7 @@ from engram.execution.entities import RelRef
 from engram.execution.vectors import VectorAccess, create_vector_index
 from engram.index.manager import VECTOR_KIND
 from engram.storage.adjacency import Direction
+from engram.storage.codec import PackedFloats
 from engram.storage.derived import PropertyColumn, build_column
 from engram.storage.indexing import Bound
 from engram.storage.reads import GraphView
@@ -185,7 +186,7 @@ class StoreGraph:
         if node_id in cache:
             return cache[node_id]
         self.reads += 1
-        record = self._view.node(node_id)
+        record = self._view.node(node_id, packed=True)
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
         cache[node_id] = record
@@ -204,7 +205,7 @@ class StoreGraph:
         if len(cache) + len(missing) > _CACHE_LIMIT:
             cache.clear()
         self.reads += len(missing)
-        cache.update(zip(missing, self._view.nodes(missing), strict=True))
+        cache.update(zip(missing, self._view.nodes(missing, packed=True), strict=True))
 
     def _labels(self, node_id: int) -> frozenset[int]:
         record = self._record(node_id)
@@ -232,7 +233,12 @@ class StoreGraph:
                 raise _deleted("node", node_id)
             return None
         key_id = self._key(key)
-        return None if key_id is None else record.properties.get(key_id)
+        if key_id is None:
+            return None
+        value = record.properties.get(key_id)
+        if type(value) is PackedFloats:  # vectors are decoded only when a query reads them
+            return value.floats()
+        return value
 
     def node_properties(self, node_id: int) -> dict[str, Any]:
         """All properties by name."""
@@ -241,7 +247,12 @@ class StoreGraph:
             if self.is_deleted_node(node_id):
                 raise _deleted("node", node_id)
             return {}
-        return self._named(record.properties)
+        return self._named(
+            {
+                key_id: value.floats() if type(value) is PackedFloats else value
+                for key_id, value in record.properties.items()
+            }
+        )
 
     def relationship(self, rel_id: int) -> RelRef | None:
         """The relationship, or None."""
