@@ -51,12 +51,14 @@ def _deleted(kind: str, entity_id: int) -> QueryRuntimeError:
 class StoreGraph:
     """Name-level graph access over a read or write transaction."""
 
-    __slots__ = ("_nodes", "_vectors", "_view", "_writer", "reads")
+    __slots__ = ("_keys", "_nodes", "_vectors", "_view", "_writer", "reads")
 
     def __init__(self, view: GraphView) -> None:
         self._view = view
         self._writer: WriteTransaction | None = view if isinstance(view, WriteTransaction) else None
         self._vectors: VectorAccess | None = None
+        # property key ids found in the catalog: an id, once given, stays for the statement
+        self._keys: dict[str, int] = {}
         self.reads = 0
         # decoded node records of this statement; every write through this object drops
         # the entry of the node it touches, so reads always see the statement's writes
@@ -89,7 +91,12 @@ class StoreGraph:
         return [i for i in (catalog.type_id(n) for n in names) if i is not None]
 
     def _key(self, name: str) -> int | None:
-        return self._view.catalog.property_key_id(name)
+        found = self._keys.get(name)
+        if found is None:
+            found = self._view.catalog.property_key_id(name)
+            if found is not None:
+                self._keys[name] = found
+        return found
 
     def _named(self, properties: Mapping[int, Any] | None) -> dict[str, Any]:
         if not properties:
