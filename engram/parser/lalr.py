@@ -133,6 +133,15 @@ class LalrDriver:
             for state, actions in self._actions.items()
         }
         self.lexer = Lexer(lark.terminals, lark.lexer_conf.ignore, terminals)
+        # a relationship's closing `]-` / `]->` is one token, but after `x[a` (a subscript
+        # whose index is a bare name) LALR's merged lookaheads let the lexer take `] -` of
+        # `x[a] - 1` as one: where the parser cannot go on with it, the `]` is read alone
+        bracket = next(
+            (t.name for t in lark.terminals if getattr(t.pattern, "value", None) == "]"), None
+        )
+        self._splits: dict[str, str] = (
+            {} if bracket is None else {"REL_CLOSE": bracket, "REL_CLOSE_RIGHT": bracket}
+        )
 
     def parse(
         self,
@@ -191,6 +200,9 @@ class LalrDriver:
                 kind = group
                 if group in scanner.conversions:
                     kind = convert(scanner, group, value)
+                if kind in self._splits and not self._accepts(states, kind):
+                    kind, last = self._splits[kind], first + 1
+                    value = text[first:last]
                 token = new_token(Lexeme, (kind, value, first, last))
             while True:
                 action = actions[states[-1]].get(kind)

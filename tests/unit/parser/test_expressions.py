@@ -425,3 +425,22 @@ def test_spans_are_half_open_offsets():
 def test_comments_are_ignored():
     text = "1 /* one */ + // plus\n 2"
     assert same(parse_expression(text), binary(BinaryOp.ADD, lit(1), lit(2)))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["x[a] - 1", "x[a]-1", "x[a] -1", "count(*)[count] - []", "[count] - []", "x[a] - -(1)"],
+)
+def test_a_subscript_by_name_before_a_minus_is_not_a_relationship(text):
+    # `] -` also opens the end of a relationship (`-[a]-`); after `x[a` it is a bracket
+    # and a minus, found by a hypothesis round trip of the printer
+    expression = parse_expression(text)
+    assert isinstance(expression, Binary)
+    assert expression.op is BinaryOp.SUB
+
+
+@pytest.mark.parametrize("text", ["x[a] -> 1", "x[a] - > 1"])
+def test_a_subscript_by_name_before_an_arrow_is_still_an_error(text):
+    with pytest.raises(CypherSyntaxError) as caught:
+        parse_expression(text)
+    assert caught.value.detail is ErrorDetail.UNEXPECTED_SYNTAX
