@@ -20,7 +20,7 @@ import numpy as np
 
 from engram import temporal
 from engram.importer.convert import convert_column
-from engram.importer.csvfile import CsvFile
+from engram.importer.csvfile import Cells, CsvFile
 from engram.importer.header import Header, HeaderColumn, Role, ValueType, parse_header
 from engram.importer.report import BulkImportError
 from engram.storage.columns import Column
@@ -119,9 +119,7 @@ class CsvTable:
             for column in header.columns:
                 cells = chunk.cells[column.index]
                 if column.role is Role.PROPERTY:
-                    values, bad = convert_column(cells, column, array_delimiter)
-                    batch.properties[column.name] = values
-                    _merge(batch.bad, bad)
+                    self._property(batch, column, cells, array_delimiter)
                 elif column.role is Role.ID:
                     batch.ids = cells
                 elif column.role is Role.START_ID:
@@ -129,10 +127,23 @@ class CsvTable:
                 elif column.role is Role.END_ID:
                     batch.ends = cells
                 elif column.role is Role.LABEL:
-                    batch.labels = cells
+                    batch.labels = _texts(cells)
                 elif column.role is Role.TYPE:
-                    batch.types = cells
+                    batch.types = _texts(cells)
             yield batch
+
+    @staticmethod
+    def _property(batch: Batch, column: HeaderColumn, cells: Cells, array_delimiter: str) -> None:
+        if isinstance(cells, np.ndarray):
+            batch.properties[column.name] = cells  # an :int column read as integers
+            return
+        values, bad = convert_column(cells, column, array_delimiter)
+        batch.properties[column.name] = values
+        _merge(batch.bad, bad)
+
+
+def _texts(cells: Cells) -> list[str]:
+    return cells if isinstance(cells, list) else [str(value) for value in cells.tolist()]
 
 
 def _merge(into: dict[int, str], more: dict[int, str]) -> None:
