@@ -360,6 +360,7 @@ class Database:
         batch_size: int | None = None,
         progress: bool = False,
         on_bad_row: Callable[[BadRow], None] | None = None,
+        commit_nodes_first: bool = False,
     ) -> ImportSummary:
         """Bulk-load CSV files with typed headers (``id:ID``, ``:START_ID``, ``age:int``).
 
@@ -377,6 +378,9 @@ class Database:
                 commit for the whole import).
             progress: show progress bars on standard error.
             on_bad_row: called with each bad row as it is found.
+            commit_nodes_first: commit the nodes, then read the relationship files and
+                commit them (two commits instead of one; a relationship file that stops
+                the import leaves the nodes in place). The summary times both phases.
 
         Raises:
             BulkImportError: a file or header is invalid, or a row is bad (see above).
@@ -394,6 +398,7 @@ class Database:
             batch_size=batch_size,
             progress=progress,
             on_bad_row=on_bad_row,
+            commit_nodes_first=commit_nodes_first,
         )
 
     def import_dataframe(

@@ -280,6 +280,18 @@ class Store:
         self._next_rel = rel_id + 1
         return rel_id
 
+    def allocate_node_ids(self, count: int) -> int:
+        """The first of `count` consecutive new node ids (writer only)."""
+        first = self._next_node
+        self._next_node = first + count
+        return first
+
+    def allocate_rel_ids(self, count: int) -> int:
+        """The first of `count` consecutive new relationship ids (writer only)."""
+        first = self._next_rel
+        self._next_rel = first + count
+        return first
+
     def next_index_id(self) -> int:
         """A new index id (writer only)."""
         index_id = self._next_index
