@@ -24,7 +24,7 @@ per-node path, which keeps those indexes current.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Final
 
 import numpy as np
@@ -32,7 +32,16 @@ import numpy as np
 from engram.catalog import PROPERTY_INDEX, IndexDef
 from engram.errors import ErrorDetail, ErrorKind, InternalError, QueryRuntimeError
 from engram.storage import keys as layout
-from engram.storage.bulk_records import Lists, NodeRun, RelRun, emit_lists, emit_nodes, emit_rels
+from engram.storage.bulk_records import (
+    Lists,
+    NodeRun,
+    Records,
+    RelRun,
+    list_records,
+    member_records,
+    node_records,
+    rel_records,
+)
 from engram.storage.columns import (
     Columns,
     checked_columns,
@@ -40,6 +49,7 @@ from engram.storage.columns import (
     row_values,
 )
 from engram.storage.indexing import Entry, entry_for
+from engram.storage.ingest import IngestFiles
 from engram.storage.reads import GraphView, as_ids
 from engram.storage.rocks import Batch
 from engram.storage.schema import unique_violation
@@ -49,6 +59,8 @@ from engram.storage.transaction import WriteTransaction
 
 __all__ = ["BulkLoad"]
 
+#: bulk loads creating at least this many entities in a commit are ingested as a table file
+INGEST_MIN: Final = 50_000
 _NO_IDS: Final = np.empty(0, dtype=np.int64)
 
 ListKey = tuple[int, int]  # (stored direction, type id)
@@ -115,19 +127,42 @@ class _Part:
             sizes = ends - starts
             stats.adjacency(type_id, direction == layout.OUT, len(sizes), int(sizes.max()))
 
-    def emit(self, batch: Batch, version: bytes) -> int:
+    def emit(self, batch: Batch, version: bytes, files: IngestFiles | None = None) -> int:
+        """Write every record (see `engram.storage.overlay.FreshRecords.emit`)."""
+        created = sum(run.count for run in self.nodes) + sum(len(run.starts) for run in self.rels)
+        ingest = files is not None and created >= INGEST_MIN
         writes = 0
-        for node_run in self.nodes:
-            writes += emit_nodes(batch, version, node_run)
-            self._report(node_run.count)
-        for rel_run in self.rels:
-            writes += emit_rels(batch, version, rel_run)
-            self._report(len(rel_run.starts))
-        for (direction, type_id), lists in sorted(self.lists.items()):
-            writes += emit_lists(batch, version, direction, type_id, lists)
+        for records, done in self._records(version):
+            if ingest and files is not None:
+                files.add(records)
+            else:
+                records.put_into(batch)
+            writes += len(records)
+            self._report(done)
         for entry in self.entries:
             batch.put(entry.key, version + entry.payload)
         return writes + len(self.entries)
+
+    def _records(self, version: bytes) -> Iterator[tuple[Records, int]]:
+        """Every new record, families and keys in ascending order, with entities done."""
+        for node_run in self.nodes:
+            yield node_records(version, node_run), node_run.count
+        for rel_run in self.rels:
+            yield rel_records(version, rel_run), len(rel_run.starts)
+        for label in sorted(self.labels):
+            for node_run in self.nodes:
+                if label in node_run.labels:
+                    members = member_records(
+                        layout.LABEL, label, node_run.first, node_run.count, version
+                    )
+                    yield members, 0
+        for type_id in sorted(self.types):
+            for rel_run in self.rels:
+                if rel_run.type_id == type_id:
+                    count = len(rel_run.starts)
+                    yield member_records(layout.TYPE, type_id, rel_run.first, count, version), 0
+        if self.lists:
+            yield list_records(version, self.lists), 0
 
     def _report(self, records: int) -> None:
         if self.progress is not None:

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import struct
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 
@@ -25,7 +25,17 @@ from engram.storage.chunks import CHUNK_CAPACITY
 from engram.storage.columns import Column, encode_rows
 from engram.storage.rocks import Batch
 
-__all__ = ["Lists", "NodeRun", "RelRun", "emit_lists", "emit_nodes", "emit_rels", "matrix_rows"]
+__all__ = [
+    "Lists",
+    "NodeRun",
+    "Records",
+    "RelRun",
+    "list_records",
+    "matrix_rows",
+    "member_records",
+    "node_records",
+    "rel_records",
+]
 
 _U64 = struct.Struct(">Q")
 _GROUP = struct.Struct(">BI")
@@ -105,18 +115,33 @@ def matrix_rows(matrix: np.ndarray) -> list[bytes]:
     return found
 
 
-def _put_all(batch: Batch, keys: Iterable[bytes], values: Iterable[bytes]) -> None:
-    deque(map(batch.put, keys, values), maxlen=0)
+@dataclass(frozen=True, slots=True)
+class Records:
+    """Keys of one key family in ascending order, and their values.
+
+    Attributes:
+        keys: the keys, ascending.
+        values: one value per key, or one `bytes` shared by every key.
+    """
+
+    keys: list[bytes]
+    values: list[bytes] | bytes
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def put_into(self, batch: Batch) -> None:
+        """Put every record into `batch` (one ``map`` over ``batch.put``)."""
+        values = self.values
+        if isinstance(values, bytes):
+            values = [values] * len(self.keys)
+        deque(map(batch.put, self.keys, values), maxlen=0)
 
 
-def _put_same(batch: Batch, keys: list[bytes], value: bytes) -> None:
-    put = batch.put
-    deque(map(put, keys, [value] * len(keys)), maxlen=0)
-
-
-def _member_keys(tag: int, group: int, first: int, count: int) -> list[bytes]:
+def member_records(tag: int, group: int, first: int, count: int, version: bytes) -> Records:
     """Membership keys ``tag | group(u32) | id(u64)`` of ids first .. first + count - 1."""
-    return layout.prefixed_ids(_GROUP.pack(tag, group), np.arange(first, first + count))
+    keys = layout.prefixed_ids(_GROUP.pack(tag, group), np.arange(first, first + count))
+    return Records(keys, version)
 
 
 def _label_header(labels: frozenset[int]) -> bytes:
@@ -124,19 +149,16 @@ def _label_header(labels: frozenset[int]) -> bytes:
     return _LABEL_COUNT.pack(len(ordered)) + struct.pack(f">{len(ordered)}I", *ordered)
 
 
-def emit_nodes(batch: Batch, version: bytes, run: NodeRun) -> int:
-    """Put the node records and label memberships of `run`; the number of writes."""
+def node_records(version: bytes, run: NodeRun) -> Records:
+    """The node records of `run` (ids ascend)."""
     prefix = version + _label_header(run.labels)
     payloads = encode_rows(run.columns, run.count, prefix=prefix)
     keys = layout.node_keys(np.arange(run.first, run.first + run.count, dtype=np.int64))
-    _put_all(batch, keys, payloads)
-    for label in sorted(run.labels):
-        _put_same(batch, _member_keys(layout.LABEL, label, run.first, run.count), version)
-    return run.count * (1 + len(run.labels))
+    return Records(keys, payloads)
 
 
-def emit_rels(batch: Batch, version: bytes, run: RelRun) -> int:
-    """Put the relationship records and type memberships of `run`; the number of writes."""
+def rel_records(version: bytes, run: RelRun) -> Records:
+    """The relationship records of `run` (ids ascend)."""
     count = len(run.starts)
     headers = np.empty(count, dtype=_REL_HEADER)
     headers["type"] = run.type_id
@@ -145,48 +167,84 @@ def emit_rels(batch: Batch, version: bytes, run: RelRun) -> int:
     fixed = headers.view(np.uint8).reshape(count, _REL_HEADER.itemsize)
     payloads = encode_rows(run.columns, count, prefix=version, fixed=fixed)
     keys = layout.rel_keys(np.arange(run.first, run.first + count, dtype=np.int64))
-    _put_all(batch, keys, payloads)
-    _put_same(batch, _member_keys(layout.TYPE, run.type_id, run.first, count), version)
-    return 2 * count
+    return Records(keys, payloads)
 
 
-def emit_lists(batch: Batch, version: bytes, direction: int, type_id: int, lists: Lists) -> int:
-    """Whole new lists: one head chunk each, plus tail chunks for the long ones."""
+@dataclass(slots=True)
+class _Chunks:
+    """Adjacency chunks being collected, with the numbers their keys sort by."""
+
+    keys: list[list[bytes]] = field(default_factory=list)
+    values: list[list[bytes]] = field(default_factory=list)
+    order: list[np.ndarray] = field(default_factory=list)
+
+    def add(self, keys: list[bytes], values: list[bytes], order: np.ndarray) -> None:
+        self.keys.append(keys)
+        self.values.append(values)
+        self.order.append(order)
+
+    def records(self) -> Records:
+        if not self.keys:
+            return Records([], [])
+        # columns: node, direction, type, chunk suffix (0 for a head, first rel + 1 after)
+        table = np.concatenate(self.order)
+        order = np.lexsort((table[:, 3], table[:, 2], table[:, 1], table[:, 0]))
+        keys = np.fromiter(
+            (key for part in self.keys for key in part), dtype=object, count=len(table)
+        )
+        values = np.fromiter(
+            (value for part in self.values for value in part), dtype=object, count=len(table)
+        )
+        return Records(keys[order].tolist(), values[order].tolist())
+
+
+def list_records(version: bytes, lists: Mapping[tuple[int, int], Lists]) -> Records:
+    """Every chunk of the new lists, keys ascending: a head chunk per list, tails after."""
+    chunks = _Chunks()
+    for (direction, type_id), found in lists.items():
+        _add_lists(chunks, version, direction, type_id, found)
+    return chunks.records()
+
+
+def _add_lists(chunks: _Chunks, version: bytes, direction: int, type_id: int, lists: Lists) -> None:
     nodes, neighbours, rels = lists.sorted()
     starts, ends = lists.groups()
     sizes = ends - starts
     short = sizes <= CHUNK_CAPACITY
-    head_nodes = nodes[starts[short]]
-    writes = 0
-    short_starts, short_sizes = starts[short], sizes[short]
+    head_nodes, short_starts, short_sizes = nodes[starts[short]], starts[short], sizes[short]
     for size in np.unique(short_sizes).tolist():
         same = short_sizes == size
-        writes += _emit_heads(
-            batch,
-            version,
-            (direction, type_id),
-            head_nodes[same],
-            short_starts[same],
-            size,
-            (neighbours, rels),
+        members = head_nodes[same]
+        keys, values = _heads(
+            version, (direction, type_id), members, short_starts[same], size, (neighbours, rels)
         )
+        chunks.add(keys, values, _sort_rows(members, direction, type_id, np.zeros(len(members))))
     long_starts, long_ends = starts[~short].tolist(), ends[~short].tolist()
     for start, end in zip(long_starts, long_ends, strict=True):
-        prefix = layout.adjacency_list_prefix(int(nodes[start]), direction, type_id)
-        writes += _emit_long_list(batch, version, prefix, neighbours[start:end], rels[start:end])
-    return writes
+        node = int(nodes[start])
+        prefix = layout.adjacency_list_prefix(node, direction, type_id)
+        keys, values, suffixes = _long_list(version, prefix, neighbours[start:end], rels[start:end])
+        chunks.add(keys, values, _sort_rows(np.full(len(keys), node), direction, type_id, suffixes))
 
 
-def _emit_heads(
-    batch: Batch,
+def _sort_rows(nodes: np.ndarray, direction: int, type_id: int, suffixes: Any) -> np.ndarray:
+    table = np.empty((len(nodes), 4), dtype=np.uint64)
+    table[:, 0] = nodes
+    table[:, 1] = direction
+    table[:, 2] = type_id
+    table[:, 3] = suffixes
+    return table
+
+
+def _heads(
     version: bytes,
     list_key: tuple[int, int],
     nodes: np.ndarray,
     starts: np.ndarray,
     size: int,
     pairs: tuple[np.ndarray, np.ndarray],
-) -> int:
-    """Lists of `size` pairs that fit one head chunk: keys and values as two matrices."""
+) -> tuple[list[bytes], list[bytes]]:
+    """Head chunks of lists of `size` pairs (one chunk holds them): keys and values."""
     direction, type_id = list_key
     count = len(starts)
     keys = np.zeros((count, layout.ADJ_KEY_LEN), dtype=np.uint8)
@@ -201,22 +259,26 @@ def _emit_heads(
     neighbours, rels = pairs
     words[:, 2::2] = neighbours[taken]
     words[:, 3::2] = rels[taken]
-    _put_all(batch, matrix_rows(keys), matrix_rows(words.view(np.uint8)))
-    return count
+    return matrix_rows(keys), matrix_rows(words.view(np.uint8))
 
 
-def _emit_long_list(
-    batch: Batch, version: bytes, prefix: bytes, neighbours: np.ndarray, rels: np.ndarray
-) -> int:
-    """A list longer than one chunk: the head, then tails of up to `CHUNK_CAPACITY` pairs."""
+def _long_list(
+    version: bytes, prefix: bytes, neighbours: np.ndarray, rels: np.ndarray
+) -> tuple[list[bytes], list[bytes], list[int]]:
+    """A list longer than one chunk: the head, then tails of up to `CHUNK_CAPACITY` pairs.
+
+    Returns the keys, the values and the keys' chunk suffixes (0, then first rel + 1).
+    """
     pairs = np.empty((len(rels), 2), dtype="<i8")
     pairs[:, 0] = neighbours
     pairs[:, 1] = rels
     raw = pairs.tobytes()
     tails = range(CHUNK_CAPACITY, len(rels), CHUNK_CAPACITY)
-    batch.put(prefix + _HEAD, version + _U64.pack(len(tails)) + raw[: CHUNK_CAPACITY * _PAIR])
+    keys, suffixes = [prefix + _HEAD], [0]
+    values = [version + _U64.pack(len(tails)) + raw[: CHUNK_CAPACITY * _PAIR]]
     for tail in tails:
         end = min(tail + CHUNK_CAPACITY, len(rels))
-        key = prefix + _U64.pack(int(rels[tail]) + 1)
-        batch.put(key, version + _U64.pack(tail) + raw[tail * _PAIR : end * _PAIR])
-    return 1 + len(tails)
+        suffixes.append(int(rels[tail]) + 1)
+        keys.append(prefix + _U64.pack(suffixes[-1]))
+        values.append(version + _U64.pack(tail) + raw[tail * _PAIR : end * _PAIR])
+    return keys, values, suffixes

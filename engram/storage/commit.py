@@ -21,6 +21,7 @@ from engram.storage import keys as layout
 from engram.storage.chunks import UNKNOWN, head_key, update_list
 from engram.storage.codec import encode_node, encode_rel
 from engram.storage.derived_feed import feed_entries
+from engram.storage.ingest import INTENT_KEY, IngestFiles
 from engram.storage.overlay import TxState
 from engram.storage.records import ChangeSet, VersionState
 from engram.storage.rocks import Batch, KeyValueBackend
@@ -122,6 +123,8 @@ class CommitPlan:
     history: list[bytes]
     dropped_ranges: list[tuple[bytes, bytes]]
     operations: int
+    #: a table file of bulk records to ingest before the batch is written, if any
+    ingest: IngestFiles | None = None
 
 
 class _Builder:
@@ -322,6 +325,7 @@ def build_commit(
     base: VersionState,
     counters: Counters,
     bounds: Any,
+    files: IngestFiles | None = None,
 ) -> CommitPlan:
     """Build the batch of one commit (nothing is written here).
 
@@ -331,6 +335,8 @@ def build_commit(
         base: the state the transaction started from.
         counters: the meta record after this commit (its version is the commit version).
         bounds: callable giving (min key, max key) of an index in the transaction's view.
+        files: where large bulk loads put their new records (see `engram.storage.ingest`);
+            the plan's `ingest` is set when they did.
     """
     version = counters.version
     builder = _Builder(overlay, version)
@@ -343,7 +349,10 @@ def build_commit(
     history = builder.emit(batch)
     operations = len(builder.writes)
     for part in overlay.bulk:
-        operations += part.emit(batch, layout.version_bytes(version))
+        operations += part.emit(batch, layout.version_bytes(version), files)
+    ingest = files if files is not None and files.finish() else None
+    if ingest is not None:
+        batch.delete(INTENT_KEY)
     live = [index.id for index in overlay.catalog.indexes]
     statistics, stat_writes = apply_delta(base.statistics, overlay.stats, live, bounds)
     for key, value in stat_writes.items():
@@ -370,7 +379,7 @@ def build_commit(
     changes = _changes(overlay, version, nodes, rels)
     caches = base.caches.carry_over(lambda key: not _invalidated(changes, key))
     state = VersionState(version, overlay.catalog, statistics, caches)
-    return CommitPlan(batch, state, changes, history, dropped, operations)
+    return CommitPlan(batch, state, changes, history, dropped, operations, ingest)
 
 
 def _invalidated(changes: ChangeSet, key: tuple[Any, ...]) -> bool:

@@ -19,6 +19,7 @@ from engram.storage.chunks import ListChange
 from engram.storage.statistics import StatsDelta
 
 if TYPE_CHECKING:
+    from engram.storage.ingest import IngestFiles
     from engram.storage.rocks import Batch
 
 __all__ = [
@@ -52,8 +53,12 @@ class FreshRecords(Protocol):
         """Ids of the relationships created."""
         ...
 
-    def emit(self, batch: Batch, version: bytes) -> int:
-        """Put every record into `batch` with the commit's version bytes; the write count."""
+    def emit(self, batch: Batch, version: bytes, files: IngestFiles | None = None) -> int:
+        """Put every record into `batch` with the commit's version bytes; the write count.
+
+        With `files`, a large load writes its new records into that table file instead
+        (ingested before the batch is written, see `engram.storage.ingest`).
+        """
         ...
 
 
