@@ -28,6 +28,7 @@ import numpy as np
 from engram.execution.gc_pause import gc_paused
 from engram.importer.header import HeaderColumn
 from engram.importer.ids import IdSpaces
+from engram.importer.prefetch import prefetched
 from engram.importer.progress import Progress
 from engram.importer.report import BadRow, BulkImportError, FileReport, ImportSummary
 from engram.importer.tables import Batch, Table
@@ -218,7 +219,7 @@ class Importer:
         rows = created = bad_before = 0
         bad_before = len(self._counts.bad)
         size = self._batch_size
-        for whole in table.batches(self._array_delimiter):
+        for whole in prefetched(table.batches(self._array_delimiter)):
             for batch in whole.split(size) if size is not None else (whole,):
                 rows += len(batch) + len(batch.skipped)
                 created += handle(load, table, batch, source)

@@ -25,6 +25,7 @@ per-node path, which keeps those indexes current.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import chain
 from typing import Any, Final
 
 import numpy as np
@@ -108,17 +109,13 @@ class _Part:
         #: called with the number of records written so far during `emit`
         self.progress: Callable[[int], None] | None = None
 
-    def node_ids(self) -> frozenset[int]:
-        ids: set[int] = set()
-        for run in self.nodes:
-            ids.update(range(run.first, run.first + run.count))
-        return frozenset(ids)
+    def node_ids(self) -> Iterable[int]:
+        return chain.from_iterable(range(run.first, run.first + run.count) for run in self.nodes)
 
-    def rel_ids(self) -> frozenset[int]:
-        ids: set[int] = set()
-        for run in self.rels:
-            ids.update(range(run.first, run.first + len(run.starts)))
-        return frozenset(ids)
+    def rel_ids(self) -> Iterable[int]:
+        return chain.from_iterable(
+            range(run.first, run.first + len(run.starts)) for run in self.rels
+        )
 
     def count_lists(self, stats: StatsDelta) -> None:
         """Add the new lists (and their largest degree) to the commit's statistics."""

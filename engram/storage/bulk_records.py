@@ -16,6 +16,8 @@ import struct
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import chain
+from operator import itemgetter
 from typing import Any, Final
 
 import numpy as np
@@ -87,10 +89,13 @@ class Lists:
         """(nodes, neighbours, rels) grouped by node, relationships in id order."""
         if self._sorted is None:
             nodes = np.concatenate(self.nodes)
-            # relationship ids only grow from call to call: a stable sort keeps them in order
-            order = np.argsort(nodes, kind="stable")
             neighbours, rels = np.concatenate(self.neighbours), np.concatenate(self.rels)
-            self._sorted = (nodes[order], neighbours[order], rels[order])
+            if len(nodes) > 1 and (nodes[1:] < nodes[:-1]).any():
+                # relationship ids only grow from call to call: a stable sort keeps them
+                # in order (files sorted by their start node skip this sort)
+                order = np.argsort(nodes, kind="stable")
+                nodes, neighbours, rels = nodes[order], neighbours[order], rels[order]
+            self._sorted = (nodes, neighbours, rels)
         return self._sorted
 
     def groups(self) -> tuple[np.ndarray, np.ndarray]:
@@ -188,14 +193,13 @@ class _Chunks:
             return Records([], [])
         # columns: node, direction, type, chunk suffix (0 for a head, first rel + 1 after)
         table = np.concatenate(self.order)
-        order = np.lexsort((table[:, 3], table[:, 2], table[:, 1], table[:, 0]))
-        keys = np.fromiter(
-            (key for part in self.keys for key in part), dtype=object, count=len(table)
-        )
-        values = np.fromiter(
-            (value for part in self.values for value in part), dtype=object, count=len(table)
-        )
-        return Records(keys[order].tolist(), values[order].tolist())
+        order = np.lexsort((table[:, 3], table[:, 2], table[:, 1], table[:, 0])).tolist()
+        keys = list(chain.from_iterable(self.keys))
+        values = list(chain.from_iterable(self.values))
+        if len(order) == 1:
+            return Records(keys, values)
+        pick = itemgetter(*order)
+        return Records(list(pick(keys)), list(pick(values)))
 
 
 def list_records(version: bytes, lists: Mapping[tuple[int, int], Lists]) -> Records:

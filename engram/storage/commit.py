@@ -11,7 +11,9 @@ built, so a failure while building leaves the store untouched.
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, Final
 
 import msgpack
@@ -300,19 +302,22 @@ def _changes(overlay: TxState, version: int, nodes: set[int], rels: set[int]) ->
             k for k in before.keys() | after.keys() if not _same(before.get(k), after.get(k))
         )
     indexes = set(overlay.indexes) | overlay.created_indexes | overlay.dropped_indexes
+    node_parts: list[Iterable[int]] = [nodes]
+    rel_parts: list[Iterable[int]] = [rels]
     for part in overlay.bulk:
         labels |= part.labels
         types |= part.types
         keys |= part.property_keys
         indexes |= part.indexes
-        nodes = nodes | part.node_ids()
-        rels = rels | part.rel_ids()
+        node_parts.append(part.node_ids())
+        rel_parts.append(part.rel_ids())
     return ChangeSet(
         version=version,
         labels=frozenset(labels),
         types=frozenset(types),
-        nodes=frozenset(nodes),
-        relationships=frozenset(rels),
+        # one set built from the ranges of a bulk load (millions of ids) and the overlay
+        nodes=frozenset(chain.from_iterable(node_parts)),
+        relationships=frozenset(chain.from_iterable(rel_parts)),
         property_keys=frozenset(keys),
         indexes=frozenset(indexes),
         schema=bool(overlay.created_indexes or overlay.dropped_indexes),

@@ -10,7 +10,7 @@ demand for range seeks). Rollback drops the object.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -45,11 +45,11 @@ class FreshRecords(Protocol):
     property_keys: set[int]
     indexes: set[int]
 
-    def node_ids(self) -> frozenset[int]:
+    def node_ids(self) -> Iterable[int]:
         """Ids of the nodes created."""
         ...
 
-    def rel_ids(self) -> frozenset[int]:
+    def rel_ids(self) -> Iterable[int]:
         """Ids of the relationships created."""
         ...
 

@@ -140,3 +140,33 @@ def test_any_integer_graph_imports_the_same_both_ways(tmp_path_factory, pairs, b
     assert fast == text
     expected = sorted((a, b, w) for a, b, w in pairs if a < 25 and b < 25)
     assert fast[0][1] == expected
+
+
+def test_prefetched_items_errors_and_early_stops():
+    from engram.importer.prefetch import prefetched
+
+    assert list(prefetched(iter(range(100)), depth=3)) == list(range(100))
+
+    def failing():
+        yield 1
+        raise ValueError("bad chunk")
+
+    items = prefetched(failing())
+    assert next(items) == 1
+    with pytest.raises(ValueError, match="bad chunk"):
+        next(items)
+    closed = []
+
+    def endless():
+        try:
+            count = 0
+            while True:
+                count += 1
+                yield count
+        finally:
+            closed.append(True)
+
+    for item in prefetched(endless()):
+        if item == 5:
+            break
+    assert closed == [True]
