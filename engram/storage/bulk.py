@@ -94,9 +94,22 @@ def _as_columns(
 
 
 class _Part:
-    """What one bulk transaction creates (`engram.storage.overlay.FreshRecords`)."""
+    """What one bulk transaction creates (`engram.storage.overlay.FreshRecords`).
 
-    def __init__(self) -> None:
+    Once it has created `INGEST_MIN` entities it asks for table files (`files`) and
+    from then on writes each run's records into them as soon as the run is created, so
+    encoding and writing overlap the caller's reading; the commit only adds the new
+    adjacency lists and ingests the files (`engram.storage.ingest`). Smaller parts put
+    everything into the commit batch.
+
+    Args:
+        version: the bytes of the version this transaction will commit as (the writer
+            lock is held from its start to its commit, so it is the next version).
+        new_files: makes the table files, or None when the store cannot ingest.
+    """
+
+    def __init__(self, version: bytes, new_files: Callable[[], IngestFiles | None]) -> None:
+        self.version = version
         self.nodes: list[NodeRun] = []
         self.rels: list[RelRun] = []
         self.entries: list[Entry] = []
@@ -106,8 +119,13 @@ class _Part:
         self.property_keys: set[int] = set()
         self.indexes: set[int] = set()
         self.unique: dict[bytes, int] = {}
+        #: the table files, once the part is large enough
+        self.files: IngestFiles | None = None
         #: called with the number of records written so far during `emit`
         self.progress: Callable[[int], None] | None = None
+        self._new_files: Callable[[], IngestFiles | None] | None = new_files
+        self._created = 0
+        self._streamed = (0, 0)  # node runs, relationship runs already in the files
 
     def node_ids(self) -> Iterable[int]:
         return chain.from_iterable(range(run.first, run.first + run.count) for run in self.nodes)
@@ -117,6 +135,37 @@ class _Part:
             range(run.first, run.first + len(run.starts)) for run in self.rels
         )
 
+    def grew(self, created: int) -> None:
+        """`created` more entities were added as runs: stream them if the part is large."""
+        self._created += created
+        if self.files is None and self._new_files is not None and self._created >= INGEST_MIN:
+            self.files, self._new_files = self._new_files(), None
+        if self.files is not None:
+            self._stream(self.files)
+
+    def _stream(self, files: IngestFiles) -> None:
+        version = self.version
+        node_done, rel_done = self._streamed
+        for node_run in self.nodes[node_done:]:
+            files.add("nodes", node_records(version, node_run))
+            for label in sorted(node_run.labels):
+                first, count = node_run.first, node_run.count
+                files.add(
+                    f"label {label}", member_records(layout.LABEL, label, first, count, version)
+                )
+        for rel_run in self.rels[rel_done:]:
+            files.add("relationships", rel_records(version, rel_run))
+            first, count, type_id = rel_run.first, len(rel_run.starts), rel_run.type_id
+            files.add(
+                f"type {type_id}", member_records(layout.TYPE, type_id, first, count, version)
+            )
+        self._streamed = (len(self.nodes), len(self.rels))
+
+    def discard(self) -> None:
+        """Remove the table files of a part that will not be committed."""
+        if self.files is not None:
+            self.files.discard()
+
     def count_lists(self, stats: StatsDelta) -> None:
         """Add the new lists (and their largest degree) to the commit's statistics."""
         for (direction, type_id), lists in self.lists.items():
@@ -124,40 +173,40 @@ class _Part:
             sizes = ends - starts
             stats.adjacency(type_id, direction == layout.OUT, len(sizes), int(sizes.max()))
 
-    def emit(self, batch: Batch, version: bytes, files: IngestFiles | None = None) -> int:
+    def emit(self, batch: Batch, version: bytes) -> int:
         """Write every record (see `engram.storage.overlay.FreshRecords.emit`)."""
-        created = sum(run.count for run in self.nodes) + sum(len(run.starts) for run in self.rels)
-        ingest = files is not None and created >= INGEST_MIN
+        if version != self.version:
+            self.discard()
+            raise InternalError("a bulk transaction commits under another version than planned")
         writes = 0
-        for records, done in self._records(version):
-            if ingest and files is not None:
-                files.add(records)
-            else:
+        if self.files is not None:
+            self._stream(self.files)
+            self._report(self._created)
+            writes += self._created
+            if self.lists:
+                records = list_records(version, self.lists)
+                self.files.add("adjacency", records)
+                writes += len(records)
+        else:
+            for records, done in self._records(version):
                 records.put_into(batch)
-            writes += len(records)
-            self._report(done)
+                writes += len(records)
+                self._report(done)
         for entry in self.entries:
             batch.put(entry.key, version + entry.payload)
         return writes + len(self.entries)
 
     def _records(self, version: bytes) -> Iterator[tuple[Records, int]]:
-        """Every new record, families and keys in ascending order, with entities done."""
+        """Every new record, with the entities it completes."""
         for node_run in self.nodes:
             yield node_records(version, node_run), node_run.count
+            for label in sorted(node_run.labels):
+                first, count = node_run.first, node_run.count
+                yield member_records(layout.LABEL, label, first, count, version), 0
         for rel_run in self.rels:
             yield rel_records(version, rel_run), len(rel_run.starts)
-        for label in sorted(self.labels):
-            for node_run in self.nodes:
-                if label in node_run.labels:
-                    members = member_records(
-                        layout.LABEL, label, node_run.first, node_run.count, version
-                    )
-                    yield members, 0
-        for type_id in sorted(self.types):
-            for rel_run in self.rels:
-                if rel_run.type_id == type_id:
-                    count = len(rel_run.starts)
-                    yield member_records(layout.TYPE, type_id, rel_run.first, count, version), 0
+            first, count, type_id = rel_run.first, len(rel_run.starts), rel_run.type_id
+            yield member_records(layout.TYPE, type_id, first, count, version), 0
         if self.lists:
             yield list_records(version, self.lists), 0
 
@@ -255,7 +304,7 @@ class BulkLoad:
                 # lists of our nodes, so none of them is known to be empty any more
                 self._ranges = _Ranges()
                 self._written = {}
-            self._part = _Part()
+            self._part = _Part(layout.version_bytes(tx.version + 1), self._store.ingest_files)
             tx.overlay.bulk.append(self._part)
             self._tx = tx
         return self._tx
@@ -282,6 +331,9 @@ class BulkLoad:
         part.progress = self.progress
         try:
             version = tx.commit()
+        except BaseException:
+            part.discard()
+            raise
         finally:
             pending, self._pending_ranges = self._pending_ranges, _Ranges()
             nodes, rels = self._pending_nodes, self._pending_relationships
@@ -298,7 +350,9 @@ class BulkLoad:
 
     def rollback(self) -> None:
         """Discard what the open transaction created."""
-        tx, self._tx, self._part = self._tx, None, None
+        tx, part, self._tx, self._part = self._tx, self._part, None, None
+        if part is not None:
+            part.discard()
         self._pending_ranges = _Ranges()
         self._pending_nodes = self._pending_relationships = 0
         if tx is not None:
@@ -363,6 +417,7 @@ class BulkLoad:
                 part.unique[entry.key] = first + position
             stats.index_entry(index.id, entry.value_key, +1)
         part.nodes.append(NodeRun(first, rows, label_set, checked))
+        part.grew(rows)
         part.labels |= label_set
         part.property_keys |= set(checked)
         stats.node(label_set, rows)
@@ -485,6 +540,7 @@ class BulkLoad:
         first = self._store.allocate_rel_ids(count)
         ids = np.arange(first, first + count, dtype=np.int64)
         part.rels.append(RelRun(first, type_id, start_ids, end_ids, checked))
+        part.grew(count)
         part.types.add(type_id)
         for direction, nodes, neighbours in (
             (layout.OUT, start_ids, end_ids),

@@ -19,6 +19,7 @@ from typing import Any, Final
 import msgpack
 
 from engram.catalog import Catalog, IndexStats, NameKind
+from engram.errors import InternalError
 from engram.storage import keys as layout
 from engram.storage.chunks import UNKNOWN, head_key, update_list
 from engram.storage.codec import encode_node, encode_rel
@@ -330,7 +331,6 @@ def build_commit(
     base: VersionState,
     counters: Counters,
     bounds: Any,
-    files: IngestFiles | None = None,
 ) -> CommitPlan:
     """Build the batch of one commit (nothing is written here).
 
@@ -340,8 +340,9 @@ def build_commit(
         base: the state the transaction started from.
         counters: the meta record after this commit (its version is the commit version).
         bounds: callable giving (min key, max key) of an index in the transaction's view.
-        files: where large bulk loads put their new records (see `engram.storage.ingest`);
-            the plan's `ingest` is set when they did.
+
+    The plan's `ingest` holds the table files of a large bulk load (its new records, see
+    `engram.storage.ingest`), to be ingested before the batch is written.
     """
     version = counters.version
     builder = _Builder(overlay, version)
@@ -354,8 +355,8 @@ def build_commit(
     history = builder.emit(batch)
     operations = len(builder.writes)
     for part in overlay.bulk:
-        operations += part.emit(batch, layout.version_bytes(version), files)
-    ingest = files if files is not None and files.finish() else None
+        operations += part.emit(batch, layout.version_bytes(version))
+    ingest = _ingest_files(overlay)
     if ingest is not None:
         batch.delete(INTENT_KEY)
     live = [index.id for index in overlay.catalog.indexes]
@@ -385,6 +386,14 @@ def build_commit(
     caches = base.caches.carry_over(lambda key: not _invalidated(changes, key))
     state = VersionState(version, overlay.catalog, statistics, caches)
     return CommitPlan(batch, state, changes, history, dropped, operations, ingest)
+
+
+def _ingest_files(overlay: TxState) -> IngestFiles | None:
+    """The table files of the transaction's bulk load, finished, if it has any."""
+    found = [part.files for part in overlay.bulk if part.files is not None]
+    if len(found) > 1:
+        raise InternalError("a transaction has more than one bulk load with table files")
+    return found[0] if found and found[0].finish() else None
 
 
 def _invalidated(changes: ChangeSet, key: tuple[Any, ...]) -> bool:

@@ -6,11 +6,12 @@ memtable (and flushing that later) costs more than writing one sorted table file
 handing it to RocksDB (`IngestExternalFile`, which moves the file into the tree). The
 commit does this:
 
-1. `IngestFiles` writes the records, families in key order, into a table file in the
-   database directory's ``ingest`` folder while the commit is built; nothing in the
-   database changes yet.
+1. `IngestFiles` writes the records into sorted table files in the database directory's
+   ``ingest`` folder, one per key family (one per label or type for memberships), as the
+   load creates them (`engram.storage.bulk`) and at the commit; nothing in the database
+   changes yet.
 2. `ingest` first writes an *intent* record, synced: the commit version and the key
-   ranges the file covers. Then RocksDB ingests the file (atomic: all of it or none).
+   range of each file. Then RocksDB ingests the files (atomic: all of them or none).
 3. The commit's ordinary batch follows; it holds the state record (the new version and
    id counters) and deletes the intent, so the commit lands whole or not at all.
 
@@ -53,83 +54,122 @@ __all__ = [
 INGEST_DIRECTORY: Final = "ingest"
 #: the intent record of an ingestion whose commit has not landed
 INTENT_KEY: Final = bytes([layout.META]) + b"ingest"
-_FILE: Final = "bulk.sst"
 
 
-class IngestFiles:
-    """The table file one commit's new records go into, and the key ranges it covers.
+class _SortedFile:
+    """One table file being written; its keys must come in ascending order."""
 
-    Records must come in ascending key order across calls (`add` checks it).
-
-    Args:
-        directory: the database directory (the file goes into its ``ingest`` folder).
-        options: RocksDB options of the database (the file's table format).
-    """
-
-    def __init__(self, directory: str, options: Options) -> None:
-        self.folder = os.path.join(directory, INGEST_DIRECTORY)
-        self.path = os.path.join(self.folder, _FILE)
-        self.ranges: list[tuple[bytes, bytes]] = []
-        self.records = 0
-        self._options = options
-        self._writer: SstFileWriter | None = None
-        self._last = b""
+    def __init__(self, path: str, options: Options) -> None:
+        self.path = path
+        self.first: bytes | None = None
+        self.last = b""
+        try:
+            self._writer = SstFileWriter(options=options)
+            self._writer.open(path)
+        except Exception as error:  # rocksdict raises bare exceptions for RocksDB statuses
+            raise StorageError(f"cannot create the bulk table file: {error}") from error
 
     def add(self, records: Records) -> None:
-        """Write `records`, whose keys all follow every key written so far.
-
-        Raises:
-            StorageError: the file cannot be written (it is removed then).
-        """
-        if not records.keys:
-            return
         first, last = records.keys[0], records.keys[-1]
-        if first <= self._last or last < first:
-            raise InternalError("bulk records reached the table file out of key order")
-        writer = self._open()
+        if (self.first is not None and first <= self.last) or last < first:
+            raise InternalError("bulk records reached a table file out of key order")
         values = records.values
         if isinstance(values, bytes):
             values = [values] * len(records.keys)
         try:
-            deque(map(writer.__setitem__, records.keys, values), maxlen=0)
-        except Exception as error:  # rocksdict raises bare exceptions for RocksDB statuses
-            self.discard()
+            deque(map(self._writer.__setitem__, records.keys, values), maxlen=0)
+        except Exception as error:
             raise StorageError(f"writing the bulk table file failed: {error}") from error
-        self._last = last
-        self.records += len(records.keys)
-        self.ranges.append((first, last))
+        if self.first is None:
+            self.first = first
+        self.last = last
 
-    def _open(self) -> SstFileWriter:
-        if self._writer is None:
-            try:
-                shutil.rmtree(self.folder, ignore_errors=True)
-                os.makedirs(self.folder)
-                writer = SstFileWriter(options=self._options)
-                writer.open(self.path)
-            except Exception as error:
-                raise StorageError(f"cannot create the bulk table file: {error}") from error
-            self._writer = writer
-        return self._writer
-
-    def finish(self) -> bool:
-        """Close the file; whether it holds anything to ingest.
-
-        Raises:
-            StorageError: the file cannot be completed (it is removed then).
-        """
-        if self._writer is None:
-            return False
+    def finish(self) -> None:
         try:
             self._writer.finish()
         except Exception as error:
-            self.discard()
             raise StorageError(f"finishing the bulk table file failed: {error}") from error
-        self._writer = None
-        return True
+
+
+class IngestFiles:
+    """The table files one commit's new records go into, and the key ranges they cover.
+
+    Records go to a named file (one per key family or group: node records, relationship
+    records, the members of one label, ...); within a file their keys must ascend
+    across calls (`add` checks it), and different files must cover disjoint key ranges,
+    which the key layout gives when each file holds one family or one label's or type's
+    members. Files can be filled as records are created, long before the commit.
+
+    Args:
+        directory: the database directory (the files go into its ``ingest`` folder).
+        options: RocksDB options of the database (the files' table format).
+    """
+
+    def __init__(self, directory: str, options: Options) -> None:
+        self.folder = os.path.join(directory, INGEST_DIRECTORY)
+        self.records = 0
+        self._options = options
+        self._files: dict[str, _SortedFile] = {}
+        self._finished = False
+
+    @property
+    def paths(self) -> list[str]:
+        """The files, in the order they were started."""
+        return [found.path for found in self._files.values()]
+
+    @property
+    def ranges(self) -> list[tuple[bytes, bytes]]:
+        """(first key, last key) of each file."""
+        return [(f.first, f.last) for f in self._files.values() if f.first is not None]
+
+    def add(self, name: str, records: Records) -> None:
+        """Write `records` into the file `name`, after every key written there so far.
+
+        Raises:
+            StorageError: a file cannot be written (every file is removed then).
+            InternalError: the keys do not follow those already in the file.
+        """
+        if not records.keys:
+            return
+        if self._finished:
+            raise InternalError("bulk records reached table files that are already finished")
+        try:
+            found = self._files.get(name)
+            if found is None:
+                if not self._files:
+                    shutil.rmtree(self.folder, ignore_errors=True)
+                    os.makedirs(self.folder)
+                path = os.path.join(self.folder, f"{len(self._files):04d}.sst")
+                found = self._files[name] = _SortedFile(path, self._options)
+            found.add(records)
+        except (StorageError, InternalError, OSError) as error:
+            self.discard()
+            if isinstance(error, OSError):
+                raise StorageError(f"cannot create the bulk table files: {error}") from error
+            raise
+        self.records += len(records.keys)
+
+    def finish(self) -> bool:
+        """Close the files; whether there is anything to ingest.
+
+        Raises:
+            StorageError: a file cannot be completed (every file is removed then).
+        """
+        if self._finished:
+            return bool(self._files)
+        self._finished = True
+        try:
+            for found in self._files.values():
+                found.finish()
+        except StorageError:
+            self.discard()
+            raise
+        return bool(self._files)
 
     def discard(self) -> None:
-        """Remove the file (after ingestion RocksDB has moved it away)."""
-        self._writer = None
+        """Remove the files (after ingestion RocksDB has moved them away)."""
+        self._files = {}
+        self._finished = True
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
@@ -149,7 +189,7 @@ def ingest(kv: KeyValueBackend, files: IngestFiles, version: int) -> None:
     kv.write(batch, sync=True)
     crash_point("commit.before_ingest")
     try:
-        kv.ingest([files.path])
+        kv.ingest(files.paths)
     except StorageError:
         files.discard()
         undo(kv)

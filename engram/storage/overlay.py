@@ -53,12 +53,11 @@ class FreshRecords(Protocol):
         """Ids of the relationships created."""
         ...
 
-    def emit(self, batch: Batch, version: bytes, files: IngestFiles | None = None) -> int:
-        """Put every record into `batch` with the commit's version bytes; the write count.
+    #: table files holding the records instead of the batch (`engram.storage.ingest`)
+    files: IngestFiles | None
 
-        With `files`, a large load writes its new records into that table file instead
-        (ingested before the batch is written, see `engram.storage.ingest`).
-        """
+    def emit(self, batch: Batch, version: bytes) -> int:
+        """Put every record into `batch` (or `files`) with the commit's version; the count."""
         ...
 
 

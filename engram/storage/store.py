@@ -284,6 +284,12 @@ class Store:
         self._next_rel = rel_id + 1
         return rel_id
 
+    def ingest_files(self) -> IngestFiles | None:
+        """New table files for a bulk load's records (None when this store cannot ingest)."""
+        if self.read_only:
+            return None
+        return IngestFiles(self.path, self._kv.options)
+
     def allocate_node_ids(self, count: int) -> int:
         """The first of `count` consecutive new node ids (writer only)."""
         first = self._next_node
@@ -468,13 +474,14 @@ class Store:
         counters = Counters(
             self._head.version + 1, self._next_node, self._next_rel, self._next_index
         )
-        files = IngestFiles(self.path, self._kv.options)
         try:
             plan = build_commit(
-                self._kv, transaction.overlay, self._head, counters, transaction.index_bounds, files
+                self._kv, transaction.overlay, self._head, counters, transaction.index_bounds
             )
         except BaseException:
-            files.discard()
+            for part in transaction.overlay.bulk:
+                if part.files is not None:
+                    part.files.discard()
             raise
         horizon = self._published.version
         oldest = self._readers.oldest()

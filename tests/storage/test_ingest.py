@@ -110,8 +110,10 @@ def pending_ingestion(store):
     files = IngestFiles(store.path, store._kv.options)
     vbytes = layout.version_bytes(version)
     ids = np.arange(first, first + 3)
-    files.add(Records(layout.node_keys(ids), [vbytes + b"\x00\x01\x00\x00\x00\x00\x80"] * 3))
-    files.add(Records(layout.prefixed_ids(bytes([layout.LABEL, 0, 0, 0, 0]), ids), vbytes))
+    record = vbytes + b"\x00\x01\x00\x00\x00\x00\x80"
+    files.add("nodes", Records(layout.node_keys(ids), [record] * 3))
+    members = layout.prefixed_ids(bytes([layout.LABEL, 0, 0, 0, 0]), ids)
+    files.add("label 0", Records(members, vbytes))
     assert files.finish()
     ingest(store._kv, files, version)
     return ids
@@ -155,9 +157,9 @@ def test_a_follower_does_not_see_a_pending_ingestion(schema_store):
 def test_a_failed_ingestion_leaves_nothing(schema_store):
     _, store = schema_store
     files = IngestFiles(store.path, store._kv.options)
-    files.add(Records(layout.node_keys(np.arange(90, 92)), b"\x00" * 8))
+    files.add("nodes", Records(layout.node_keys(np.arange(90, 92)), b"\x00" * 8))
     assert files.finish()
-    os.remove(files.path)
+    os.remove(files.paths[0])
     with pytest.raises(StorageError, match="ingesting"):
         ingest(store._kv, files, store.counters.version + 1)
     assert store._kv.get(INTENT_KEY) is None
@@ -167,10 +169,10 @@ def test_a_failed_ingestion_leaves_nothing(schema_store):
 def test_records_out_of_key_order_are_refused(schema_store):
     _, store = schema_store
     files = IngestFiles(store.path, store._kv.options)
-    files.add(Records(layout.node_keys(np.arange(5, 7)), b"\x00" * 8))
+    files.add("nodes", Records(layout.node_keys(np.arange(5, 7)), b"\x00" * 8))
+    files.add("relationships", Records(layout.rel_keys(np.arange(1, 3)), b"\x00" * 8))
     with pytest.raises(InternalError, match="out of key order"):
-        files.add(Records(layout.node_keys(np.arange(1, 3)), b"\x00" * 8))
-    files.discard()
+        files.add("nodes", Records(layout.node_keys(np.arange(1, 3)), b"\x00" * 8))
     assert not os.path.exists(files.folder)
 
 
