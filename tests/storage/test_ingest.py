@@ -228,3 +228,51 @@ def test_a_crash_during_an_ingested_commit_keeps_the_earlier_commits_only(tmp_pa
         assert summary.relationships == 900
         assert db.execute("MATCH (:Q)-[k:K]->(:Q) RETURN count(k)").scalar() == 900
         assert_sound(db._store)
+
+
+def interleaved_load(store):
+    """Runs of several labels and types, nodes after relationships, crossing INGEST_MIN."""
+    with store.begin_write() as tx:
+        a, b = tx.intern_label("A"), tx.intern_label("B")
+        x, y = tx.intern_type("X"), tx.intern_type("Y")
+        w = tx.intern_property_key("w")
+    rng = np.random.default_rng(9)
+    with BulkLoad(store) as load:
+        first = load.create_nodes([a], columns={w: np.arange(20)})
+        second = load.create_nodes([a, b], columns={w: [f"s{i}" for i in range(40)]})
+        both = np.concatenate([first, second])
+        load.create_relationships(y, both[rng.integers(0, 60, 30)], both[rng.integers(0, 60, 30)])
+        third = load.create_nodes([b], count=10)
+        every = np.concatenate([both, third])
+        load.create_relationships(
+            x,
+            every[rng.integers(0, 70, 90)],
+            every[rng.integers(0, 70, 90)],
+            columns={w: rng.integers(0, 5, 90)},
+        )
+        load.create_relationships(y, third, first[:10])
+
+
+def test_streaming_from_the_middle_of_a_load_matches_the_batch_path(tmp_path, monkeypatch):
+    graphs = []
+    for minimum in (10**12, 50):
+        monkeypatch.setattr(bulk_module, "INGEST_MIN", minimum)
+        with engram.open(tmp_path / str(minimum), sync=False) as db:
+            interleaved_load(db._store)
+            assert_sound(db._store)
+            graphs.append(graph_of(db._store))
+            assert db.execute("MATCH (n:A:B) RETURN count(n)").scalar() == 40
+            assert db.execute("MATCH (:B)-[r:Y]->(:A) RETURN count(r)").scalar() >= 10
+    assert graphs[0] == graphs[1]
+
+
+def test_a_rolled_back_streaming_load_leaves_no_files(store, schema, always_ingest):
+    load = BulkLoad(store)
+    ids = load.create_nodes([schema.person], count=5)
+    load.create_relationships(schema.knows, ids[:4], ids[1:])
+    assert os.listdir(os.path.join(store.path, INGEST_DIRECTORY))
+    load.rollback()
+    assert not os.path.exists(os.path.join(store.path, INGEST_DIRECTORY))
+    with store.begin_read() as tx:
+        assert tx.count_nodes() == 0
+    assert_sound(store)
