@@ -81,7 +81,7 @@ def _parse_fields(buffer: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> n
     if ((leading == _ZERO) & ((digits > 1) | negative)).any():
         return None
     values = np.empty(len(ends), dtype=np.int64)
-    for count in np.unique(digits).tolist():
+    for count in np.flatnonzero(np.bincount(digits)).tolist():
         members = np.flatnonzero(digits == count)
         matrix = sliding_window_view(buffer, count)[digit_starts[members]] - np.uint8(_ZERO)
         if (matrix > 9).any():

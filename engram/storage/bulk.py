@@ -631,7 +631,9 @@ def _count_patterns(
     stats: StatsDelta, type_id: int, codes: np.ndarray, label_sets: list[frozenset[int]]
 ) -> None:
     width = max(len(label_sets), 1)
-    values, counts = np.unique(codes[0] * width + codes[1], return_counts=True)
+    tally = np.bincount(codes[0] * width + codes[1], minlength=width * width)
+    values = np.flatnonzero(tally)
+    counts = tally[values]
     for value, amount in zip(values.tolist(), counts.tolist(), strict=True):
         start, end = divmod(value, width)
         stats.relationship(type_id, label_sets[start], label_sets[end], amount)

@@ -32,11 +32,13 @@ __all__ = [
     "NodeRun",
     "Records",
     "RelRun",
+    "distinct_small",
     "list_records",
     "matrix_rows",
     "member_records",
     "node_records",
     "rel_records",
+    "stable_order",
 ]
 
 _U64 = struct.Struct(">Q")
@@ -93,7 +95,7 @@ class Lists:
             if len(nodes) > 1 and (nodes[1:] < nodes[:-1]).any():
                 # relationship ids only grow from call to call: a stable sort keeps them
                 # in order (files sorted by their start node skip this sort)
-                order = np.argsort(nodes, kind="stable")
+                order = stable_order(nodes)
                 nodes, neighbours, rels = nodes[order], neighbours[order], rels[order]
             self._sorted = (nodes, neighbours, rels)
         return self._sorted
@@ -106,6 +108,34 @@ class Lists:
             zero, total = np.zeros(1, dtype=np.int64), np.full(1, len(nodes), dtype=np.int64)
             self._groups = (np.concatenate([zero, bounds]), np.concatenate([bounds, total]))
         return self._groups
+
+
+def stable_order(ids: np.ndarray) -> np.ndarray:
+    """``np.argsort(ids, kind="stable")`` of non-negative ids, by 16-bit radix passes.
+
+    numpy radix-sorts 16-bit keys; two such passes order ids below 2**32 several times
+    faster than its merge sort of 64-bit keys.
+
+    >>> stable_order(np.array([70000, 3, 70000, 1, 3])).tolist()
+    [3, 1, 4, 0, 2]
+    """
+    highest = int(ids.max()) if len(ids) else 0
+    if int(ids.min(initial=0)) < 0 or highest >= 1 << 32:
+        order: np.ndarray = np.argsort(ids, kind="stable")
+        return order
+    order = np.argsort((ids & 0xFFFF).astype(np.uint16), kind="stable")
+    if highest >= 1 << 16:
+        high = (ids[order] >> 16).astype(np.uint16)
+        order = order[np.argsort(high, kind="stable")]
+    return order
+
+
+def distinct_small(values: np.ndarray) -> list[int]:
+    """The distinct values of an array of small non-negative integers, ascending."""
+    if not len(values):
+        return []
+    found: list[int] = np.flatnonzero(np.bincount(values)).tolist()
+    return found
 
 
 def matrix_rows(matrix: np.ndarray) -> list[bytes]:
@@ -216,7 +246,7 @@ def _add_lists(chunks: _Chunks, version: bytes, direction: int, type_id: int, li
     sizes = ends - starts
     short = sizes <= CHUNK_CAPACITY
     head_nodes, short_starts, short_sizes = nodes[starts[short]], starts[short], sizes[short]
-    for size in np.unique(short_sizes).tolist():
+    for size in distinct_small(short_sizes):
         same = short_sizes == size
         members = head_nodes[same]
         keys, values = _heads(

@@ -216,9 +216,10 @@ def _cut_rows(out: np.ndarray, sizes: np.ndarray) -> list[bytes]:
     count = len(sizes)
     if not count:
         return []
-    lengths = np.unique(sizes)
-    if len(lengths) == 1:
-        return _void_rows(out[:, : int(lengths[0])])
+    shortest, longest = int(sizes.min()), int(sizes.max())
+    if shortest == longest:
+        return _void_rows(out[:, :shortest])
+    lengths = np.flatnonzero(np.bincount(sizes - shortest)) + shortest
     rows: list[bytes] = [b""] * count
     for length in lengths.tolist():
         members = np.flatnonzero(sizes == length)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import engram
 from engram.errors import InternalError, StorageError
@@ -17,7 +19,7 @@ from engram.storage import Direction, Store
 from engram.storage import bulk as bulk_module
 from engram.storage import keys as layout
 from engram.storage.bulk import BulkLoad
-from engram.storage.bulk_records import Records
+from engram.storage.bulk_records import Records, stable_order
 from engram.storage.chunks import CHUNK_CAPACITY
 from engram.storage.ingest import INGEST_DIRECTORY, INTENT_KEY, IngestFiles, ingest
 from tests.storage.test_bulk import assert_sound, graph_of
@@ -276,3 +278,14 @@ def test_a_rolled_back_streaming_load_leaves_no_files(store, schema, always_inge
     with store.begin_read() as tx:
         assert tx.count_nodes() == 0
     assert_sound(store)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    ids=st.lists(
+        st.one_of(st.integers(0, 300), st.integers(0, 2**20), st.integers(0, 2**40)), max_size=200
+    )
+)
+def test_stable_order_is_a_stable_argsort(ids):
+    array = np.asarray(ids, dtype=np.int64)
+    assert stable_order(array).tolist() == np.argsort(array, kind="stable").tolist()
