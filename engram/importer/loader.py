@@ -19,14 +19,14 @@ The summary times the node phase and the relationship phase separately.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from engram.execution.gc_pause import gc_paused
-from engram.importer.header import HeaderColumn
+from engram.importer.header import Header, HeaderColumn
 from engram.importer.ids import IdSpaces
 from engram.importer.prefetch import prefetched
 from engram.importer.progress import Progress
@@ -219,7 +219,10 @@ class Importer:
         rows = created = bad_before = 0
         bad_before = len(self._counts.bad)
         size = self._batch_size
-        for whole in prefetched(table.batches(self._array_delimiter)):
+        batches = table.batches(self._array_delimiter)
+        if isinstance(source, RelationshipSource):
+            batches = self._resolving(batches, table.header)
+        for whole in prefetched(batches):
             for batch in whole.split(size) if size is not None else (whole,):
                 rows += len(batch) + len(batch.skipped)
                 created += handle(load, table, batch, source)
@@ -377,14 +380,32 @@ class Importer:
     ) -> int:
         header = table.header
         bad = dict(batch.bad)
-        starts = self._ends(header.start, batch.starts, bad)
-        ends = self._ends(header.end, batch.ends, bad)
+        if batch.resolved:
+            starts, ends = batch.starts, batch.ends
+        else:
+            starts = self._ends(header.start, batch.starts, bad)
+            ends = self._ends(header.end, batch.ends, bad)
         types = self._types(source, batch, bad)
         positions = self._reject(table, batch, bad)
         created = 0
         for rel_type, members in self._groups(types, positions, len(batch)):
             created += self._create_relationships(load, batch, rel_type[0], members, starts, ends)
         return created
+
+    def _resolving(self, batches: Iterator[Batch], header: Header) -> Iterator[Batch]:
+        """Batches with their START_ID and END_ID cells resolved to node ids.
+
+        Runs in the reader thread (`prefetched`): every node file has been read by then,
+        so the id spaces no longer change, and the look-ups (numpy, GIL released)
+        overlap the storing of the previous batch.
+        """
+        for batch in batches:
+            bad: dict[int, str] = {}
+            starts = self._ends(header.start, batch.starts, bad)
+            ends = self._ends(header.end, batch.ends, bad)
+            _merge(batch.bad, bad)
+            batch.starts, batch.ends, batch.resolved = starts, ends, True
+            yield batch
 
     def _ends(self, column: HeaderColumn | None, cells: Any, bad: dict[int, str]) -> np.ndarray:
         assert column is not None  # checked by Header.check_relationships

@@ -46,6 +46,8 @@ class Batch:
         labels: the :LABEL cells.
         types: the :TYPE cells.
         position: input read so far, in the table's progress unit.
+        resolved: whether `starts` and `ends` hold node ids already (and `bad` the
+            reasons of ends that match no node).
     """
 
     lines: np.ndarray
@@ -58,6 +60,7 @@ class Batch:
     labels: Sequence[Any] | None = None
     types: Sequence[Any] | None = None
     position: int = 0
+    resolved: bool = False
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -80,6 +83,7 @@ class Batch:
                 labels=_slice(self.labels, low, high),
                 types=_slice(self.types, low, high),
                 position=self.position,
+                resolved=self.resolved,
             )
 
 
