@@ -412,13 +412,15 @@ class Database:
         skip_bad_rows: bool = False,
         id_type: str = "auto",
         batch_size: int | None = None,
+        commit_nodes_first: bool = False,
     ) -> ImportSummary:
         """Bulk-load pandas or polars data frames: label -> frame, type -> frame.
 
         A node frame's `id` column is its import id (stored as a property too); a
         relationship frame's `start` and `end` columns name those ids. Other columns
         are properties (NaN and None mean "no property"); typed names such as
-        ``since:int`` or ``:START_ID`` work as in CSV headers.
+        ``since:int`` or ``:START_ID`` work as in CSV headers. `commit_nodes_first`
+        commits the nodes before the relationships, as in `import_csv`.
 
         Raises:
             BulkImportError: a frame lacks a column, or a row is bad (see `import_csv`).
@@ -435,6 +437,7 @@ class Database:
             skip_bad_rows=skip_bad_rows,
             id_type=id_type,
             batch_size=batch_size,
+            commit_nodes_first=commit_nodes_first,
         )
 
     def to_networkx(
