@@ -34,6 +34,7 @@ from engram.catalog import PROPERTY_INDEX, IndexDef
 from engram.errors import ErrorDetail, ErrorKind, InternalError, QueryRuntimeError
 from engram.storage import keys as layout
 from engram.storage.bulk_records import (
+    IdRanges,
     Lists,
     NodeRun,
     Records,
@@ -215,39 +216,6 @@ class _Part:
             self.progress(records)
 
 
-class _Ranges:
-    """Sorted, disjoint id ranges with one label set each (the nodes a load created)."""
-
-    def __init__(self) -> None:
-        self._items: list[tuple[int, int, frozenset[int]]] = []
-        self._firsts = _NO_IDS
-        self._ends = _NO_IDS
-
-    def __bool__(self) -> bool:
-        return bool(self._items)
-
-    def add(self, first: int, end: int, labels: frozenset[int]) -> None:
-        self._items.append((first, end, labels))
-        self._items.sort(key=lambda item: item[0])
-        self._firsts = np.asarray([item[0] for item in self._items], dtype=np.int64)
-        self._ends = np.asarray([item[1] for item in self._items], dtype=np.int64)
-
-    def extend(self, other: _Ranges) -> None:
-        for item in other._items:
-            self.add(*item)
-
-    def locate(self, ids: np.ndarray) -> np.ndarray:
-        """Per id, the position of its range, or -1."""
-        if not self._items:
-            return np.full(len(ids), -1, dtype=np.int64)
-        position = np.searchsorted(self._firsts, ids, side="right") - 1
-        inside = (position >= 0) & (ids < self._ends[np.maximum(position, 0)])
-        return np.where(inside, position, -1)
-
-    def label_sets(self) -> list[frozenset[int]]:
-        return [item[2] for item in self._items]
-
-
 class BulkLoad:
     """Creates many nodes and relationships through large bulk commits.
 
@@ -281,8 +249,8 @@ class BulkLoad:
         self._timeout = timeout
         self._tx: WriteTransaction | None = None
         self._part: _Part | None = None
-        self._ranges = _Ranges()
-        self._pending_ranges = _Ranges()
+        self._ranges = IdRanges()
+        self._pending_ranges = IdRanges()
         self._written: dict[ListKey, np.ndarray] = {}
         self._last_version: int | None = None
         self.committed_nodes = 0
@@ -302,7 +270,7 @@ class BulkLoad:
             if tx.version != self._last_version:
                 # another writer committed since our last commit: it may have written
                 # lists of our nodes, so none of them is known to be empty any more
-                self._ranges = _Ranges()
+                self._ranges = IdRanges()
                 self._written = {}
             self._part = _Part(layout.version_bytes(tx.version + 1), self._store.ingest_files)
             tx.overlay.bulk.append(self._part)
@@ -335,7 +303,7 @@ class BulkLoad:
             part.discard()
             raise
         finally:
-            pending, self._pending_ranges = self._pending_ranges, _Ranges()
+            pending, self._pending_ranges = self._pending_ranges, IdRanges()
             nodes, rels = self._pending_nodes, self._pending_relationships
             self._pending_nodes = self._pending_relationships = 0
         self._ranges.extend(pending)
@@ -353,7 +321,7 @@ class BulkLoad:
         tx, part, self._tx, self._part = self._tx, self._part, None, None
         if part is not None:
             part.discard()
-        self._pending_ranges = _Ranges()
+        self._pending_ranges = IdRanges()
         self._pending_nodes = self._pending_relationships = 0
         if tx is not None:
             tx.rollback()

@@ -1,11 +1,12 @@
-"""Encoding a bulk load's records into a commit batch, whole arrays at a time.
+"""Building a bulk load's records (keys and values, in key order), whole arrays at a time.
 
-`engram.storage.bulk.BulkLoad` keeps what a load creates as runs (`NodeRun`, `RelRun`)
-and new adjacency lists (`Lists`); the commit calls `emit_nodes`, `emit_rels` and
-`emit_lists` to put their records into the batch. Keys and values are built as rows of
-numpy byte matrices and turned into `bytes` objects in one ``tolist`` of a fixed-width
-void view (rows of one width at a time), so the only Python step per record is the
-batch's ``put``, driven by ``map``. The stored layout is the ordinary one
+`engram.storage.bulk.BulkLoad` keeps what a load creates as runs (`NodeRun`, `RelRun`),
+id ranges (`IdRanges`) and new adjacency lists (`Lists`). `node_records`,
+`rel_records`, `member_records` and `list_records` turn them into `Records`, which go
+into the commit batch or into table files to ingest (`engram.storage.ingest`). Keys and
+values are rows of numpy byte matrices turned into `bytes` objects by one ``tolist``
+of a fixed-width void view per width, so the only Python step per record is the
+writer's ``put``, driven by ``map``. The stored layout is the ordinary one
 (`engram.storage.keys`, `engram.storage.chunks`): every value starts with the commit
 version.
 """
@@ -28,6 +29,7 @@ from engram.storage.columns import Column, encode_rows
 from engram.storage.rocks import Batch
 
 __all__ = [
+    "IdRanges",
     "Lists",
     "NodeRun",
     "Records",
@@ -47,6 +49,7 @@ _LABEL_COUNT = struct.Struct(">H")
 _HEAD: Final = _U64.pack(0)
 _PAIR: Final = 16
 _REL_HEADER: Final = np.dtype([("type", ">u4"), ("start", ">u8"), ("end", ">u8")])
+_NONE: Final = np.empty(0, dtype=np.int64)
 
 
 @dataclass(slots=True)
@@ -148,6 +151,42 @@ def matrix_rows(matrix: np.ndarray) -> list[bytes]:
     contiguous = np.ascontiguousarray(matrix, dtype=np.uint8)
     found: list[bytes] = contiguous.view(f"V{width}").ravel().tolist()
     return found
+
+
+class IdRanges:
+    """Sorted, disjoint id ranges with one label set each (the nodes a load created)."""
+
+    def __init__(self) -> None:
+        self._items: list[tuple[int, int, frozenset[int]]] = []
+        self._firsts = _NONE
+        self._ends = _NONE
+
+    def __bool__(self) -> bool:
+        return bool(self._items)
+
+    def add(self, first: int, end: int, labels: frozenset[int]) -> None:
+        """Add the ids first .. end - 1, all with `labels`."""
+        self._items.append((first, end, labels))
+        self._items.sort(key=lambda item: item[0])
+        self._firsts = np.asarray([item[0] for item in self._items], dtype=np.int64)
+        self._ends = np.asarray([item[1] for item in self._items], dtype=np.int64)
+
+    def extend(self, other: IdRanges) -> None:
+        """Add every range of `other`."""
+        for item in other._items:
+            self.add(*item)
+
+    def locate(self, ids: np.ndarray) -> np.ndarray:
+        """Per id, the position of its range, or -1."""
+        if not self._items:
+            return np.full(len(ids), -1, dtype=np.int64)
+        position = np.searchsorted(self._firsts, ids, side="right") - 1
+        inside = (position >= 0) & (ids < self._ends[np.maximum(position, 0)])
+        return np.where(inside, position, -1)
+
+    def label_sets(self) -> list[frozenset[int]]:
+        """The label set of each range, in range order."""
+        return [item[2] for item in self._items]
 
 
 @dataclass(frozen=True, slots=True)
