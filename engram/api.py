@@ -133,18 +133,25 @@ class Transaction:
         *,
         timeout: float | None = None,
         cancel: threading.Event | None = None,
+        memory_limit: int | None = None,
         **kwargs: Any,
     ) -> Result:
         """Run a statement inside this transaction (see `Database.execute`).
 
-        A failing (or cancelled) statement undoes only its own changes; the transaction
-        stays open.
+        A failing (or cancelled, or over its memory limit) statement undoes only its own
+        changes; the transaction stays open.
         """
         if not self.storage.is_open:
             raise TransactionError("the transaction has already ended")
         text, values = query_text(query, {**(params or {}), **kwargs})
         return self._database.session.run_in(
-            self.storage, text, values, timeout=timeout, profile=False, cancel=cancel
+            self.storage,
+            text,
+            values,
+            timeout=timeout,
+            profile=False,
+            cancel=cancel,
+            memory_limit=_checked_limit(memory_limit),
         )
 
     def profile(
@@ -155,6 +162,7 @@ class Transaction:
         *,
         timeout: float | None = None,
         cancel: threading.Event | None = None,
+        memory_limit: int | None = None,
         **kwargs: Any,
     ) -> Result:
         """Run a statement inside this transaction and measure it (see `Database.profile`)."""
@@ -162,7 +170,13 @@ class Transaction:
             raise TransactionError("the transaction has already ended")
         text, values = query_text(query, {**(params or {}), **kwargs})
         return self._database.session.run_in(
-            self.storage, text, values, timeout=timeout, profile=True, cancel=cancel
+            self.storage,
+            text,
+            values,
+            timeout=timeout,
+            profile=True,
+            cancel=cancel,
+            memory_limit=_checked_limit(memory_limit),
         )
 
     def commit(self) -> None:
@@ -199,10 +213,12 @@ class Transaction:
 class Database:
     """An open engram database (a directory), usable as a context manager."""
 
-    def __init__(self, store: Store, *, temporary_dir: str | None = None) -> None:
+    def __init__(
+        self, store: Store, *, temporary_dir: str | None = None, memory_limit: int | None = None
+    ) -> None:
         self._store = store
         self._temporary_dir = temporary_dir
-        self.session = QuerySession(store)
+        self.session = QuerySession(store, memory_limit=_checked_limit(memory_limit))
         vector_indexes(store)  # loads the vector indexes and follows commits from now on
         self._changes = ChangeFeed(store)
 
@@ -215,6 +231,7 @@ class Database:
         timeout: float | None = None,
         read_only: bool = False,
         cancel: threading.Event | None = None,
+        memory_limit: int | None = None,
         **kwargs: Any,
     ) -> Result:
         """Run one statement in its own transaction and return its result.
@@ -229,20 +246,31 @@ class Database:
             query: the statement text (or a query-builder query).
             params: parameters by name.
             timeout: seconds before the statement is stopped with `QueryTimeout` (it
-                then changes nothing).
+                then changes nothing); counted from this call, so compiling counts.
             read_only: refuse a statement that writes (`AccessModeError`, before it runs).
             cancel: an event another thread may set to stop the statement
                 (`QueryTimeout`; nothing is changed).
+            memory_limit: bytes the statement's rows and values may hold (sorts, groups,
+                collect(), DISTINCT, hash tables, the buffered result); None: the
+                database's `memory_limit`.
             **kwargs: more parameters by name.
 
         Raises:
             QueryError: the statement is invalid or failed (nothing was changed).
             QueryTimeout: the timeout passed or `cancel` was set.
+            MemoryLimitExceeded: the statement needed more than its memory limit
+                (nothing was changed).
             AccessModeError: `read_only` was given and the statement writes.
         """
         text, values = query_text(query, {**(params or {}), **kwargs})
         return self.session.run(
-            text, values, timeout=timeout, profile=False, read_only=read_only, cancel=cancel
+            text,
+            values,
+            timeout=timeout,
+            profile=False,
+            read_only=read_only,
+            cancel=cancel,
+            memory_limit=_checked_limit(memory_limit),
         )
 
     def explain(self, query: Any) -> Plan:
@@ -258,14 +286,22 @@ class Database:
         *,
         timeout: float | None = None,
         cancel: threading.Event | None = None,
+        memory_limit: int | None = None,
         **kwargs: Any,
     ) -> Result:
         """Run the statement and measure it; `result.plan` has actual rows, reads and time.
 
-        `timeout` and `cancel` work as for `execute`.
+        `timeout`, `cancel` and `memory_limit` work as for `execute`.
         """
         text, values = query_text(query, {**(params or {}), **kwargs})
-        return self.session.run(text, values, timeout=timeout, profile=True, cancel=cancel)
+        return self.session.run(
+            text,
+            values,
+            timeout=timeout,
+            profile=True,
+            cancel=cancel,
+            memory_limit=_checked_limit(memory_limit),
+        )
 
     def register_procedure(self, signature: str, implementation: Callable[..., Any]) -> None:
         """Make a Python function callable as a procedure.
@@ -510,6 +546,7 @@ def open(
     read_only: bool = False,
     sync: bool = True,
     write_timeout: float = DEFAULT_WRITE_TIMEOUT,
+    memory_limit: int | None = None,
 ) -> Database:
     """Open (or create) the database in directory `path`.
 
@@ -528,6 +565,9 @@ def open(
         sync: fsync every commit; False is faster and loses only the last commits on a
             power failure (never on a process crash).
         write_timeout: default seconds a write transaction waits for another one.
+        memory_limit: default bytes one statement may hold (`MemoryLimitExceeded`
+            beyond); None: a quarter of the machine's memory (or of the process's
+            cgroup limit), see docs/adr/0009-query-memory-budget.md.
 
     Raises:
         DatabaseLocked: another process has the directory open for writing.
@@ -544,6 +584,17 @@ def open(
             shutil.rmtree(directory, ignore_errors=True)
             raise
         store.remove_on_close()
-        return Database(store, temporary_dir=directory)
+        return Database(store, temporary_dir=directory, memory_limit=memory_limit)
     store = Store(os.fspath(path), read_only=read_only, sync=sync, write_timeout=write_timeout)
-    return Database(store)
+    return Database(store, memory_limit=memory_limit)
+
+
+def _checked_limit(memory_limit: int | None) -> int | None:
+    """A memory limit as given, refused unless it is a positive number of bytes."""
+    if memory_limit is None:
+        return None
+    if isinstance(memory_limit, bool) or not isinstance(memory_limit, int | float):
+        raise TypeError(f"memory_limit is a number of bytes, not {type(memory_limit).__name__}")
+    if not memory_limit > 0 or memory_limit == float("inf"):
+        raise TypeError(f"memory_limit must be a positive number of bytes, got {memory_limit}")
+    return int(memory_limit)

@@ -15,17 +15,25 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from engram import deadline as compile_deadline
 from engram.binder import bind
 from engram.binder import check_parameters as bound_parameters_check
 from engram.binder.bound import BStatement
 from engram.catalog.catalog import Catalog
 from engram.catalog.statistics import Statistics
 from engram.config import CACHES
-from engram.errors import EngramError, InternalError, QueryError
+from engram.errors import (
+    EngramError,
+    ErrorDetail,
+    MemoryLimitExceeded,
+    QueryError,
+    SemanticError,
+)
 from engram.execution.context import ExecContext
 from engram.execution.graph import StoreGraph
 from engram.execution.lowering import lower
-from engram.execution.physical import PhysicalOp, Row
+from engram.execution.memory import MemoryBudget, running
+from engram.execution.physical import Batch, PhysicalOp
 from engram.execution.procedures import ProcedureRegistry
 from engram.execution.profile import Profiler
 from engram.execution.values import from_python
@@ -201,8 +209,16 @@ class QueryEngine:
         *,
         disabled: frozenset[str] = frozenset(),
         verify: bool = False,
+        deadline: float | None = None,
+        cancel: threading.Event | None = None,
+        memory: MemoryBudget | None = None,
     ) -> CompiledQuery:
-        """The compiled form of `text` (from the cache when possible)."""
+        """The compiled form of `text` (from the cache when possible).
+
+        Compiling stops with `QueryTimeout` once `deadline` (a `time.monotonic()` instant)
+        passes or `cancel` is set; constants folded while planning are built within
+        `memory`.
+        """
         indexes, vectors = self._index_infos(catalog)
         key = (text, indexes, vectors, disabled, self.procedures_version, _size_bucket(statistics))
         with self._lock:
@@ -210,7 +226,10 @@ class QueryEngine:
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
-        compiled = self._compile(text, catalog, statistics, (indexes, vectors), disabled, verify)
+        with compile_deadline.compiling(deadline, cancel), running(memory or MemoryBudget()):
+            compiled = self._compile(
+                text, catalog, statistics, (indexes, vectors), disabled, verify
+            )
         with self._lock:
             self._cache[key] = compiled
             while len(self._cache) > self._cache_size:
@@ -227,8 +246,12 @@ class QueryEngine:
         verify: bool,
     ) -> CompiledQuery:
         try:
-            statement = bind(parse(text), procedures=self.procedures, catalog=catalog)
+            tree = parse(text)
+            compile_deadline.check()
+            statement = bind(tree, procedures=self.procedures, catalog=catalog)
+            compile_deadline.check()
             logical = plan(statement)
+            compile_deadline.check()
             view = StatisticsView(statistics, catalog)
             ctx = RuleContext(
                 statistics=view,
@@ -238,13 +261,22 @@ class QueryEngine:
                 verify=verify,
             )
             optimized = optimize(logical, ctx)
+            compile_deadline.check()
             physical = lower(optimized)
         except QueryError as error:
             raise error.with_source(text) from None
         except EngramError:
             raise
         except RecursionError:
-            raise InternalError("the query is nested too deeply to compile") from None
+            # parser limits bound nesting and chains; many patterns in one MATCH can still
+            # give a plan deeper than the stages' recursion allows
+            raise SemanticError(
+                "the query is too large to plan: its plan nests more deeply than engram can "
+                "compile",
+                detail=ErrorDetail.RESOURCE_LIMIT,
+                hint="match fewer relationships in one query (about 120 at most), or use "
+                "variable-length relationships such as -[*5]->",
+            ).with_source(text) from None
         columns: tuple[str, ...] = ()
         if isinstance(optimized, ProduceResults):
             columns = tuple(name for name, _ in optimized.columns)
@@ -268,28 +300,51 @@ class QueryEngine:
         timeout: float | None = None,
         profile: bool = False,
         cancel: threading.Event | None = None,
-    ) -> tuple[Iterator[Row], ExecContext]:
-        """Start executing; the rows are produced lazily as the iterator is consumed.
+        deadline: float | None = None,
+        memory: MemoryBudget | None = None,
+    ) -> tuple[Iterator[Batch], ExecContext]:
+        """Start executing; batches of rows are produced lazily as the iterator is consumed.
 
         Setting `cancel` (from any thread) stops the query at its next batch with
-        `QueryTimeout`, as a passed deadline does.
+        `QueryTimeout`, as a passed deadline does. `deadline` (a `time.monotonic()`
+        instant) wins over `timeout`; operators hold rows within `memory`.
         """
         values = check_parameters(compiled, params)
-        deadline = None if timeout is None else time.monotonic() + timeout
-        ctx = ExecContext(graph=graph, params=values, procedures=self.procedures, deadline=deadline)
+        if deadline is None and timeout is not None:
+            deadline = time.monotonic() + timeout
+        ctx = ExecContext(
+            graph=graph,
+            params=values,
+            procedures=self.procedures,
+            deadline=deadline,
+            memory=memory or MemoryBudget(),
+        )
         if cancel is not None:
             ctx.cancelled = cancel
         if profile:
             ctx.profiler = Profiler(read_counter=graph)
-        return _rows(compiled, ctx), ctx
+        return _batches(compiled, ctx), ctx
 
 
-def _rows(compiled: CompiledQuery, ctx: ExecContext) -> Iterator[Row]:
+def _batches(compiled: CompiledQuery, ctx: ExecContext) -> Iterator[Batch]:
+    batches = compiled.physical.run(ctx, ())
     try:
-        for batch in compiled.physical.run(ctx, ()):
-            yield from batch
+        while True:
+            # functions that build large values (range()) check the running query's budget
+            with running(ctx.memory):
+                batch = next(batches, None)
+            if batch is None:
+                return
+            yield batch
     except QueryError as error:
         raise error.with_source(compiled.text) from None
+    except MemoryError:
+        # an allocation the machine refused (numpy columns of a huge expansion): the
+        # query is over any limit; the process and the store are fine
+        memory = ctx.memory
+        raise MemoryLimitExceeded(
+            memory.limit or memory.used, memory.used, "an allocation the machine refused"
+        ) from None
 
 
 def _note_text(note: Any) -> str:

@@ -9,6 +9,7 @@
     │   ├── ParameterError         API      E3xx   missing or ill-typed $parameters
     │   └── QueryRuntimeError      executor E4xx   TypeError, ArgumentError, EntityNotFound, …
     ├── QueryTimeout               the query ran past its `timeout`; nothing was changed
+    ├── MemoryLimitExceeded        the query needed more than its `memory_limit`; nothing changed
     ├── TransactionError           writer lock timeout, a finished transaction, read-only writes
     │   └── AccessModeError        a statement that writes, run where only reads are allowed
     ├── DatabaseLocked             another process holds the database directory
@@ -38,6 +39,7 @@ __all__ = [
     "ErrorDetail",
     "ErrorKind",
     "InternalError",
+    "MemoryLimitExceeded",
     "ParameterError",
     "Phase",
     "QueryError",
@@ -47,6 +49,7 @@ __all__ = [
     "Span",
     "StorageError",
     "TransactionError",
+    "format_bytes",
     "render_diagnostic",
 ]
 
@@ -265,6 +268,50 @@ class QueryRuntimeError(QueryError):
 
 class QueryTimeout(EngramError):
     """The query ran longer than its timeout and was cancelled; it changed nothing."""
+
+
+class MemoryLimitExceeded(EngramError):
+    """The query would hold more memory than its `memory_limit`; it was stopped, unchanged.
+
+    Attributes:
+        limit: the query's budget in bytes.
+        used: the estimated bytes held when the budget ran out.
+        operator: what was growing (`'Sort'`, `'collect()'`, `'range()'`, ...).
+        phase: always ``"runtime"``.
+        hint: how to make the query fit.
+    """
+
+    phase: Phase = Phase.RUNTIME
+
+    def __init__(self, limit: int, used: int, operator: str) -> None:
+        self.limit = limit
+        self.used = used
+        self.operator = operator
+        self.hint = (
+            "raise memory_limit (db.execute(..., memory_limit=...) or "
+            "engram.open(..., memory_limit=...)), or make the query hold less "
+            "(LIMIT, aggregate earlier, filter before ORDER BY or collect())"
+        )
+        super().__init__(
+            f"the query went over its memory limit of {format_bytes(limit)} "
+            f"(about {format_bytes(used)} held, growing in {operator}); it was stopped "
+            "and nothing was changed"
+        )
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (type(self), (self.limit, self.used, self.operator))
+
+
+def format_bytes(count: int) -> str:
+    """A byte count for people: `512 bytes`, `64.0 KiB`, `1.5 GiB`."""
+    if count < 1024:
+        return f"{count} bytes"
+    value = float(count)
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
+        value /= 1024
+        if value < 1024 or unit == "TiB":
+            break
+    return f"{value:.1f} {unit}"
 
 
 class TransactionError(EngramError):

@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any
 
 from engram.errors import EngramError
+from engram.execution.gc_pause import gc_paused
 from engram.planner.explain import PlanLine, render_lines
 from engram.values import Node, Path, Relationship
 
@@ -157,11 +158,25 @@ class Result:
 
     def rows(self) -> list[tuple[Any, ...]]:
         """Every row, as tuples."""
-        return list(self)
+        self._drain()
+        return list(self._buffer)
+
+    def _drain(self) -> None:
+        """Read every remaining row into the buffer at once (and release the source)."""
+        if self._source is None:
+            return
+        try:
+            # the rows all stay alive: collections on the way would only walk them (and
+            # every other object of the process) again and again
+            with gc_paused():
+                self._buffer.extend(self._source)
+        finally:
+            self.close()
 
     def dicts(self) -> list[dict[str, Any]]:
         """Every row, as dicts from column name to value."""
-        return [dict(zip(self.columns, row, strict=True)) for row in self]
+        columns = self.columns
+        return [dict(zip(columns, row, strict=True)) for row in self.rows()]
 
     def single(self) -> tuple[Any, ...]:
         """The only row; an error when there are none or several."""

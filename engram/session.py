@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from engram.engine import CompiledQuery, QueryEngine
@@ -18,14 +19,15 @@ from engram.execution import builtins
 from engram.execution.context import ExecContext, UpdateCounters
 from engram.execution.gc_pause import gc_paused
 from engram.execution.graph import StoreGraph
+from engram.execution.memory import POINTER, MemoryBudget, batch_size, default_memory_limit
 from engram.execution.procedures import ProcedureRegistry, ProcedureSpec, parse_signature
 from engram.execution.profile import plan_lines
-from engram.execution.values import to_python
+from engram.execution.values import rows_to_python
 from engram.parser.ast import ExplainMode
 from engram.results import Plan, Result, ResultStats
 from engram.storage import ReadTransaction, Store, WriteTransaction
 
-__all__ = ["QuerySession", "query_text"]
+__all__ = ["Limits", "QuerySession", "query_text"]
 
 _PROCEDURES = ProcedureRegistry()
 builtins.install(_PROCEDURES)
@@ -47,11 +49,27 @@ def _stats(counters: UpdateCounters) -> ResultStats:
     return ResultStats(**counters.as_dict())
 
 
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """One statement's limits: its deadline, cancellation event and memory budget."""
+
+    deadline: float | None
+    cancel: threading.Event | None
+    memory: MemoryBudget
+
+    @property
+    def remaining(self) -> float | None:
+        """Seconds left before the deadline (None: no timeout)."""
+        return None if self.deadline is None else max(0.0, self.deadline - time.monotonic())
+
+
 class QuerySession:
     """Compiles and runs statements against one store."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, memory_limit: int | None = None) -> None:
         self._store = store
+        #: the memory budget of a statement that gives none, in bytes
+        self.memory_limit = default_memory_limit() if memory_limit is None else memory_limit
         self.procedures = ProcedureRegistry(parent=_PROCEDURES)
         self.engine = QueryEngine(self.procedures)
         #: rule names to switch off (`{"*"}` disables the optimizer), for testing
@@ -71,7 +89,23 @@ class QuerySession:
 
     # -- compiling -----------------------------------------------------------------------------
 
-    def compile(self, text: str, view: ReadTransaction | WriteTransaction) -> CompiledQuery:
+    def limits(
+        self,
+        timeout: float | None,
+        cancel: threading.Event | None = None,
+        memory_limit: int | None = None,
+    ) -> Limits:
+        """A statement's limits, its deadline counted from now."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        budget = self.memory_limit if memory_limit is None else memory_limit
+        return Limits(deadline, cancel, MemoryBudget(budget))
+
+    def compile(
+        self,
+        text: str,
+        view: ReadTransaction | WriteTransaction,
+        limits: Limits | None = None,
+    ) -> CompiledQuery:
         """The compiled statement, planned against the transaction's schema and statistics."""
         return self.engine.compile(
             text,
@@ -79,6 +113,9 @@ class QuerySession:
             view.statistics,
             disabled=self.disabled_rules,
             verify=self.verify_rules,
+            deadline=None if limits is None else limits.deadline,
+            cancel=None if limits is None else limits.cancel,
+            memory=None if limits is None else limits.memory,
         )
 
     def explain(self, text: str) -> Plan:
@@ -103,15 +140,19 @@ class QuerySession:
         profile: bool,
         read_only: bool = False,
         cancel: threading.Event | None = None,
+        memory_limit: int | None = None,
     ) -> Result:
         """Run one statement in its own transaction.
 
         With `read_only`, a statement that writes fails with `AccessModeError` before it
         runs; setting `cancel` stops the statement (`QueryTimeout`, nothing changed).
+        The timeout counts from this call (compiling included); `memory_limit` (bytes)
+        replaces the session's for this statement.
         """
+        limits = self.limits(timeout, cancel, memory_limit)
         snapshot = self._store.begin_read()
         try:
-            compiled = self.compile(text, snapshot)
+            compiled = self.compile(text, snapshot, limits)
         except BaseException:
             snapshot.close()
             raise
@@ -124,31 +165,26 @@ class QuerySession:
             raise AccessModeError("this statement writes, and only reads are allowed here")
         if compiled.is_updating and not self._store.read_only:
             snapshot.close()
-            return self._run_write(text, params, timeout, profiled, compiled.explain, cancel)
+            return self._run_write(text, params, limits, profiled, compiled.explain)
         if compiled.is_updating:
             snapshot.close()
             raise AccessModeError("the database is open read-only: this statement writes")
-        return self._run_read(compiled, snapshot, params, timeout, profiled, cancel)
+        return self._run_read(compiled, snapshot, params, limits, profiled)
 
     def _run_write(
         self,
         text: str,
         params: Mapping[str, Any],
-        timeout: float | None,
+        limits: Limits,
         profile: bool,
         mode: ExplainMode | None,
-        cancel: threading.Event | None = None,
     ) -> Result:
-        started = time.monotonic()
-        writer = self._store.begin_write(timeout)
+        writer = self._store.begin_write(limits.remaining)
         try:
-            compiled = self.compile(text, writer)
-            remaining = (
-                None if timeout is None else max(0.0, timeout - (time.monotonic() - started))
-            )
+            compiled = self.compile(text, writer, limits)
             with gc_paused():
                 rows, ctx, plan = self._materialise(
-                    compiled, StoreGraph(writer), params, remaining, profile, cancel
+                    compiled, StoreGraph(writer), params, limits, profile
                 )
                 writer.commit()
         except BaseException:
@@ -164,14 +200,11 @@ class QuerySession:
         compiled: CompiledQuery,
         graph: StoreGraph,
         params: Mapping[str, Any],
-        timeout: float | None,
+        limits: Limits,
         profile: bool,
-        cancel: threading.Event | None = None,
     ) -> tuple[list[tuple[Any, ...]], ExecContext, Plan | None]:
-        produced, ctx = self.engine.run(
-            compiled, graph, params, timeout=timeout, profile=profile, cancel=cancel
-        )
-        rows = [tuple(to_python(value, graph) for value in row) for row in produced]
+        produced, ctx = self._start(compiled, graph, params, limits, profile)
+        rows = _buffered(produced, graph, ctx.memory)
         graph.check_deleted_nodes_detached()
         plan = None
         if profile:
@@ -182,20 +215,35 @@ class QuerySession:
             )
         return rows, ctx, plan
 
+    def _start(
+        self,
+        compiled: CompiledQuery,
+        graph: StoreGraph,
+        params: Mapping[str, Any],
+        limits: Limits,
+        profile: bool,
+    ) -> tuple[Iterator[list[tuple[Any, ...]]], ExecContext]:
+        return self.engine.run(
+            compiled,
+            graph,
+            params,
+            profile=profile,
+            cancel=limits.cancel,
+            deadline=limits.deadline,
+            memory=limits.memory,
+        )
+
     def _run_read(
         self,
         compiled: CompiledQuery,
         snapshot: ReadTransaction,
         params: Mapping[str, Any],
-        timeout: float | None,
+        limits: Limits,
         profile: bool,
-        cancel: threading.Event | None = None,
     ) -> Result:
         graph = StoreGraph(snapshot)
         try:
-            produced, ctx = self.engine.run(
-                compiled, graph, params, timeout=timeout, profile=profile, cancel=cancel
-            )
+            produced, ctx = self._start(compiled, graph, params, limits, profile)
             if compiled.explain is ExplainMode.PROFILE:
                 for _ in produced:
                     pass
@@ -203,7 +251,8 @@ class QuerySession:
                 snapshot.close()
                 return _plan_result(plan)
             stream = _converted(produced, graph, snapshot)
-            first = next(stream, None)
+            with gc_paused():  # the first batch can be the whole work of the query
+                first = next(stream, None)
         except BaseException:
             snapshot.close()
             raise
@@ -230,9 +279,11 @@ class QuerySession:
         timeout: float | None,
         profile: bool,
         cancel: threading.Event | None = None,
+        memory_limit: int | None = None,
     ) -> Result:
         """Run one statement inside an open transaction; a failure undoes only it."""
-        compiled = self.compile(text, transaction)
+        limits = self.limits(timeout, cancel, memory_limit)
+        compiled = self.compile(text, transaction, limits)
         if compiled.explain is ExplainMode.EXPLAIN:
             return _plan_result(self.explain(text))
         if compiled.is_updating and transaction.read_only:
@@ -241,7 +292,7 @@ class QuerySession:
         graph = StoreGraph(transaction)
         profiled = profile or compiled.explain is ExplainMode.PROFILE
         try:
-            rows, ctx, plan = self._materialise(compiled, graph, params, timeout, profiled, cancel)
+            rows, ctx, plan = self._materialise(compiled, graph, params, limits, profiled)
         except BaseException:
             _restore(transaction, saved)
             raise
@@ -250,12 +301,29 @@ class QuerySession:
         return Result(list(compiled.columns), iter(rows), _stats(ctx.counters), plan=plan)
 
 
+def _buffered(
+    produced: Iterator[list[tuple[Any, ...]]], graph: StoreGraph, memory: MemoryBudget
+) -> list[tuple[Any, ...]]:
+    """Every result row as Python values, the buffer charged to the budget per batch."""
+    rows: list[tuple[Any, ...]] = []
+    held = memory.holding("the result buffer")
+    try:
+        for batch in produced:
+            converted = rows_to_python(batch, graph)
+            rows.extend(converted)
+            if converted:
+                held.add(POINTER * len(converted) + batch_size(converted))
+    finally:
+        held.close()
+    return rows
+
+
 def _converted(
-    produced: Iterator[tuple[Any, ...]], graph: StoreGraph, snapshot: ReadTransaction
+    produced: Iterator[list[tuple[Any, ...]]], graph: StoreGraph, snapshot: ReadTransaction
 ) -> Iterator[tuple[Any, ...]]:
     try:
-        for row in produced:
-            yield tuple(to_python(value, graph) for value in row)
+        for batch in produced:
+            yield from rows_to_python(batch, graph)
     finally:
         snapshot.close()
 

@@ -17,7 +17,13 @@ from typing import Any, Final
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
-from engram import AccessModeError, QueryError, QueryTimeout, TransactionError
+from engram import (
+    AccessModeError,
+    MemoryLimitExceeded,
+    QueryError,
+    QueryTimeout,
+    TransactionError,
+)
 from engram.errors import render_diagnostic
 
 __all__ = [
@@ -130,6 +136,13 @@ def _classify(original: BaseException) -> tuple[str, dict[str, Any]] | None:
         return original.message, extensions
     if isinstance(original, QueryTimeout):
         return str(original), {"code": "QUERY_TIMEOUT"}
+    if isinstance(original, MemoryLimitExceeded):
+        return str(original), {
+            "code": "MEMORY_LIMIT_EXCEEDED",
+            "limit": original.limit,
+            "operator": original.operator,
+            "hint": original.hint,
+        }
     if isinstance(original, AccessModeError):
         return str(original), {
             "code": ReadOnlyOperation.code,

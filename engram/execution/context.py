@@ -2,7 +2,8 @@
 
 It carries the graph access of the transaction, the parameters, the statement clock,
 the update counters behind `Result.stats`, the deadline and cancellation flag checked
-once per batch, and the profiler when PROFILE is on.
+once per batch, the memory budget its operators reserve from, and the profiler when
+PROFILE is on.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy as np
 
 from engram.errors import QueryTimeout
 from engram.execution.entities import RelRef
+from engram.execution.memory import MemoryBudget
 
 if TYPE_CHECKING:
     from engram.execution.procedures import ProcedureRegistry
@@ -267,6 +269,8 @@ class ExecContext:
     cancelled: threading.Event = field(default_factory=threading.Event)
     counters: UpdateCounters = field(default_factory=UpdateCounters)
     profiler: Profiler | None = None
+    #: the bytes the query may hold, and what its operators hold now
+    memory: MemoryBudget = field(default_factory=MemoryBudget)
     #: statement time (for date() and friends): wall clock in ns and monotonic at start
     started_ns: int = field(default_factory=time.time_ns)
     transaction_started_ns: int = 0

@@ -13,11 +13,35 @@ from dataclasses import dataclass, field
 __all__ = ["NodeRef", "PathValue", "RelRef"]
 
 
-@dataclass(frozen=True, slots=True)
 class NodeRef:
-    """A node, by id."""
+    """A node, by id.
+
+    Hand-written rather than a frozen dataclass: rows create one per node they hold,
+    and a frozen dataclass's constructor costs twice as much. Treat it as immutable
+    (equality and hash are those of the frozen dataclass it replaces: by id).
+    """
+
+    __slots__ = ("id",)
+    __match_args__ = ("id",)
 
     id: int
+
+    def __init__(self, id: int) -> None:  # the field is called id
+        self.id = id
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is NodeRef:
+            return self.id == other.id
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.id,))
+
+    def __repr__(self) -> str:
+        return f"NodeRef(id={self.id!r})"
+
+    def __reduce__(self) -> tuple[type[NodeRef], tuple[int]]:
+        return NodeRef, (self.id,)
 
 
 @dataclass(frozen=True, slots=True)

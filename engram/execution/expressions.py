@@ -49,6 +49,7 @@ from engram.execution import arithmetic, ternary
 from engram.execution.context import ExecContext
 from engram.execution.entities import NodeRef, PathValue, RelRef
 from engram.execution.functions import access, strings
+from engram.execution.memory import value_size
 from engram.parser.ast import BinaryOp, QuantifierKind, UnaryOp
 from engram.planner.operators import PlanCollect, PlanExists, PlanMapMatch, PlanPath, PlanUnique
 from engram.temporal.base import TemporalValue
@@ -307,11 +308,29 @@ def _has_labels(expr: BHasLabels, layout: Layout) -> CompiledExpr:
     return has_labels
 
 
+def _entity_id(slot: int, function: Callable[..., Any], origin: Span) -> CompiledExpr:
+    """`id(n)` of a variable, read straight from the row (the common case of a hot call)."""
+
+    def entity_id(row: Row, ctx: ExecContext) -> Any:
+        value = row[slot]
+        kind = type(value)
+        if kind is NodeRef or kind is RelRef:
+            return value.id
+        try:
+            return function(ctx, value)  # null, or the function's own error
+        except QueryError as error:
+            raise _located(error, origin) from None
+
+    return entity_id
+
+
 @compile_expr.register
 def _function(expr: BFunction, layout: Layout) -> CompiledExpr:
     args = [compile_expr(arg, layout) for arg in expr.args]
     function = expr.spec.bind(len(args))
     origin = expr.origin
+    if expr.spec.name == "id" and len(expr.args) == 1 and isinstance(expr.args[0], BVariable):
+        return _entity_id(layout[expr.args[0].symbol], function, origin)
     if expr.spec.needs_context:
 
         def with_context(row: Row, ctx: ExecContext) -> Any:
@@ -394,6 +413,14 @@ def _iterable(value: Any, origin: Span, what: str) -> list[Any] | None:
     )
 
 
+#: values a list comprehension's projection may build large, and how many of their bytes
+#: it builds between checks of the memory budget
+_BUILT = frozenset({list, dict, str})
+_CHECK_BYTES = 1 << 20
+#: a pattern comprehension's list is checked against the budget from this length on
+BATCH = 1024
+
+
 @compile_expr.register
 def _list_comprehension(expr: BListComprehension, layout: Layout) -> CompiledExpr:
     source = compile_expr(expr.source, layout)
@@ -407,11 +434,19 @@ def _list_comprehension(expr: BListComprehension, layout: Layout) -> CompiledExp
         if items is None:
             return None
         out = []
+        built = 0  # bytes of the strings, lists and maps the projection built so far
         for item in items:
             extended = (*row, item)
             if where is not None and where(extended, ctx) is not True:
                 continue
-            out.append(item if projection is None else projection(extended, ctx))
+            value = item if projection is None else projection(extended, ctx)
+            out.append(value)
+            if type(value) in _BUILT:
+                built += value_size(value)
+                if built > _CHECK_BYTES:  # then at every large value: one comparison
+                    ctx.memory.check(built + 8 * len(out), "list comprehension")
+            if len(out) & 4095 == 0:
+                ctx.memory.check(value_size(out), "list comprehension")
         return out
 
     return comprehension
@@ -535,7 +570,12 @@ def _plan_collect(expr: PlanCollect, layout: Layout) -> CompiledExpr:
     projection = compile_expr(expr.projection, output_layout(expr.plan))
 
     def collect(row: Row, ctx: ExecContext) -> Any:
-        return [projection(inner, ctx) for batch in run(row, ctx) for inner in batch]
+        out: list[Any] = []
+        for batch in run(row, ctx):
+            out.extend(projection(inner, ctx) for inner in batch)
+            if len(out) > BATCH:  # a pattern comprehension over many matches
+                ctx.memory.check(value_size(out), "pattern comprehension")
+        return out
 
     return collect
 

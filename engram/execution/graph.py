@@ -18,6 +18,7 @@ from engram.execution.entities import RelRef
 from engram.execution.vectors import VectorAccess, create_vector_index
 from engram.index.manager import VECTOR_KIND
 from engram.storage.adjacency import Direction
+from engram.storage.codec import PackedFloats
 from engram.storage.derived import PropertyColumn, build_column
 from engram.storage.indexing import Bound
 from engram.storage.reads import GraphView
@@ -50,12 +51,14 @@ def _deleted(kind: str, entity_id: int) -> QueryRuntimeError:
 class StoreGraph:
     """Name-level graph access over a read or write transaction."""
 
-    __slots__ = ("_nodes", "_vectors", "_view", "_writer", "reads")
+    __slots__ = ("_keys", "_nodes", "_vectors", "_view", "_writer", "reads")
 
     def __init__(self, view: GraphView) -> None:
         self._view = view
         self._writer: WriteTransaction | None = view if isinstance(view, WriteTransaction) else None
         self._vectors: VectorAccess | None = None
+        # property key ids found in the catalog: an id, once given, stays for the statement
+        self._keys: dict[str, int] = {}
         self.reads = 0
         # decoded node records of this statement; every write through this object drops
         # the entry of the node it touches, so reads always see the statement's writes
@@ -88,7 +91,12 @@ class StoreGraph:
         return [i for i in (catalog.type_id(n) for n in names) if i is not None]
 
     def _key(self, name: str) -> int | None:
-        return self._view.catalog.property_key_id(name)
+        found = self._keys.get(name)
+        if found is None:
+            found = self._view.catalog.property_key_id(name)
+            if found is not None:
+                self._keys[name] = found
+        return found
 
     def _named(self, properties: Mapping[int, Any] | None) -> dict[str, Any]:
         if not properties:
@@ -185,7 +193,7 @@ class StoreGraph:
         if node_id in cache:
             return cache[node_id]
         self.reads += 1
-        record = self._view.node(node_id)
+        record = self._view.node(node_id, packed=True)
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
         cache[node_id] = record
@@ -204,7 +212,7 @@ class StoreGraph:
         if len(cache) + len(missing) > _CACHE_LIMIT:
             cache.clear()
         self.reads += len(missing)
-        cache.update(zip(missing, self._view.nodes(missing), strict=True))
+        cache.update(zip(missing, self._view.nodes(missing, packed=True), strict=True))
 
     def _labels(self, node_id: int) -> frozenset[int]:
         record = self._record(node_id)
@@ -232,7 +240,12 @@ class StoreGraph:
                 raise _deleted("node", node_id)
             return None
         key_id = self._key(key)
-        return None if key_id is None else record.properties.get(key_id)
+        if key_id is None:
+            return None
+        value = record.properties.get(key_id)
+        if type(value) is PackedFloats:  # vectors are decoded only when a query reads them
+            return value.floats()
+        return value
 
     def node_properties(self, node_id: int) -> dict[str, Any]:
         """All properties by name."""
@@ -241,7 +254,12 @@ class StoreGraph:
             if self.is_deleted_node(node_id):
                 raise _deleted("node", node_id)
             return {}
-        return self._named(record.properties)
+        return self._named(
+            {
+                key_id: value.floats() if type(value) is PackedFloats else value
+                for key_id, value in record.properties.items()
+            }
+        )
 
     def relationship(self, rel_id: int) -> RelRef | None:
         """The relationship, or None."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Final
@@ -26,14 +26,14 @@ from engram.algorithms.projection import Orientation, Projection
 from engram.errors import ErrorDetail, ErrorKind, QueryRuntimeError
 from engram.execution.context import ExecContext
 from engram.execution.entities import NodeRef, PathValue
-from engram.execution.procedures import ProcedureField, ProcedureSpec
+from engram.execution.procedures import ProcedureField, ProcedureSpec, RuntimeRows
 
 __all__ = ["ALGORITHM_PROCEDURES"]
 
 _PROJECTION_KEYS: Final = ("label", "type", "orientation")
 _WEIGHT_KEYS: Final = ("weight", "defaultWeight")
 
-Rows = Iterator[tuple[Any, ...]]
+Rows = Iterable[tuple[Any, ...]]
 
 
 def _error(procedure: str, message: str, hint: str | None = None) -> QueryRuntimeError:
@@ -183,9 +183,9 @@ def _weights(config: _Config, rel_ids: np.ndarray, values: list[Any], key: str) 
     return out
 
 
-def _per_node(projection: Projection, *columns: np.ndarray) -> Rows:
+def _per_node(projection: Projection, *columns: np.ndarray) -> RuntimeRows:
     nodes = map(NodeRef, projection.nodes.tolist())
-    return zip(nodes, *(column.tolist() for column in columns), strict=True)
+    return RuntimeRows(zip(nodes, *(column.tolist() for column in columns), strict=True))
 
 
 # -- procedures ------------------------------------------------------------------------

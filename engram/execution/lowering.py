@@ -11,6 +11,7 @@ import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from engram import deadline
 from engram.binder.bound import (
     BExists,
     BExpr,
@@ -52,6 +53,7 @@ from engram.execution.operators.relational import (
     LimitExec,
     ProduceResultsExec,
     ProjectExec,
+    ProjectSelectExec,
     SelectExec,
     SkipExec,
     UnionExec,
@@ -118,6 +120,7 @@ def lower(op: lp.LogicalOp) -> PhysicalOp:
 
 
 def _compile(expr: BExpr, op: lp.LogicalOp) -> CompiledExpr:
+    deadline.check()  # lowering a long plan compiles an expression list per operator
     return compile_expr(expr, output_layout(op))
 
 
@@ -302,10 +305,48 @@ def _project(op: lp.Project) -> PhysicalOp:
 def _select(op: lp.Select) -> PhysicalOp:
     layout = output_layout(op.child)
     slots = tuple(layout[s] for s in op.symbols)
-    child = lower(op.child)
     if slots == tuple(range(len(op.child.fields))):
-        return child
-    return SelectExec(logical=op, child=child, slots=slots)
+        return lower(op.child)
+    if isinstance(op.child, lp.Project):
+        fused = _project_select(op.child, op)
+        if fused is not None:
+            return fused
+    return SelectExec(logical=op, child=lower(op.child), slots=slots)
+
+
+def _project_select(project: lp.Project, select: lp.Select) -> PhysicalOp | None:
+    """Project and the Select above it as one operator, when that keeps the semantics.
+
+    Every computed value must be selected, in the projection's order (an unselected
+    value could still raise; a reordering could change which error is raised first).
+    """
+    computed = [symbol for symbol, _ in project.items]
+    if [s for s in select.symbols if s in computed] != computed:
+        return None
+    layout = output_layout(project.child)
+    expressions = dict(project.items)
+    outputs = tuple(
+        compile_expr(expressions[symbol], layout)
+        if symbol in expressions
+        else _slot_reader(layout[symbol])
+        for symbol in select.symbols
+    )
+    return ProjectSelectExec(
+        logical=select, child=lower(project.child), outputs=outputs, project=project
+    )
+
+
+def _slot_reader(slot: int) -> CompiledExpr:
+    return lambda row, ctx: row[slot]
+
+
+def _holds(name: str, distinct: bool) -> str:
+    """How memory-limit errors name an aggregate that keeps its values ('' if it keeps none)."""
+    if distinct:
+        return f"{name}(DISTINCT ...)"
+    if name.lower() in ("collect", "percentilecont", "percentiledisc"):
+        return f"{name}()"
+    return ""
 
 
 @lower.register
@@ -314,12 +355,14 @@ def _aggregate(op: lp.Aggregate) -> PhysicalOp:
     calls = []
     for _, aggregate in op.aggregates:
         args = tuple(compile_expr(a, layout) for a in aggregate.args)
+        holds = ""
         if aggregate.star:
             make: Callable[[], Any] = CountStar
         else:
             factory, distinct = aggregate.spec.bind(len(args)), aggregate.distinct
             make = functools.partial(factory, distinct)
-        calls.append(AggregateCall(make=make, args=args, origin=aggregate.origin))
+            holds = _holds(aggregate.spec.display_name, distinct)
+        calls.append(AggregateCall(make=make, args=args, origin=aggregate.origin, holds=holds))
     rows = AggregateExec(
         logical=op,
         child=lower(op.child),

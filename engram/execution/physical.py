@@ -41,6 +41,11 @@ class PhysicalOp:
         """Nested plans run per row (OPTIONAL MATCH, MERGE, FOREACH), for EXPLAIN."""
         return ()
 
+    @property
+    def fused(self) -> tuple[LogicalOp, ...]:
+        """Logical operators below `logical` that this operator runs too, for EXPLAIN."""
+        return ()
+
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
         """Produce the output batches (never empty lists)."""
         raise NotImplementedError

@@ -22,10 +22,21 @@ __all__ = [
     "ProcedureField",
     "ProcedureRegistry",
     "ProcedureSpec",
+    "RuntimeRows",
     "parse_signature",
 ]
 
 ProcedureImpl = Callable[..., Iterable[Any]]
+
+
+class RuntimeRows(list[tuple[Any, ...]]):
+    """Rows a built-in procedure vouches for, taken by the call as they are.
+
+    Each row is a tuple of exactly the procedure's output fields, in order, and each
+    value is a runtime value already (numbers, strings, NodeRef, ...), so the call
+    needs no check or conversion per value: what makes a procedure that yields a row
+    per node of a large graph cheap.
+    """
 
 
 @dataclass(frozen=True, slots=True)

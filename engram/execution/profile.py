@@ -14,7 +14,7 @@ from typing import Any
 
 from engram.execution.physical import Batch, PhysicalOp
 from engram.planner.explain import PlanLine, describe
-from engram.planner.operators import Start
+from engram.planner.operators import LogicalOp, Start
 
 __all__ = ["OperatorProfile", "Profiler", "plan_lines"]
 
@@ -70,6 +70,11 @@ def plan_lines(
     return lines
 
 
+def _described(logical: LogicalOp) -> tuple[str, str]:
+    name, params = describe(logical)
+    return name, ", ".join(f"{key}={value}" if key else value for key, value in params.items())
+
+
 def _visit(
     op: PhysicalOp,
     depth: int,
@@ -79,8 +84,7 @@ def _visit(
 ) -> None:
     if isinstance(op.logical, Start) and not op.logical.arguments:
         return  # the one empty row every top-level plan starts from says nothing
-    name, params = describe(op.logical)
-    details = ", ".join(f"{key}={value}" if key else value for key, value in params.items())
+    name, details = _described(op.logical)
     rows = reads = None
     time_ms = None
     if profiler is not None:
@@ -100,6 +104,20 @@ def _visit(
             time_ms=time_ms,
         )
     )
+    for logical in op.fused:  # run inside `op`: its rows, no time or reads of its own
+        depth += 1
+        name, details = _described(logical)
+        lines.append(
+            PlanLine(
+                depth=depth,
+                operator=name,
+                details=details,
+                estimated_rows=estimates.get(id(logical)),
+                rows=rows,
+                reads=None if reads is None else 0,
+                time_ms=None if time_ms is None else 0.0,
+            )
+        )
     for nested in op.nested:
         _visit(nested, depth + 2, estimates, profiler, lines)
     for child in op.children:

@@ -34,6 +34,7 @@ _RESULT: Final = {
     "localdatetime": t.LOCALDATETIME,
     "datetime": t.DATETIME,
     "duration": t.DURATION,
+    "timestamp": t.INTEGER,
 }
 
 _CONTEXT_KEY: Final = "temporal-context"
@@ -104,6 +105,8 @@ def signature(function: TemporalFunction) -> str:
 
 def _description(function: TemporalFunction) -> str:
     head, _, tail = function.name.partition(".")
+    if head == "timestamp":
+        return "The statement time in milliseconds since 1970-01-01T00:00Z."
     if not tail:
         return f"Creates a {head} value (the current one without arguments)."
     if tail in ("transaction", "statement", "realtime"):

@@ -22,7 +22,7 @@ from engram.execution.entities import NodeRef, PathValue, RelRef
 from engram.temporal.base import TemporalValue
 from engram.values import Node, Path, Relationship
 
-__all__ = ["from_python", "to_python"]
+__all__ = ["from_python", "rows_to_python", "to_python"]
 
 _SCALAR_TYPES = (bool, int, float, str)  # bool first: it is also an int
 _SCALARS = frozenset(_SCALAR_TYPES)
@@ -101,6 +101,18 @@ def to_python(value: Any, graph: GraphAccess) -> Any:
     if kind is dict:
         return {key: to_python(item, graph) for key, item in value.items()}
     return _temporal_to_python(value)
+
+
+_PLAIN = frozenset((*_SCALAR_TYPES, type(None)))
+
+
+def rows_to_python(batch: list[tuple[Any, ...]], graph: GraphAccess) -> list[tuple[Any, ...]]:
+    """A batch of runtime rows as the rows users receive (rows of plain values as they are)."""
+    plain = _PLAIN.issuperset
+    return [
+        row if plain(map(type, row)) else tuple([to_python(value, graph) for value in row])
+        for row in batch
+    ]
 
 
 def node_snapshot(node_id: int, graph: GraphAccess) -> Node:

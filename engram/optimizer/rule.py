@@ -14,12 +14,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, ClassVar, Protocol
 
-from engram.binder.bound import BExpr
+from engram import deadline
+from engram.binder.bound import BExpr, Symbol
 from engram.errors import EngramError, InternalError
 from engram.optimizer.cost.cardinality import GraphStatistics
 from engram.optimizer.cost.vector import VectorIndexInfo
 from engram.planner.expressions import transform
-from engram.planner.operators import LogicalOp, PlanCollect, PlanExists
+from engram.planner.operators import LogicalOp, PlanCollect, PlanExists, PlanUnique
 from engram.planner.patterns import IndexInfo
 
 __all__ = ["ApplyOrder", "Rule", "RuleContext", "run_rules"]
@@ -72,24 +73,28 @@ def run_rules(plan: LogicalOp, rules: tuple[Rule, ...], ctx: RuleContext) -> Log
         for rule in rules:
             if not ctx.enabled(rule):
                 continue
+            deadline.check()
             try:
                 rewritten = _traverse(plan, rule, ctx)
-            except EngramError:
-                raise
+            except (EngramError, RecursionError):
+                raise  # the engine reports a plan too deep to compile
             except Exception as error:
                 raise InternalError(f"optimizer rule {rule.name!r} failed: {error}") from error
-            if rewritten != plan:
+            # identity first: an unchanged plan comes back as the same object, and
+            # comparing two deep plans field by field is slow
+            if rewritten is not plan and rewritten != plan:
                 if ctx.verify:
                     verify(plan, rewritten, rule.name)
                 if ctx.observer is not None:
                     ctx.observer(rule.name, rewritten)
                 plan = rewritten
-        if plan == before:
+        if plan is before or plan == before:
             break
     return plan
 
 
 def _traverse(op: LogicalOp, rule: Rule, ctx: RuleContext) -> LogicalOp:
+    deadline.check()
     if rule.order is ApplyOrder.TOP_DOWN:
         op = rule.apply(op, ctx) or op
         return _map_inputs(op, lambda child: _traverse(child, rule, ctx))
@@ -115,13 +120,20 @@ def _map_inputs(op: LogicalOp, fn: Callable[[LogicalOp], LogicalOp]) -> LogicalO
     return replace(op, **changes) if changes else op
 
 
+#: values that never hold a plan: symbols (an operator lists hundreds in a long pattern),
+#: the n^2 / 2 uniqueness checks of a long pattern, and plain scalars
+_INERT: frozenset[type] = frozenset({Symbol, PlanUnique, str, bool, int, float, type(None)})
+
+
 def _map_value(value: Any, fn: Callable[[LogicalOp], LogicalOp]) -> Any:
     if isinstance(value, LogicalOp):
         return fn(value)
+    if type(value) in _INERT:
+        return value
     if isinstance(value, BExpr):
         return _map_expression(value, fn)
     if isinstance(value, tuple):
-        mapped = tuple(_map_value(item, fn) for item in value)
+        mapped = tuple(item if type(item) in _INERT else _map_value(item, fn) for item in value)
         return value if all(a is b for a, b in zip(mapped, value, strict=True)) else mapped
     if hasattr(value, "__dataclass_fields__") and not isinstance(value, type):
         # set items, create specs: dataclasses holding expressions

@@ -30,6 +30,7 @@ __all__ = [
     "check_text",
     "depth_error",
     "is_standalone",
+    "measure_depth",
     "pattern_error",
     "yield_star_error",
 ]
@@ -118,12 +119,28 @@ def check_depth(root: AstNode) -> None:
     The driver bounds the depth cheaply while parsing; this walk runs only when that
     bound is not conclusive.
     """
-    stack: list[tuple[AstNode, int]] = [(root, 1)]
+    measure_depth(root)
+
+
+def measure_depth(value: object) -> int:
+    """The exact depth of `value` if it is an AST, refusing one deeper than `MAX_DEPTH`.
+
+    Values that are not trees (tokens, lists of children) measure 0.
+
+    Raises:
+        CypherSyntaxError: ResourceLimit, at the first node found too deep.
+    """
+    if not isinstance(value, AstNode):
+        return 0
+    deepest = 0
+    stack: list[tuple[AstNode, int]] = [(value, 1)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_DEPTH:
             raise depth_error(node.span)
+        deepest = max(deepest, depth)
         stack.extend((child, depth + 1) for child in _children(node))
+    return deepest
 
 
 def pattern_error(pattern: PatternExpression) -> CypherSyntaxError:

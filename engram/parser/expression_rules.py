@@ -43,6 +43,7 @@ from engram.parser.ast import (
     Variable,
     VariableSelector,
 )
+from engram.parser.checks import MAX_DEPTH, depth_error
 from engram.parser.lexer import Lexeme
 from engram.parser.rule_base import RuleBase
 
@@ -101,6 +102,9 @@ class ExpressionRules(RuleBase):
     def comparison(self, span: Span, *items: Expr | BinaryOp) -> Expr:
         """`a < b <= c` is `a < b AND b <= c`: every operand but the ends appears twice."""
         result: Expr | None = None
+        if len(items) // 2 > MAX_DEPTH:  # the ANDs below nest one level per comparison
+            too_deep = items[2 * MAX_DEPTH]
+            raise depth_error(too_deep.span if isinstance(too_deep, Expr) else None)
         self.extra_levels += len(items) // 2
         for index in range(1, len(items), 2):
             left, op, right = items[index - 1], items[index], items[index + 1]

@@ -134,8 +134,21 @@ class LalrDriver:
         }
         self.lexer = Lexer(lark.terminals, lark.lexer_conf.ignore, terminals)
 
-    def parse(self, text: str, start: str, builder: object) -> tuple[object, int]:
+    def parse(
+        self,
+        text: str,
+        start: str,
+        builder: object,
+        *,
+        limit: int | None = None,
+        measure: Callable[[object], int] | None = None,
+    ) -> tuple[object, int]:
         """Parse `text` from the start symbol `start`, building with `builder`.
+
+        When a reduction's depth bound passes `limit`, `measure` (which raises for a
+        value nested too deeply, and else returns its exact depth) is called on the value
+        built, and its exact depth replaces the bound: a long operator chain is refused
+        as soon as it is too deep, not after the whole chain is parsed.
 
         Returns:
             The value the start rule built, and the nesting depth of the reductions
@@ -216,6 +229,8 @@ class LalrDriver:
                     built = target.function(builder, span, *children)
                 else:
                     built = target.build(builder, children, span)
+                if limit is not None and depth > limit and measure is not None:
+                    depth = measure(built)
                 push_value(built)
                 push_start(span.start)
                 push_depth(depth)

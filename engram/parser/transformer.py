@@ -15,7 +15,7 @@ import functools
 import threading
 
 from engram.parser.ast import AstNode, Expr, Statement
-from engram.parser.checks import MAX_DEPTH, check_depth
+from engram.parser.checks import MAX_DEPTH, check_depth, measure_depth
 from engram.parser.clause_rules import ClauseRules
 from engram.parser.expression_rules import ExpressionRules
 from engram.parser.grammar import START_EXPRESSION, START_STATEMENT, get_parser
@@ -65,7 +65,7 @@ def build_expression(text: str) -> Expr:
 
 def _build(text: str, start: str) -> AstNode:
     builder = AstBuilder(text)
-    result, depth = get_driver().parse(text, start, builder)
+    result, depth = get_driver().parse(text, start, builder, limit=MAX_DEPTH, measure=measure_depth)
     assert isinstance(result, AstNode)
     if depth + builder.extra_levels > MAX_DEPTH:
         check_depth(result)  # the cheap bound is not conclusive: measure exactly

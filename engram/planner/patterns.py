@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from engram import deadline
 from engram.binder.bound import (
     BBinary,
     BExpr,
@@ -180,6 +181,12 @@ class PatternBuilder:
     edges: list[Edge] = field(init=False)
     node_order: dict[Symbol, int] = field(init=False)
     notes: list[str] = field(default_factory=list)
+    #: free symbols of each predicate, by id (the predicate is kept alive beside them)
+    _free: dict[int, tuple[BExpr, frozenset[Symbol]]] = field(init=False)
+    #: the predicates other than uniqueness checks, by the symbols they read; rebuilt
+    #: when the predicate list changes (keyed by the list's identity and length)
+    _near: dict[Symbol, list[BExpr]] = field(init=False)
+    _near_of: tuple[int, int] = field(init=False)
 
     def __post_init__(self) -> None:
         self.plan = self.match.child
@@ -188,7 +195,40 @@ class PatternBuilder:
         self.predicates = []
         self.edges = []
         self.node_order = {}
+        self._free = {}
+        self._near = {}
+        self._near_of = (0, -1)
         self._collect()
+
+    def symbols_of(self, predicate: BExpr) -> frozenset[Symbol]:
+        """The free symbols of one of the builder's predicates (computed once)."""
+        known = self._free.get(id(predicate))
+        if known is not None and known[0] is predicate:
+            return known[1]
+        if isinstance(predicate, PlanUnique):
+            symbols = frozenset((predicate.left, predicate.right))
+        else:
+            symbols = frozenset(free_symbols(predicate))
+        self._free[id(predicate)] = (predicate, symbols)
+        return symbols
+
+    def near(self, symbol: Symbol) -> list[BExpr]:
+        """The predicates reading `symbol`, in list order, uniqueness checks left out.
+
+        Seeks, joins and label lookups only ever use these: with n relationships there
+        are n^2 / 2 uniqueness checks, and scanning them for every candidate of every
+        step made planning long patterns cubic.
+        """
+        key = (id(self.predicates), len(self.predicates))
+        if key != self._near_of:
+            self._near_of = key
+            self._near = {}
+            for predicate in self.predicates:
+                if isinstance(predicate, PlanUnique):
+                    continue
+                for read in self.symbols_of(predicate):
+                    self._near.setdefault(read, []).append(predicate)
+        return self._near.get(symbol, [])
 
     # -- analysis --------------------------------------------------------------------------
 
@@ -255,6 +295,7 @@ class PatternBuilder:
                 out.append(EdgeStep(edge, edge.right, edge.left, into=False))
         for node, order in self.node_order.items():
             if node not in self.bound:
+                deadline.check()
                 out.extend(self.scan_candidates(node, order))
         return out
 
@@ -275,7 +316,7 @@ class PatternBuilder:
             return []
         labels = self.labels.get(node, ())
         out = []
-        for predicate in self.predicates:
+        for predicate in self.near(node):
             if not (isinstance(predicate, BBinary) and predicate.op is BinaryOp.EQ):
                 continue
             sides = (predicate.left, predicate.right)
@@ -298,7 +339,7 @@ class PatternBuilder:
         )
 
     def _label_predicate(self, node: Symbol, label: str) -> BExpr:
-        for predicate in self.predicates:
+        for predicate in self.near(node):
             if (
                 isinstance(predicate, BHasLabels)
                 and _is_var(predicate.subject, node)
@@ -326,7 +367,7 @@ class PatternBuilder:
     ) -> ScanStep | None:
         equal: dict[str, tuple[BExpr, BExpr]] = {}
         others: list[ScanStep] = []
-        for predicate in self.predicates:
+        for predicate in self.near(node):
             match predicate:
                 case BBinary(op=BinaryOp.EQ, left=BProperty(subject=s, key=k), right=v) if (
                     _is_var(s, node) and k in index.keys and self._available(v)
@@ -396,7 +437,7 @@ class PatternBuilder:
 
     def _id_seeks(self, node: Symbol, order: int) -> list[ScanStep]:
         out = []
-        for predicate in self.predicates:
+        for predicate in self.near(node):
             match predicate:
                 case BBinary(
                     op=BinaryOp.EQ | BinaryOp.IN as op, left=BFunction(args=(arg,)) as f, right=v
@@ -411,6 +452,7 @@ class PatternBuilder:
         """Apply steps until every node and relationship is bound; then paths."""
         self._filter()
         while True:
+            deadline.check()
             options = self.candidates()
             if not options:
                 break
@@ -535,10 +577,11 @@ class PatternBuilder:
             self.bound.add(edge.path)
 
     def _filter(self) -> None:
-        ready = [p for p in self.predicates if free_symbols(p) <= self.bound]
+        ready = [p for p in self.predicates if self.symbols_of(p) <= self.bound]
         if ready:
             self.plan = Filter(child=self.plan, predicates=tuple(ready))
-            self.predicates = [p for p in self.predicates if all(p is not r for r in ready)]
+            placed = {id(p) for p in ready}
+            self.predicates = [p for p in self.predicates if id(p) not in placed]
 
     def _paths(self) -> None:
         items = []

@@ -81,11 +81,11 @@ class GraphReader(Protocol):
         """Whether this transaction deleted the relationship."""
         ...
 
-    def node(self, node_id: int) -> NodeRecord | None:
-        """Labels and properties of a node, or None."""
+    def node(self, node_id: int, *, packed: bool = False) -> NodeRecord | None:
+        """Labels and properties of a node, or None (`packed`: vectors as `PackedFloats`)."""
         ...
 
-    def nodes(self, node_ids: Ids) -> list[NodeRecord | None]:
+    def nodes(self, node_ids: Ids, *, packed: bool = False) -> list[NodeRecord | None]:
         """`node` for many ids."""
         ...
 

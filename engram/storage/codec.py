@@ -16,6 +16,7 @@ Record payloads (after the 8-byte version that the MVCC layer prepends):
 from __future__ import annotations
 
 import struct
+import sys
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from engram.errors import ErrorDetail, ErrorKind, QueryRuntimeError
 __all__ = [
     "FLOAT_ARRAY_CODE",
     "FLOAT_ARRAY_MIN",
+    "PackedFloats",
     "check_property_value",
     "decode_node",
     "decode_node_labels",
@@ -54,6 +56,7 @@ _LABEL_COUNT = struct.Struct(">H")
 _REL_HEADER = struct.Struct(">IQQ")
 _EMPTY_MAP: Final = b"\x80"
 _NO_LABELS: Final[frozenset[int]] = frozenset()
+_LITTLE_ENDIAN: Final = sys.byteorder == "little"
 _HINT: Final = (
     "property values are booleans, numbers, strings, temporal values, or lists of one of those"
 )
@@ -231,8 +234,31 @@ def _pack_array(value: np.ndarray) -> Any:
     return value.tolist()
 
 
+class PackedFloats(bytes):
+    """A float vector property as stored (float64, little-endian), decoded on use.
+
+    Records read for a query's rows keep their vectors packed: a query that never reads
+    the vector (most do not) never pays for turning it into a list of floats.
+    """
+
+    __slots__ = ()
+
+    def floats(self) -> list[float]:
+        """The vector as a list of floats."""
+        decoded: list[float] = _ext_hook(FLOAT_ARRAY_CODE, self)
+        return decoded
+
+
+def _packed_ext_hook(code: int, data: bytes) -> Any:
+    if code == FLOAT_ARRAY_CODE:
+        return PackedFloats(data)
+    return _ext_hook(code, data)
+
+
 def _ext_hook(code: int, data: bytes) -> Any:
     if code == FLOAT_ARRAY_CODE:
+        if _LITTLE_ENDIAN:  # the stored order: a plain cast, no array object in between
+            return memoryview(data).cast("d").tolist()
         return np.frombuffer(data, dtype="<f8").tolist()
     extension = _BY_CODE.get(code)
     if extension is None:
@@ -270,12 +296,17 @@ def encode_properties(properties: Mapping[int, Any]) -> bytes:
     return packed
 
 
-def decode_properties(data: bytes | memoryview, offset: int = 0) -> dict[int, Any]:
-    """The property map encoded at `data[offset:]`."""
+def decode_properties(
+    data: bytes | memoryview, offset: int = 0, *, packed: bool = False
+) -> dict[int, Any]:
+    """The property map encoded at `data[offset:]` (`packed`: vectors as `PackedFloats`)."""
     if offset:
         data = memoryview(data)[offset:]
     result: dict[int, Any] = msgpack.unpackb(
-        data, strict_map_key=False, ext_hook=_ext_hook, unicode_errors="surrogatepass"
+        data,
+        strict_map_key=False,
+        ext_hook=_packed_ext_hook if packed else _ext_hook,
+        unicode_errors="surrogatepass",
     )
     return result
 
@@ -303,7 +334,9 @@ def decode_node_labels(payload: bytes, offset: int = 0) -> frozenset[int]:
     return frozenset(struct.unpack_from(f">{count}I", payload, offset + 2))
 
 
-def decode_node(payload: bytes, offset: int = 0) -> tuple[frozenset[int], dict[int, Any]]:
+def decode_node(
+    payload: bytes, offset: int = 0, *, packed: bool = False
+) -> tuple[frozenset[int], dict[int, Any]]:
     """Labels and properties of a node record payload starting at `offset`."""
     count, end = _labels_end(payload, offset)
     labels = (
@@ -311,7 +344,7 @@ def decode_node(payload: bytes, offset: int = 0) -> tuple[frozenset[int], dict[i
     )
     if len(payload) == end + 1 and payload[end] == 0x80:
         return labels, {}
-    return labels, decode_properties(payload, end)
+    return labels, decode_properties(payload, end, packed=packed)
 
 
 def node_properties_offset(payload: bytes, offset: int = 0) -> int:

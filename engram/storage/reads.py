@@ -44,6 +44,8 @@ _V: Final = 8
 _ID_DTYPE: Final = np.dtype([("tag", "u1"), ("id", ">u8")])
 _MEMBER_DTYPE: Final = np.dtype([("tag", "u1"), ("group", ">u4"), ("id", ">u8")])
 _MAX_ID: Final = 2**63 - 1
+#: lists of at most this many ids are read without numpy (cheaper for a few)
+_FEW: Final = 64
 
 
 def as_ids(ids: Sequence[int] | np.ndarray) -> np.ndarray:
@@ -135,8 +137,11 @@ class GraphView:
             return [(int(p), int(ids[p])) for p in positions]
         return [(p, i) for p, i in enumerate(ids.tolist()) if i in touched]
 
-    def node(self, node_id: int) -> NodeRecord | None:
-        """The node's labels and properties, or None if it does not exist."""
+    def node(self, node_id: int, *, packed: bool = False) -> NodeRecord | None:
+        """The node's labels and properties, or None if it does not exist.
+
+        With `packed`, float vectors stay as stored (`PackedFloats`, decoded on use).
+        """
         overlay = self._overlay
         if overlay is not None and node_id in overlay.nodes:
             state = overlay.nodes[node_id]
@@ -146,23 +151,39 @@ class GraphView:
         raw = self._node_raw(node_id)
         if raw is None:
             return None
-        labels, properties = decode_node(raw, _V)
+        labels, properties = decode_node(raw, _V, packed=packed)
         return NodeRecord(node_id, labels, properties)
 
-    def nodes(self, node_ids: Sequence[int] | np.ndarray) -> list[NodeRecord | None]:
+    def nodes(
+        self, node_ids: Sequence[int] | np.ndarray, *, packed: bool = False
+    ) -> list[NodeRecord | None]:
         """`node` for many ids."""
+        if type(node_ids) is list and len(node_ids) <= _FEW:
+            return self._few_nodes(node_ids, packed)
         ids = as_ids(node_ids)
         result: list[NodeRecord | None] = []
         for node_id, raw in zip(ids.tolist(), self._node_raws(ids), strict=True):
             if raw is None:
                 result.append(None)
             else:
-                labels, properties = decode_node(raw, _V)
+                labels, properties = decode_node(raw, _V, packed=packed)
                 result.append(NodeRecord(node_id, labels, properties))
         if self._overlay is not None:
             for position, node_id in self._touched(ids, self._overlay.nodes):
                 result[position] = self.node(node_id)
         return result
+
+    def _few_nodes(self, node_ids: list[int], packed: bool) -> list[NodeRecord | None]:
+        """`nodes` for a short list of ids: plain Python, no arrays (a vector search's hits)."""
+        overlay = self._overlay
+        if overlay is not None or not all(0 <= node <= _MAX_ID for node in node_ids):
+            return [self.node(node, packed=packed) for node in node_ids]
+        key = layout.node_key
+        raws = self._reader.multi_get([key(node) for node in node_ids])
+        return [
+            None if raw is None else NodeRecord(node, *decode_node(raw, _V, packed=packed))
+            for node, raw in zip(node_ids, raws, strict=True)
+        ]
 
     def is_deleted_node(self, node_id: int) -> bool:
         """Whether this transaction deleted the node (always False for readers)."""

@@ -261,6 +261,11 @@ def _from_epoch_millis(context: TemporalContext, millis: Any) -> Any:
     return DateTime.of_instant(*divmod(total, 1_000_000_000), UTC)
 
 
+def _timestamp(context: TemporalContext) -> int:
+    """`timestamp()`: the statement time in milliseconds since 1970-01-01T00:00Z."""
+    return context.now("statement") // 1_000_000
+
+
 def _exact(value: Any, what: str) -> int | Fraction:
     return exact_number(require_number(value, what), what)
 
@@ -284,6 +289,7 @@ def _specs() -> list[TemporalFunction]:
         specs.append(TemporalFunction(name, _pairwise(measure, name), 2, 2, False))
     specs.append(TemporalFunction("datetime.fromepoch", _from_epoch, 2, 2, False))
     specs.append(TemporalFunction("datetime.fromepochmillis", _from_epoch_millis, 1, 1, False))
+    specs.append(TemporalFunction("timestamp", _timestamp, 0, 0, True))
     return specs
 
 

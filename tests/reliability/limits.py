@@ -6,19 +6,23 @@ A complete directed graph of `NODES` nodes has more trails than any query can wa
 database; their latency is compared with the same reads run alone.
 
 ``python -m tests.reliability.limits`` prints the figures (overshoot past the timeout,
-point-read latency alone and beside the runaway query).
+point-read latency alone and beside the runaway query); ``--memory`` runs the queries of
+`MEMORY_QUERIES` under a small memory limit (each must fail with `MemoryLimitExceeded`
+while the process lives on and the database stays unchanged), and ``--planner`` times
+the planning of long chain patterns.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import threading
 import time
 from dataclasses import dataclass
 
 import engram
-from engram.errors import QueryTimeout
+from engram.errors import MemoryLimitExceeded, QueryTimeout, format_bytes
 
 NODES = 24
 RUNAWAY = "MATCH p = (a:V)-[*]->(b:V) RETURN count(p)"
@@ -108,12 +112,131 @@ def measure(timeout: float = 2.0, reads: int = 300) -> LimitFigures:
     )
 
 
+#: queries that would hold far more than a small memory limit (on `PEOPLE` nodes)
+MEMORY_QUERIES = (
+    "UNWIND range(1, 100000000) AS x RETURN collect(x)",
+    "RETURN size(range(1, 10000000000))",
+    "MATCH (a:P), (b:P) RETURN a.name, b.name ORDER BY a.name, b.name",
+    "MATCH (a:P), (b:P) RETURN DISTINCT a.i * 10000 + b.i AS s",
+    "MATCH (a:P), (b:P) WITH a.i * 10000 + b.i AS s RETURN collect(s)",
+    "MATCH (a:P), (b:P) RETURN a.i * 10000 + b.i AS s, count(*)",
+    "RETURN size([x IN range(1, 100000) | range(1, 1000)]) AS n",
+    "MATCH (a:P), (b:P) CREATE (:W {s: a.i + b.i}) WITH a, b ORDER BY a.name RETURN count(*)",
+)
+PEOPLE = 2000
+
+
+def memory_failures(limit: int) -> list[str]:
+    """Run `MEMORY_QUERIES` under `limit` bytes; one line per query (raises if one passes)."""
+    lines = []
+    with engram.open() as db:
+        db.execute(
+            "UNWIND range(1, $n) AS i CREATE (:P {i: i, name: 'person ' + toString(i)})",
+            n=PEOPLE,
+        )
+        for query in MEMORY_QUERIES:
+            started = time.perf_counter()
+            try:
+                db.execute(query, memory_limit=limit).rows()
+            except MemoryLimitExceeded as error:
+                seconds = time.perf_counter() - started
+                rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+                lines.append(
+                    f"{query}\n    stopped after {seconds:.2f} s in {error.operator} "
+                    f"(about {format_bytes(error.used)} held; peak RSS so far {format_bytes(rss)})"
+                )
+            else:
+                raise AssertionError(f"{query!r} finished under {limit} bytes")
+            assert db.execute("MATCH (n) RETURN count(n)").scalar() == PEOPLE, "changed"
+    return lines
+
+
+#: queries whose estimated peak is compared with tracemalloc's (on 400 `:P` nodes)
+CALIBRATION = (
+    "MATCH (a:P), (b:P) WITH a.i AS x, b.name AS y ORDER BY y, x RETURN count(*)",
+    "MATCH (a:P), (b:P) WITH a, b ORDER BY b.i, a.i RETURN count(*)",
+    "MATCH (a:P), (b:P) WITH a.i * 1000 + b.i AS s RETURN size(collect(s))",
+    "MATCH (a:P), (b:P) WITH a.name + b.name AS s RETURN size(collect(s))",
+    "MATCH (a:P), (b:P) WITH DISTINCT a.i * 1000 + b.i AS s RETURN count(s)",
+    "MATCH (a:P), (b:P) WITH DISTINCT a.name AS x, b.i AS y RETURN count(*)",
+    "MATCH (a:P), (b:P) RETURN a.i * 1000 + b.i AS s, count(*)",
+)
+
+
+def calibration() -> list[str]:
+    """Estimated peak against the bytes Python allocated (tracemalloc), per query."""
+    import gc
+    import tracemalloc
+
+    from engram.session import Limits
+
+    lines = []
+    with engram.open() as db:
+        db.execute("UNWIND range(1, 400) AS i CREATE (:P {i: i, name: 'person ' + toString(i)})")
+        budgets: list[Limits] = []
+        limits = db.session.limits
+
+        def remembered(*args: object, **kwargs: object) -> Limits:
+            budgets.append(limits(*args, **kwargs))  # type: ignore[arg-type]
+            return budgets[-1]
+
+        db.session.limits = remembered  # type: ignore[method-assign]
+        for query in CALIBRATION:
+            db.execute(query).rows()  # warm the plan cache and the derived structures
+            gc.collect()
+            tracemalloc.start()
+            db.execute(query).rows()
+            _, real = tracemalloc.get_traced_memory()
+            tracemalloc.stop()
+            estimate = budgets[-1].memory.peak
+            lines.append(
+                f"estimated {format_bytes(estimate)}, allocated {format_bytes(real)} "
+                f"(real / estimate {real / estimate:.2f}): {query}"
+            )
+    return lines
+
+
+def planning_times(lengths: tuple[int, ...] = (20, 50, 100)) -> list[str]:
+    """Seconds to compile `MATCH ()-->...-->() RETURN count(*)` per chain length."""
+    lines = []
+    with engram.open() as db:
+        for length in lengths:
+            query = "MATCH " + "()-->" * length + "() RETURN count(*)"
+            started = time.perf_counter()
+            db.explain(query)
+            lines.append(
+                f"{length} relationships: planned in {time.perf_counter() - started:.3f} s"
+            )
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     """Print the figures of a few runs."""
     parser = argparse.ArgumentParser(description="runaway query limits")
     parser.add_argument("--timeout", type=float, default=2.0)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--memory",
+        type=int,
+        default=None,
+        metavar="BYTES",
+        help="run the memory-limit queries under this limit instead",
+    )
+    parser.add_argument("--planner", action="store_true", help="time long patterns instead")
+    parser.add_argument(
+        "--calibrate", action="store_true", help="compare memory estimates with tracemalloc"
+    )
     args = parser.parse_args(argv)
+    if args.calibrate:
+        print("\n".join(calibration()), flush=True)
+        return 0
+    if args.memory is not None:
+        print("\n".join(memory_failures(args.memory)), flush=True)
+        return 0
+    if args.planner:
+        for _ in range(args.runs):
+            print("; ".join(planning_times()), flush=True)
+        return 0
     for _ in range(args.runs):
         print(measure(args.timeout).summary(), flush=True)
     return 0

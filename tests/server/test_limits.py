@@ -346,3 +346,19 @@ def test_no_auth_setting_skips_keys_but_keeps_every_other_limit(db):
     with running_server(db, ServerSettings(auth=False).with_limits(max_aliases=1)) as server:
         assert server.gql("{ me { role } }", role=None)["data"] == {"me": {"role": "ADMIN"}}
         assert codes_of(server.gql("{ a: itemCount b: itemCount }", role=None)) == ["ALIAS_LIMIT"]
+
+
+def test_a_query_over_the_memory_limit_is_reported_as_such(tmp_path):
+    database = engram.open(tmp_path / "small", memory_limit=4 * 1024 * 1024)
+    try:
+        query = "query Q($q: String!) { cypher(query: $q) { rows } }"
+        big = "UNWIND range(1, 1000000) AS i RETURN collect(i)"
+        with running_server(database) as server:
+            body = server.gql(query, {"q": big})
+            assert codes_of(body) == ["MEMORY_LIMIT_EXCEEDED"]
+            [error] = errors_of(body)
+            assert error["extensions"]["operator"] == "range()"
+            assert "memory limit of 4.0 MiB" in error["message"]
+            assert codes_of(server.gql(query, {"q": "RETURN 1 AS one"})) == []
+    finally:
+        database.close()

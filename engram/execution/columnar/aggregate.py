@@ -75,13 +75,19 @@ class ColumnarAggregateExec(PhysicalOp):
 
     def _run(self, ctx: ExecContext, arg: Row) -> list[Row]:
         columns = Columns(ctx)
-        frame = self._leaf(ctx, arg)
-        for stage in self.chain.stages:
-            ctx.check()
-            started, reads = time.perf_counter(), ctx.graph.reads
-            frame = self._stage(stage, frame, columns, ctx)
-            self._profile(ctx, stage, frame.size, started, reads)
-        return self._fold(frame, columns, ctx)
+        held = ctx.memory.holding("Aggregate (columns)")
+        try:
+            frame = self._leaf(ctx, arg)
+            for stage in self.chain.stages:
+                ctx.check()
+                held.resize(frame.nbytes)
+                started, reads = time.perf_counter(), ctx.graph.reads
+                frame = self._stage(stage, frame, columns, ctx)
+                self._profile(ctx, stage, frame.size, started, reads)
+            held.resize(frame.nbytes)
+            return self._fold(frame, columns, ctx)
+        finally:
+            held.close()
 
     def _leaf(self, ctx: ExecContext, arg: Row) -> Frame:
         leaf = self.chain.leaf

@@ -62,6 +62,14 @@ class Frame:
     values: dict[Symbol, np.ndarray] = field(default_factory=dict)
     labels: dict[Symbol, frozenset[str]] = field(default_factory=dict)
 
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the frame's arrays (object columns: their slots and a value each)."""
+        total = sum(int(column.nbytes) for column in self.nodes.values())
+        total += sum(4 * int(column.ids.nbytes) for column in self.rels.values())
+        total += sum(int(column.nbytes) * 5 for column in self.values.values())
+        return total
+
     @classmethod
     def of_nodes(cls, symbol: Symbol, ids: np.ndarray, label: str | None) -> Frame:
         """One node column (from a scan)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from engram import deadline
 from engram.binder.bound import (
     BAggregate,
     BBinary,
@@ -66,6 +67,7 @@ def columnar_chain(op: lp.Aggregate) -> Chain | None:
     stages: list[lp.Expand | lp.VarExpand | lp.Filter] = []
     current = op.child
     while True:
+        deadline.check()  # a long chain costs a type analysis per stage
         if not _stage(current):
             break
         assert isinstance(current, lp.Expand | lp.VarExpand | lp.Filter)

@@ -57,6 +57,10 @@ class _Aggregate:
         self._seen.add(key)
         return True
 
+    def held(self) -> int:
+        """How many values the state keeps (for the query's memory budget)."""
+        return 0 if self._seen is None else len(self._seen)
+
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
@@ -230,6 +234,10 @@ class Collect(_Aggregate):
         """The collected values."""
         return self._items
 
+    def held(self) -> int:
+        """The values collected (and seen, under DISTINCT)."""
+        return len(self._items) + super().held()
+
 
 class _Deviation(_Aggregate):
     """Welford's running mean and sum of squared deviations."""
@@ -297,6 +305,10 @@ class _Percentile(_Aggregate):
                 self._percentile = checked
         if self._fresh(value):
             self._values.append(_expect_number(self._function, value))
+
+    def held(self) -> int:
+        """The numbers kept (and seen, under DISTINCT)."""
+        return len(self._values) + super().held()
 
     def _sorted(self) -> list[int | float] | None:
         if not self._values or self._percentile is None:

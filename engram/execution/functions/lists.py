@@ -15,6 +15,7 @@ from engram.errors import ErrorDetail
 from engram.execution.faults import argument_error, type_error, type_name
 from engram.execution.functions.checks import expect_list, expect_map
 from engram.execution.functions.spec import FunctionSpec, scalar_spec
+from engram.execution.memory import charge_active
 from engram.types import (
     ANY,
     BOOLEAN,
@@ -95,6 +96,8 @@ def cypher_range(start: Any, end: Any, step: Any = 1) -> list[int]:
     # counted arithmetically: len() of a Python range fails beyond the C size limit
     span = stop - first if stride > 0 else first - stop
     length = span // abs(stride) + 1 if span >= 0 else 0
+    # the list's slots and an int object per element, checked before building it
+    charge_active(56 + 40 * length, "range()")
     if length > MAX_RANGE_LENGTH:
         raise argument_error(
             f"range() would build {length} elements, more than the limit of {MAX_RANGE_LENGTH}",

@@ -6,15 +6,17 @@ OPTIONAL MATCH (`OptionalExec`), procedure calls (`ProcedureCallExec`) and FOREA
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import operator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from engram.errors import ErrorDetail, ErrorKind, QueryError, QueryRuntimeError, Span
 from engram.execution.context import ExecContext
+from engram.execution.entities import NodeRef, PathValue, RelRef
 from engram.execution.expressions import CompiledExpr, _located
 from engram.execution.physical import BATCH_SIZE, Batch, PhysicalOp, Row
-from engram.execution.procedures import ProcedureSpec, rows_as_tuples
+from engram.execution.procedures import ProcedureSpec, RuntimeRows, rows_as_tuples
 from engram.execution.values import from_python
 
 __all__ = ["ForeachExec", "OptionalExec", "ProcedureCallExec"]
@@ -46,6 +48,9 @@ class OptionalExec(PhysicalOp):
                         out.extend(inner_batch)
                     else:
                         out.extend(tuple([r[i] for i in remap]) for r in inner_batch)
+                    if len(out) >= BATCH_SIZE:  # one row may match millions: stream them
+                        yield out
+                        out = []
                 if not found:
                     out.append((*row, *nulls))
                 if len(out) >= BATCH_SIZE:
@@ -78,10 +83,17 @@ class ProcedureCallExec(PhysicalOp):
                             pass
                         out.append(row)
                         continue
-                    for result in rows_as_tuples(results, spec.outputs):
-                        out.append((*row, *[from_python(result[i]) for i in yields]))
+                    if type(results) is RuntimeRows:
+                        picked = _vouched(results, yields, len(spec.outputs))
+                    else:
+                        picked = _yielded(rows_as_tuples(results, spec.outputs), yields)
+                    out.extend([(*row, *result) for result in picked] if row else picked)
                 except QueryError as error:
                     raise _located(error, self.origin) from None
+                if len(out) >= BATCH_SIZE:
+                    for start in range(0, len(out), BATCH_SIZE):
+                        yield out[start : start + BATCH_SIZE]
+                    out = []
             if out:
                 yield out
 
@@ -99,6 +111,44 @@ class ProcedureCallExec(PhysicalOp):
                 detail=ErrorDetail.INVALID_ARGUMENT_VALUE,
                 kind=ErrorKind.PROCEDURE_ERROR,
             ) from error
+
+
+def _vouched(results: RuntimeRows, yields: tuple[int, ...], width: int) -> list[tuple[Any, ...]]:
+    """The yielded fields of rows a built-in procedure vouches for (`RuntimeRows`)."""
+    if yields == tuple(range(width)):
+        return results
+    if len(yields) == 1:
+        (only,) = yields
+        return [(result[only],) for result in results]
+    return list(map(operator.itemgetter(*yields), results))
+
+
+def _yielded(results: Iterable[tuple[Any, ...]], yields: tuple[int, ...]) -> list[tuple[Any, ...]]:
+    """The yielded fields of a procedure's rows, as runtime values.
+
+    Rows of values that are runtime values already (numbers, strings, entities: what
+    built-in procedures produce) are taken as they are, without a call per value.
+    """
+    plain = _RUNTIME.issuperset
+    identity = yields == tuple(range(len(yields)))
+    getter = operator.itemgetter(*yields) if len(yields) > 1 else None
+    picked: list[tuple[Any, ...]] = []
+    append = picked.append
+    for result in results:
+        if identity and len(result) == len(yields):
+            values = result
+        elif getter is not None:
+            values = getter(result)
+        else:
+            values = (result[yields[0]],)
+        if plain(map(type, values)):
+            append(values)
+        else:
+            append(tuple([from_python(value) for value in values]))
+    return picked
+
+
+_RUNTIME: Final = frozenset((bool, int, float, str, type(None), NodeRef, RelRef, PathValue))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from engram.execution.context import ExecContext
 from engram.execution.expressions import CompiledExpr
+from engram.execution.memory import Holding, batch_size
 from engram.execution.ordering import join_key
 from engram.execution.physical import BATCH_SIZE, Batch, PhysicalOp, Row
 
@@ -31,6 +32,13 @@ class ValueHashJoinExec(PhysicalOp):
         return (self.child, self.right)
 
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
+        held = ctx.memory.holding("ValueHashJoin (hash table)")
+        try:
+            yield from self._join(ctx, arg, self._table(ctx, held))
+        finally:
+            held.close()
+
+    def _table(self, ctx: ExecContext, held: Holding) -> dict[Hashable, list[Row]]:
         table: dict[Hashable, list[Row]] = {}
         for batch in self.right.run(ctx, ()):
             ctx.check()
@@ -38,6 +46,13 @@ class ValueHashJoinExec(PhysicalOp):
                 key = join_key(self.right_key(row, ctx))
                 if key is not None:
                     table.setdefault(key, []).append(row)
+            # each row, its key and its slot in a bucket list
+            held.add(batch_size(batch) + 120 * len(batch))
+        return table
+
+    def _join(
+        self, ctx: ExecContext, arg: Row, table: dict[Hashable, list[Row]]
+    ) -> Iterator[Batch]:
         if not table:
             for _ in self.child.run(ctx, arg):
                 pass

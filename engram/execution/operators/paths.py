@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from engram.execution.context import ExecContext
 from engram.execution.entities import NodeRef, PathValue, RelRef
 from engram.execution.expressions import CompiledExpr
+from engram.execution.memory import POINTER, Holding
 from engram.execution.operators.expand import Neighbours, rel_ref
 from engram.execution.physical import BATCH_SIZE, Batch, PhysicalOp, Row
 
@@ -21,6 +22,9 @@ __all__ = ["ShortestPathExec", "shortest_paths"]
 _REVERSE = {"->": "<-", "<-": "->", "--": "--"}
 
 Parents = dict[int, list[tuple[int, RelRef]]]
+
+#: bytes per reached node: its distance entry, its parent list and relationship reference
+_PER_NODE = 300
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,6 +43,13 @@ class ShortestPathExec(PhysicalOp):
     with_path: bool
 
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
+        held = ctx.memory.holding("shortestPath (search frontier)")
+        try:
+            yield from self._paths(ctx, arg, held)
+        finally:
+            held.close()
+
+    def _paths(self, ctx: ExecContext, arg: Row, held: Holding) -> Iterator[Batch]:
         forward = Neighbours(ctx, self.direction, self.types)
         backward = Neighbours(ctx, _REVERSE[self.direction], self.types)
         out: Batch = []
@@ -57,6 +68,7 @@ class ShortestPathExec(PhysicalOp):
                     self.max,
                     self.predicate,
                     first_only=not self.all,
+                    held=held,
                 )
                 for rels in found:
                     if self.with_path:
@@ -88,8 +100,35 @@ def shortest_paths(
     predicate: CompiledExpr | None,
     *,
     first_only: bool,
+    held: Holding | None = None,
 ) -> list[list[RelRef]]:
-    """The shortest paths from source to target as relationship lists (none if too long)."""
+    """The shortest paths from source to target as relationship lists (none if too long).
+
+    `held` is charged for the distances and parent links of the nodes reached, and
+    given them back when the search ends.
+    """
+    if held is None:
+        held = ctx.memory.holding("shortestPath (search frontier)")
+    try:
+        return _search(
+            ctx, forward, backward, source, target, minimum, maximum, predicate, first_only, held
+        )
+    finally:
+        held.resize(0)
+
+
+def _search(
+    ctx: ExecContext,
+    forward: Neighbours,
+    backward: Neighbours,
+    source: int,
+    target: int,
+    minimum: int,
+    maximum: int | None,
+    predicate: CompiledExpr | None,
+    first_only: bool,
+    held: Holding,
+) -> list[list[RelRef]]:
     if source == target:
         return [[]] if minimum == 0 else []
     dist_f, dist_b = {source: 0}, {target: 0}
@@ -109,12 +148,13 @@ def shortest_paths(
             front_b = _level(ctx, backward, front_b, dist_b, parents_b, depth_b + 1, predicate)
             depth_b += 1
             meet = [node for node in front_b if node in dist_f]
+        held.resize((len(dist_f) + len(dist_b)) * _PER_NODE)
         if meet:
             total = min(dist_f[node] + dist_b[node] for node in meet)
             if total < minimum or (maximum is not None and total > maximum):
                 return []
             meets = sorted(node for node in meet if dist_f[node] + dist_b[node] == total)
-            return _combine(meets, source, target, parents_f, parents_b, first_only)
+            return _combine(meets, source, target, parents_f, parents_b, first_only, held)
     return []
 
 
@@ -154,6 +194,7 @@ def _combine(
     parents_f: Parents,
     parents_b: Parents,
     first_only: bool,
+    held: Holding,
 ) -> list[list[RelRef]]:
     out: list[list[RelRef]] = []
     for meet in meets:
@@ -163,6 +204,9 @@ def _combine(
                 out.append(left + right)
                 if first_only:
                     return out
+                if len(out) & 1023 == 0:
+                    # allShortestPaths: the number of paths can grow exponentially
+                    held.add(1024 * (64 + POINTER * len(out[-1])))
     return out
 
 

@@ -5,15 +5,18 @@ Also Union and ProduceResults; all of them work row by row within each batch.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
+import operator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from engram.errors import ErrorDetail, ErrorKind, Phase, QueryRuntimeError, Span
 from engram.execution.context import ExecContext
 from engram.execution.expressions import CompiledExpr
+from engram.execution.memory import POINTER, Holding, batch_size, value_size
 from engram.execution.ordering import group_key
 from engram.execution.physical import Batch, PhysicalOp, Row, batched
+from engram.planner.operators import LogicalOp
 
 __all__ = [
     "DistinctExec",
@@ -22,6 +25,7 @@ __all__ = [
     "LimitExec",
     "ProduceResultsExec",
     "ProjectExec",
+    "ProjectSelectExec",
     "SelectExec",
     "SkipExec",
     "UnionExec",
@@ -31,6 +35,36 @@ __all__ = [
 
 #: rows a Project computes between deadline checks
 _CHECK_ROWS = 32
+#: lists longer than this are checked against the memory budget before UNWIND walks them
+_LARGE_LIST = 4096
+
+
+def _picker(slots: tuple[int, ...]) -> Callable[[Batch], Batch]:
+    """A function giving each row of a batch cut down to `slots`, in order.
+
+    A batch whose rows are exactly `slots` already (the identity) passes unchanged.
+    """
+    width = len(slots)
+    if width == 1:
+        (only,) = slots
+
+        def one(batch: Batch) -> Batch:
+            if len(batch[0]) == 1 and only == 0:
+                return batch
+            return [(row[only],) for row in batch]
+
+        return one
+    if width == 0:
+        return lambda batch: [() for _ in batch]
+    getter = operator.itemgetter(*slots)
+    identity = slots == tuple(range(width))
+
+    def many(batch: Batch) -> Batch:
+        if identity and len(batch[0]) == width:
+            return batch
+        return list(map(getter, batch))
+
+    return many
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -71,10 +105,55 @@ class ProjectExec(PhysicalOp):
             out: Batch = []
             for first in range(0, len(batch), _CHECK_ROWS):
                 ctx.check()
+                chunk = batch[first : first + _CHECK_ROWS]
+                if len(values) == 1:
+                    (value,) = values
+                    if keep:
+                        out.extend([(*[row[i] for i in keep], value(row, ctx)) for row in chunk])
+                    else:
+                        out.extend([(value(row, ctx),) for row in chunk])
+                    continue
                 out.extend(
-                    (*[row[i] for i in keep], *[value(row, ctx) for value in values])
-                    for row in batch[first : first + _CHECK_ROWS]
+                    [
+                        (*[row[i] for i in keep], *[value(row, ctx) for value in values])
+                        for row in chunk
+                    ]
                 )
+            yield out
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProjectSelectExec(PhysicalOp):
+    """A Project whose rows a Select cuts down at once: each output computed in place.
+
+    `outputs` are the selected columns in order (slot reads for kept variables, the
+    projection's expressions for computed ones); every computed value is selected, in
+    the projection's order, so errors surface as the two operators would raise them.
+    """
+
+    child: PhysicalOp
+    outputs: tuple[CompiledExpr, ...]
+    project: LogicalOp = field(compare=False, repr=False)
+
+    @property
+    def fused(self) -> tuple[LogicalOp, ...]:
+        return (self.project,)
+
+    def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
+        outputs = self.outputs
+        for batch in self.child.run(ctx, arg):
+            out: Batch = []
+            for first in range(0, len(batch), _CHECK_ROWS):
+                ctx.check()
+                chunk = batch[first : first + _CHECK_ROWS]
+                if len(outputs) == 1:
+                    (only,) = outputs
+                    out.extend([(only(row, ctx),) for row in chunk])
+                elif len(outputs) == 2:
+                    one, two = outputs
+                    out.extend([(one(row, ctx), two(row, ctx)) for row in chunk])
+                else:
+                    out.extend([tuple([f(row, ctx) for f in outputs]) for row in chunk])
             yield out
 
 
@@ -86,9 +165,10 @@ class SelectExec(PhysicalOp):
     slots: tuple[int, ...]
 
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
-        slots = self.slots
+        pick = _picker(self.slots)
         for batch in self.child.run(ctx, arg):
-            yield [tuple([row[i] for i in slots]) for row in batch]
+            if batch:
+                yield pick(batch)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -109,6 +189,9 @@ class UnwindExec(PhysicalOp):
                     if value is None:
                         continue
                     if isinstance(value, list | tuple):
+                        if len(value) > _LARGE_LIST:
+                            # a large list's rows come out faster than a batch is charged
+                            ctx.memory.check(value_size(value), "UNWIND")
                         for item in value:
                             yield (*row, item)
                     else:
@@ -184,10 +267,14 @@ class DistinctExec(PhysicalOp):
 
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
         seen: set[Any] = set()
-        for batch in self.child.run(ctx, arg):
-            kept = _unseen(batch, seen)
-            if kept:
-                yield kept
+        held = ctx.memory.holding("Distinct")
+        try:
+            for batch in self.child.run(ctx, arg):
+                kept = _unseen(batch, seen, held)
+                if kept:
+                    yield kept
+        finally:
+            held.close()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -197,9 +284,16 @@ class EagerExec(PhysicalOp):
     child: PhysicalOp
 
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
-        batches = list(self.child.run(ctx, arg))
-        ctx.check()
-        yield from batches
+        batches = []
+        held = ctx.memory.holding("Eager")
+        try:
+            for batch in self.child.run(ctx, arg):
+                held.add(batch_size(batch))
+                batches.append(batch)
+            ctx.check()
+            yield from batches
+        finally:
+            held.close()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -215,14 +309,18 @@ class UnionExec(PhysicalOp):
 
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
         seen: set[Any] = set()
-        for part in self.parts:
-            for batch in part.run(ctx, arg):
-                if not self.distinct:
-                    yield batch
-                    continue
-                kept = _unseen(batch, seen)
-                if kept:
-                    yield kept
+        held = ctx.memory.holding("Union")
+        try:
+            for part in self.parts:
+                for batch in part.run(ctx, arg):
+                    if not self.distinct:
+                        yield batch
+                        continue
+                    kept = _unseen(batch, seen, held)
+                    if kept:
+                        yield kept
+        finally:
+            held.close()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -239,12 +337,14 @@ class ProduceResultsExec(PhysicalOp):
             for _ in self.child.run(ctx, arg):
                 ctx.check()
             return
+        pick = _picker(slots)
         for batch in self.child.run(ctx, arg):
             ctx.check()
-            yield [tuple([row[i] for i in slots]) for row in batch]
+            if batch:
+                yield pick(batch)
 
 
-def _unseen(batch: Batch, seen: set[Any]) -> Batch:
+def _unseen(batch: Batch, seen: set[Any], held: Holding) -> Batch:
     """The rows of `batch` not equivalent to a row in `seen` (which learns them)."""
     kept = []
     for row in batch:
@@ -252,4 +352,7 @@ def _unseen(batch: Batch, seen: set[Any]) -> Batch:
         if key not in seen:
             seen.add(key)
             kept.append(row)
+    if kept:
+        # the rows, a key tuple per row (sharing the row's values) and its set slot
+        held.add(batch_size(kept) + len(kept) * (72 + POINTER * len(kept[0])))
     return kept

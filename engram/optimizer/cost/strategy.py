@@ -16,7 +16,6 @@ from engram.optimizer.cost.cardinality import (
     GraphStatistics,
     predicate_selectivity,
 )
-from engram.planner.expressions import free_symbols
 from engram.planner.operators import SeekKind
 from engram.planner.patterns import EdgeStep, JoinStep, PatternBuilder, ScanStep, Step
 
@@ -56,11 +55,11 @@ class CostStrategy:
         self.choices.append((best, best_rows))
         return best
 
-    def _index(self, predicates: list[BExpr]) -> None:
+    def _index(self, predicates: list[BExpr], builder: PatternBuilder) -> None:
         if self._indexed is predicates and len(self._symbols) == len(predicates):
             return
         self._indexed = predicates
-        self._symbols = [frozenset(free_symbols(predicate)) for predicate in predicates]
+        self._symbols = [builder.symbols_of(predicate) for predicate in predicates]
         self._by_symbol = {}
         for position, symbols in enumerate(self._symbols):
             for symbol in symbols:
@@ -74,7 +73,7 @@ class CostStrategy:
         if not new:
             return rows
         predicates = builder.predicates
-        self._index(predicates)
+        self._index(predicates, builder)
         bound = set(already)
         bound.update(new)
         consumed = step.consumed if isinstance(step, ScanStep | JoinStep) else ()

@@ -16,6 +16,7 @@ from engram.errors import (
     CypherSyntaxError,
     ErrorDetail,
     ErrorKind,
+    MemoryLimitExceeded,
     ParameterError,
     QueryError,
     QueryRuntimeError,
@@ -242,6 +243,7 @@ EngramError
 │   ├── ParameterError         E3xx  a missing parameter
 │   └── QueryRuntimeError      E4xx  the executor: bad values, deleted entities, constraints
 ├── QueryTimeout               the query ran past its timeout; nothing was changed
+├── MemoryLimitExceeded        the query needed more than its memory limit; nothing changed
 ├── TransactionError           lock timeouts, finished transactions, writes when read-only
 ├── DatabaseLocked             another process holds the database directory
 ├── StorageError               RocksDB and I/O failures
@@ -314,7 +316,28 @@ def render() -> str:
     for detail, kind, when in RUNTIME:
         code = QueryRuntimeError("", detail=detail, kind=ErrorKind(kind)).code
         parts.append(f"| {code} | {kind} | {detail} | {when} |")
+    example = MemoryLimitExceeded(64 * 1024 * 1024, 67_200_000, "Sort (ORDER BY)")
+    parts.extend(["", _LIMITS, "", "```", str(example), f"= help: {example.hint}", "```"])
     return "\n".join(parts) + "\n"
+
+
+_LIMITS = """\
+## Limits: timeout and memory
+
+`QueryTimeout` and `MemoryLimitExceeded` derive from `EngramError`, not `QueryError`:
+they say the query was stopped, not that it is wrong. Either way the query changed
+nothing (a statement inside an explicit transaction undoes only itself) and the
+database serves the next query.
+
+- `QueryTimeout`: `execute(..., timeout=seconds)` ran out, counted from the call, so
+  parsing, binding and planning count; or `cancel` was set.
+- `MemoryLimitExceeded`: the rows and values the query holds at once (sorts, groups,
+  `collect()`, `DISTINCT`, `UNION`, hash tables, shortest-path frontiers, large lists
+  built by `range()` or list comprehensions, the buffered result of a write or of a
+  statement in a transaction) went over `memory_limit` bytes, given to `execute`,
+  `profile` or `Transaction.execute`, or by default to `engram.open(...)` (a quarter
+  of the machine's memory unless set). Attributes: `limit`, `used` (the estimate when
+  it stopped), `operator` (what was growing), `phase` (`"runtime"`) and `hint`:"""
 
 
 _RUNTIME_INTRO = """\

@@ -119,3 +119,23 @@ def test_many_short_patterns_are_not_a_long_chain():
 
 def test_parenthesised_subtractions_are_not_mistaken_for_relationships():
     assert parse("RETURN " + " + ".join(["(1)-(2)"] * 50)) is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "operand"),
+    [
+        ("RETURN " + " + ".join(["1"] * DEEP), 4),
+        ("RETURN " + " AND ".join(["true"] * DEEP), 9),
+        ("RETURN " + " < ".join(["1"] * DEEP), 4),
+    ],
+    ids=["sum", "and", "chain"],
+)
+def test_a_long_operator_chain_is_refused_where_it_gets_too_deep(text, operand):
+    # sums and conjunctions are refused as soon as the tree gets too deep, before the
+    # rest of the chain is parsed; either way the error points near the operand at
+    # which the depth passes MAX_DEPTH, not at the end of the chain
+    with pytest.raises(CypherSyntaxError) as caught:
+        parse(text)
+    span = caught.value.span
+    assert span is not None
+    assert span.end <= len("RETURN ") + operand * (MAX_DEPTH + 2)

@@ -24,7 +24,7 @@ def test_every_temporal_function_is_registered():
         "duration.indays",
         "duration.inseconds",
     }
-    expected |= {"datetime.fromepoch", "datetime.fromepochmillis"}
+    expected |= {"datetime.fromepoch", "datetime.fromepochmillis", "timestamp"}
     for name in TYPES:
         expected |= {
             name,
