@@ -396,6 +396,7 @@ class Database:
         batch_size: int | None = None,
         progress: bool = False,
         on_bad_row: Callable[[BadRow], None] | None = None,
+        commit_nodes_first: bool = False,
     ) -> ImportSummary:
         """Bulk-load CSV files with typed headers (``id:ID``, ``:START_ID``, ``age:int``).
 
@@ -413,6 +414,9 @@ class Database:
                 commit for the whole import).
             progress: show progress bars on standard error.
             on_bad_row: called with each bad row as it is found.
+            commit_nodes_first: commit the nodes, then read the relationship files and
+                commit them (two commits instead of one; a relationship file that stops
+                the import leaves the nodes in place). The summary times both phases.
 
         Raises:
             BulkImportError: a file or header is invalid, or a row is bad (see above).
@@ -430,6 +434,7 @@ class Database:
             batch_size=batch_size,
             progress=progress,
             on_bad_row=on_bad_row,
+            commit_nodes_first=commit_nodes_first,
         )
 
     def import_dataframe(
@@ -443,13 +448,15 @@ class Database:
         skip_bad_rows: bool = False,
         id_type: str = "auto",
         batch_size: int | None = None,
+        commit_nodes_first: bool = False,
     ) -> ImportSummary:
         """Bulk-load pandas or polars data frames: label -> frame, type -> frame.
 
         A node frame's `id` column is its import id (stored as a property too); a
         relationship frame's `start` and `end` columns name those ids. Other columns
         are properties (NaN and None mean "no property"); typed names such as
-        ``since:int`` or ``:START_ID`` work as in CSV headers.
+        ``since:int`` or ``:START_ID`` work as in CSV headers. `commit_nodes_first`
+        commits the nodes before the relationships, as in `import_csv`.
 
         Raises:
             BulkImportError: a frame lacks a column, or a row is bad (see `import_csv`).
@@ -466,6 +473,7 @@ class Database:
             skip_bad_rows=skip_bad_rows,
             id_type=id_type,
             batch_size=batch_size,
+            commit_nodes_first=commit_nodes_first,
         )
 
     def to_networkx(

@@ -110,6 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="commit every N nodes and relationships (default: one commit at the end)",
     )
+    importer.add_argument(
+        "--commit-nodes-first",
+        action="store_true",
+        help="commit the nodes before reading the relationship files (two commits)",
+    )
     importer.add_argument("--quiet", action="store_true", help="no progress bars")
 
     backup = sub.add_parser("backup", help="online, consistent copy of a database")

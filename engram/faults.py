@@ -43,6 +43,8 @@ CRASH_EXIT_CODE: Final = 86
 POINTS: Final[dict[str, str]] = {
     "commit.before_write": "a commit's batch is built; nothing of it is written",
     "commit.after_write": "the batch is in the write-ahead log but not yet fsynced",
+    "commit.before_ingest": "a bulk commit's intent is synced; its table file is not ingested",
+    "commit.after_ingest": "a bulk commit's table file is ingested; its batch is not written",
     "commit.after_sync": "the batch is durable; the commit is neither published nor acknowledged",
     "index.build": "CREATE INDEX is filling the new index from existing data (per batch)",
     "analyze.after_write": "recomputed statistics are written; the writer lock is still held",

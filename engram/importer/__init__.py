@@ -102,6 +102,7 @@ def import_csv(
     batch_size: int | None = None,
     progress: bool = False,
     on_bad_row: Callable[[BadRow], None] | None = None,
+    commit_nodes_first: bool = False,
 ) -> ImportSummary:
     """Import CSV files with typed headers into `store` (see `Database.import_csv`).
 
@@ -124,6 +125,7 @@ def import_csv(
         batch_size=batch_size,
         progress=progress,
         on_bad_row=on_bad_row,
+        commit_nodes_first=commit_nodes_first,
     )
     return importer.run(node_sources, rel_sources)
 
@@ -146,6 +148,7 @@ def import_frames(
     id_type: str = "auto",
     batch_size: int | None = None,
     progress: bool = False,
+    commit_nodes_first: bool = False,
 ) -> ImportSummary:
     """Import pandas or polars data frames into `store` (see `Database.import_dataframe`).
 
@@ -169,5 +172,6 @@ def import_frames(
         id_type=id_type,
         batch_size=batch_size,
         progress=progress,
+        commit_nodes_first=commit_nodes_first,
     )
     return importer.run(node_sources, rel_sources)

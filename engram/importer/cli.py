@@ -48,6 +48,7 @@ def run_import(args: argparse.Namespace) -> int:
                 batch_size=args.batch_size,
                 progress=not quiet,
                 on_bad_row=report,
+                commit_nodes_first=args.commit_nodes_first,
             )
     except BulkImportError as error:
         errors.print(f"[red]engram import: {escape(error.message)}[/red]", soft_wrap=True)

@@ -3,7 +3,10 @@
 The header row is read first (and typed by `engram.importer.header`). Data is read in
 blocks of a few megabytes cut at a line end. A block without quote characters is split
 by whole-string operations (one split per block, one slice per column), which is where
-most files spend their time; as soon as a quote appears the rest of the file is read
+most files spend their time; a file whose every column holds integers (ids, ``:int``
+properties) is first tried as arrays (`engram.importer.intblock`), no string per cell,
+falling back to the split for a block it cannot read exactly. As soon as a quote appears
+the rest of the file is read
 with the `csv` module, which handles quoted delimiters, doubled quotes and line breaks
 inside quotes. Either way every row keeps the physical line it started on, and rows
 whose field count does not match the header are reported, not guessed at.
@@ -28,14 +31,19 @@ import io
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, Final
+from typing import BinaryIO, Final, TypeAlias
 
 import numpy as np
 
-from engram.importer.header import Header, parse_header
+from engram.importer.header import Header, HeaderColumn, Role, ValueType, parse_header
+from engram.importer.intblock import int_columns
 from engram.importer.report import BulkImportError
 
-__all__ = ["Chunk", "CsvFile"]
+__all__ = ["Cells", "Chunk", "CsvFile"]
+
+#: one column of a chunk: its text cells, or int64 values when the fast path read it
+Cells: TypeAlias = list[str] | np.ndarray
+_ID_ROLES: Final = (Role.ID, Role.START_ID, Role.END_ID)
 
 #: bytes read per block on the fast path
 BLOCK_SIZE: Final = 8 << 20
@@ -49,13 +57,14 @@ class Chunk:
     """Rows of a file as columns of text.
 
     Attributes:
-        cells: one list per header column, holding that column's text of every row.
+        cells: one entry per header column, holding that column's text of every row (or
+            its int64 values, when the whole block was read as integers).
         lines: the line each row starts on (1-based, the header is line 1).
         bad: (line, reason) of rows that do not have the header's number of fields.
         position: bytes of the file read so far (for progress).
     """
 
-    cells: list[list[str]]
+    cells: list[Cells]
     lines: np.ndarray
     bad: list[tuple[int, str]]
     position: int
@@ -92,6 +101,7 @@ class CsvFile:
         text = _decode(first.removeprefix(_BOM), self.path, 1).rstrip("\r\n")
         fields = next(csv.reader([text], delimiter=delimiter, quotechar=quote), [])
         self.header: Header = parse_header(fields, self.path)
+        self._integers = all(_integer_column(column) for column in self.header.columns)
 
     def chunks(self) -> Iterator[Chunk]:
         """The data rows, in chunks of columns."""
@@ -119,12 +129,27 @@ class CsvFile:
                 offset = handle.tell() - len(data)
                 yield from self._read_quoted(handle, offset, line)
                 return
-            text = _decode(data[:cut], self.path, line)
             rest = data[cut:]
-            chunk = self._split(text, line, handle.tell() - len(rest))
-            line += text.count("\n") + (0 if text.endswith("\n") else 1)
+            position = handle.tell() - len(rest)
+            chunk = self._integer_chunk(data[:cut], line, position) if self._integers else None
+            if chunk is None:
+                text = _decode(data[:cut], self.path, line)
+                chunk = self._split(text, line, position)
+                line += text.count("\n") + (0 if text.endswith("\n") else 1)
+            else:
+                line += len(chunk)
             if len(chunk) or chunk.bad:
                 yield chunk
+
+    def _integer_chunk(self, data: bytes, first_line: int, position: int) -> Chunk | None:
+        """A block of an all-integer file as int64 columns, or None (read it as text)."""
+        columns = int_columns(data, len(self.header.columns), self.delimiter)
+        if columns is None:
+            return None
+        rows = len(columns[0])
+        lines = np.arange(first_line, first_line + rows, dtype=np.int64)
+        cells: list[Cells] = list(columns)
+        return Chunk(cells, lines, [], position)
 
     def _split(self, text: str, first_line: int, position: int) -> Chunk:
         width = len(self.header.columns)
@@ -148,7 +173,7 @@ class CsvFile:
             rows = [row for row, keep in zip(rows, good.tolist(), strict=True) if keep]
             lines = lines[good]
         fields = delimiter.join(rows).split(delimiter) if rows else []
-        cells = [fields[column::width] for column in range(width)]
+        cells: list[Cells] = [fields[column::width] for column in range(width)]
         return Chunk(cells, lines, bad, position)
 
     def _read_quoted(self, handle: BinaryIO, offset: int, first_line: int) -> Iterator[Chunk]:
@@ -188,8 +213,18 @@ class CsvFile:
 def _transposed(
     rows: list[list[str]], lines: list[int], bad: list[tuple[int, str]], width: int, at: int
 ) -> Chunk:
-    cells = [list(column) for column in zip(*rows, strict=True)] if rows else [[]] * width
+    cells: list[Cells] = [list(column) for column in zip(*rows, strict=True)]
+    if not rows:
+        cells = [[] for _ in range(width)]
     return Chunk(cells, np.asarray(lines, dtype=np.int64), bad, at)
+
+
+def _integer_column(column: HeaderColumn) -> bool:
+    """Whether every cell of `column` is expected to be an integer (ids, ``:int``)."""
+    if column.role in _ID_ROLES:
+        return True
+    is_property = column.role is Role.PROPERTY
+    return is_property and column.value_type is ValueType.INT and not column.is_list
 
 
 def _decode(data: bytes, path: str, line: int) -> str:

@@ -51,6 +51,13 @@ class ImportSummary:
         bad_rows: every skipped row (only with `skip_bad_rows`).
         seconds: the whole import, commits included.
         commits: how many transactions the import committed.
+        node_seconds: wall-clock seconds of the node phase: reading and converting the
+            node files, and their commit when the nodes are committed first.
+        relationship_seconds: wall-clock seconds of the rest: reading the relationship
+            files and the final commit (which also writes the nodes when there is one
+            commit for everything).
+        node_cpu_seconds: process CPU seconds (all threads) of the node phase.
+        relationship_cpu_seconds: process CPU seconds of the relationship phase.
     """
 
     files: tuple[FileReport, ...] = ()
@@ -60,6 +67,10 @@ class ImportSummary:
     bad_rows: tuple[BadRow, ...] = ()
     seconds: float = 0.0
     commits: int = 0
+    node_seconds: float = 0.0
+    relationship_seconds: float = 0.0
+    node_cpu_seconds: float = 0.0
+    relationship_cpu_seconds: float = 0.0
 
     @property
     def nodes_per_second(self) -> float:

@@ -20,7 +20,7 @@ import numpy as np
 
 from engram import temporal
 from engram.importer.convert import convert_column
-from engram.importer.csvfile import CsvFile
+from engram.importer.csvfile import Cells, CsvFile
 from engram.importer.header import Header, HeaderColumn, Role, ValueType, parse_header
 from engram.importer.report import BulkImportError
 from engram.storage.columns import Column
@@ -46,6 +46,8 @@ class Batch:
         labels: the :LABEL cells.
         types: the :TYPE cells.
         position: input read so far, in the table's progress unit.
+        resolved: whether `starts` and `ends` hold node ids already (and `bad` the
+            reasons of ends that match no node).
     """
 
     lines: np.ndarray
@@ -58,6 +60,7 @@ class Batch:
     labels: Sequence[Any] | None = None
     types: Sequence[Any] | None = None
     position: int = 0
+    resolved: bool = False
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -80,6 +83,7 @@ class Batch:
                 labels=_slice(self.labels, low, high),
                 types=_slice(self.types, low, high),
                 position=self.position,
+                resolved=self.resolved,
             )
 
 
@@ -119,9 +123,7 @@ class CsvTable:
             for column in header.columns:
                 cells = chunk.cells[column.index]
                 if column.role is Role.PROPERTY:
-                    values, bad = convert_column(cells, column, array_delimiter)
-                    batch.properties[column.name] = values
-                    _merge(batch.bad, bad)
+                    self._property(batch, column, cells, array_delimiter)
                 elif column.role is Role.ID:
                     batch.ids = cells
                 elif column.role is Role.START_ID:
@@ -129,10 +131,23 @@ class CsvTable:
                 elif column.role is Role.END_ID:
                     batch.ends = cells
                 elif column.role is Role.LABEL:
-                    batch.labels = cells
+                    batch.labels = _texts(cells)
                 elif column.role is Role.TYPE:
-                    batch.types = cells
+                    batch.types = _texts(cells)
             yield batch
+
+    @staticmethod
+    def _property(batch: Batch, column: HeaderColumn, cells: Cells, array_delimiter: str) -> None:
+        if isinstance(cells, np.ndarray):
+            batch.properties[column.name] = cells  # an :int column read as integers
+            return
+        values, bad = convert_column(cells, column, array_delimiter)
+        batch.properties[column.name] = values
+        _merge(batch.bad, bad)
+
+
+def _texts(cells: Cells) -> list[str]:
+    return cells if isinstance(cells, list) else [str(value) for value in cells.tolist()]
 
 
 def _merge(into: dict[int, str], more: dict[int, str]) -> None:

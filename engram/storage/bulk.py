@@ -24,9 +24,8 @@ per-node path, which keeps those indexes current.
 
 from __future__ import annotations
 
-import struct
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import chain
 from typing import Any, Final
 
 import numpy as np
@@ -34,16 +33,25 @@ import numpy as np
 from engram.catalog import PROPERTY_INDEX, IndexDef
 from engram.errors import ErrorDetail, ErrorKind, InternalError, QueryRuntimeError
 from engram.storage import keys as layout
-from engram.storage.chunks import CHUNK_CAPACITY
+from engram.storage.bulk_records import (
+    IdRanges,
+    Lists,
+    NodeRun,
+    Records,
+    RelRun,
+    list_records,
+    member_records,
+    node_records,
+    rel_records,
+)
 from engram.storage.columns import (
-    Column,
     Columns,
     checked_columns,
-    encode_rows,
     row_maps,
     row_values,
 )
 from engram.storage.indexing import Entry, entry_for
+from engram.storage.ingest import IngestFiles
 from engram.storage.reads import GraphView, as_ids
 from engram.storage.rocks import Batch
 from engram.storage.schema import unique_violation
@@ -53,27 +61,11 @@ from engram.storage.transaction import WriteTransaction
 
 __all__ = ["BulkLoad"]
 
-_U64 = struct.Struct(">Q")
-_GROUP = struct.Struct(">BI")
-_LABEL_COUNT = struct.Struct(">H")
-_HEAD: Final = _U64.pack(0)
-_PAIR: Final = 16
-_REL_HEADER: Final = np.dtype([("type", ">u4"), ("start", ">u8"), ("end", ">u8")])
+#: bulk loads creating at least this many entities in a commit are ingested as a table file
+INGEST_MIN: Final = 50_000
 _NO_IDS: Final = np.empty(0, dtype=np.int64)
 
 ListKey = tuple[int, int]  # (stored direction, type id)
-
-
-def _member_keys(tag: int, group: int, first: int, count: int) -> list[bytes]:
-    """Membership keys ``tag | group(u32) | id(u64)`` of ids first .. first + count - 1."""
-    prefix = _GROUP.pack(tag, group)
-    raw = np.arange(first, first + count, dtype=">u8").tobytes()
-    return [prefix + raw[offset : offset + 8] for offset in range(0, len(raw), 8)]
-
-
-def _label_header(labels: frozenset[int]) -> bytes:
-    ordered = sorted(labels)
-    return _LABEL_COUNT.pack(len(ordered)) + struct.pack(f">{len(ordered)}I", *ordered)
 
 
 def _not_found(node_id: int) -> QueryRuntimeError:
@@ -102,87 +94,78 @@ def _as_columns(
     return columns, count
 
 
-@dataclass(slots=True)
-class _NodeRun:
-    """Nodes created by one call: consecutive ids, one label set, property columns."""
-
-    first: int
-    count: int
-    labels: frozenset[int]
-    columns: Mapping[int, Column]
-
-
-@dataclass(slots=True)
-class _RelRun:
-    """Relationships created by one call: consecutive ids, one type, property columns."""
-
-    first: int
-    type_id: int
-    starts: np.ndarray
-    ends: np.ndarray
-    columns: Mapping[int, Column]
-
-
-@dataclass(slots=True)
-class _Lists:
-    """Pairs of adjacency lists that are new in this commit, for one direction and type."""
-
-    nodes: list[np.ndarray] = field(default_factory=list)
-    neighbours: list[np.ndarray] = field(default_factory=list)
-    rels: list[np.ndarray] = field(default_factory=list)
-    _sorted: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
-
-    def add(self, nodes: np.ndarray, neighbours: np.ndarray, rels: np.ndarray) -> None:
-        self.nodes.append(nodes)
-        self.neighbours.append(neighbours)
-        self.rels.append(rels)
-        self._sorted = None
-
-    def sorted(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(nodes, neighbours, rels) grouped by node, relationships in id order."""
-        if self._sorted is None:
-            nodes = np.concatenate(self.nodes)
-            # relationship ids only grow from call to call: a stable sort keeps them in order
-            order = np.argsort(nodes, kind="stable")
-            neighbours, rels = np.concatenate(self.neighbours), np.concatenate(self.rels)
-            self._sorted = (nodes[order], neighbours[order], rels[order])
-        return self._sorted
-
-    def groups(self) -> tuple[np.ndarray, np.ndarray]:
-        """Start and end positions of each list in the `sorted` arrays."""
-        nodes = self.sorted()[0]
-        bounds = np.flatnonzero(np.diff(nodes)) + 1
-        zero, total = np.zeros(1, dtype=np.int64), np.full(1, len(nodes), dtype=np.int64)
-        return np.concatenate([zero, bounds]), np.concatenate([bounds, total])
-
-
 class _Part:
-    """What one bulk transaction creates (`engram.storage.overlay.FreshRecords`)."""
+    """What one bulk transaction creates (`engram.storage.overlay.FreshRecords`).
 
-    def __init__(self) -> None:
-        self.nodes: list[_NodeRun] = []
-        self.rels: list[_RelRun] = []
+    Once it has created `INGEST_MIN` entities it asks for table files (`files`) and
+    from then on writes each run's records into them as soon as the run is created, so
+    encoding and writing overlap the caller's reading; the commit only adds the new
+    adjacency lists and ingests the files (`engram.storage.ingest`). Smaller parts put
+    everything into the commit batch.
+
+    Args:
+        version: the bytes of the version this transaction will commit as (the writer
+            lock is held from its start to its commit, so it is the next version).
+        new_files: makes the table files, or None when the store cannot ingest.
+    """
+
+    def __init__(self, version: bytes, new_files: Callable[[], IngestFiles | None]) -> None:
+        self.version = version
+        self.nodes: list[NodeRun] = []
+        self.rels: list[RelRun] = []
         self.entries: list[Entry] = []
-        self.lists: dict[ListKey, _Lists] = {}
+        self.lists: dict[ListKey, Lists] = {}
         self.labels: set[int] = set()
         self.types: set[int] = set()
         self.property_keys: set[int] = set()
         self.indexes: set[int] = set()
         self.unique: dict[bytes, int] = {}
+        #: the table files, once the part is large enough
+        self.files: IngestFiles | None = None
         #: called with the number of records written so far during `emit`
         self.progress: Callable[[int], None] | None = None
+        self._new_files: Callable[[], IngestFiles | None] | None = new_files
+        self._created = 0
+        self._streamed = (0, 0)  # node runs, relationship runs already in the files
 
-    def node_ids(self) -> frozenset[int]:
-        ids: set[int] = set()
-        for run in self.nodes:
-            ids.update(range(run.first, run.first + run.count))
-        return frozenset(ids)
+    def node_ids(self) -> Iterable[int]:
+        return chain.from_iterable(range(run.first, run.first + run.count) for run in self.nodes)
 
-    def rel_ids(self) -> frozenset[int]:
-        ids: set[int] = set()
-        for run in self.rels:
-            ids.update(range(run.first, run.first + len(run.starts)))
-        return frozenset(ids)
+    def rel_ids(self) -> Iterable[int]:
+        return chain.from_iterable(
+            range(run.first, run.first + len(run.starts)) for run in self.rels
+        )
+
+    def grew(self, created: int) -> None:
+        """`created` more entities were added as runs: stream them if the part is large."""
+        self._created += created
+        if self.files is None and self._new_files is not None and self._created >= INGEST_MIN:
+            self.files, self._new_files = self._new_files(), None
+        if self.files is not None:
+            self._stream(self.files)
+
+    def _stream(self, files: IngestFiles) -> None:
+        version = self.version
+        node_done, rel_done = self._streamed
+        for node_run in self.nodes[node_done:]:
+            files.add("nodes", node_records(version, node_run))
+            for label in sorted(node_run.labels):
+                first, count = node_run.first, node_run.count
+                files.add(
+                    f"label {label}", member_records(layout.LABEL, label, first, count, version)
+                )
+        for rel_run in self.rels[rel_done:]:
+            files.add("relationships", rel_records(version, rel_run))
+            first, count, type_id = rel_run.first, len(rel_run.starts), rel_run.type_id
+            files.add(
+                f"type {type_id}", member_records(layout.TYPE, type_id, first, count, version)
+            )
+        self._streamed = (len(self.nodes), len(self.rels))
+
+    def discard(self) -> None:
+        """Remove the table files of a part that will not be committed."""
+        if self.files is not None:
+            self.files.discard()
 
     def count_lists(self, stats: StatsDelta) -> None:
         """Add the new lists (and their largest degree) to the commit's statistics."""
@@ -192,158 +175,45 @@ class _Part:
             stats.adjacency(type_id, direction == layout.OUT, len(sizes), int(sizes.max()))
 
     def emit(self, batch: Batch, version: bytes) -> int:
+        """Write every record (see `engram.storage.overlay.FreshRecords.emit`)."""
+        if version != self.version:
+            self.discard()
+            raise InternalError("a bulk transaction commits under another version than planned")
         writes = 0
-        for node_run in self.nodes:
-            writes += _emit_nodes(batch, version, node_run)
-            self._report(node_run.count)
-        for rel_run in self.rels:
-            writes += _emit_rels(batch, version, rel_run)
-            self._report(len(rel_run.starts))
-        for (direction, type_id), lists in sorted(self.lists.items()):
-            writes += _emit_lists(batch, version, direction, type_id, lists)
+        if self.files is not None:
+            self._stream(self.files)
+            self._report(self._created)
+            writes += self._created
+            if self.lists:
+                records = list_records(version, self.lists)
+                self.files.add("adjacency", records)
+                writes += len(records)
+        else:
+            for records, done in self._records(version):
+                records.put_into(batch)
+                writes += len(records)
+                self._report(done)
         for entry in self.entries:
             batch.put(entry.key, version + entry.payload)
         return writes + len(self.entries)
 
+    def _records(self, version: bytes) -> Iterator[tuple[Records, int]]:
+        """Every new record, with the entities it completes."""
+        for node_run in self.nodes:
+            yield node_records(version, node_run), node_run.count
+            for label in sorted(node_run.labels):
+                first, count = node_run.first, node_run.count
+                yield member_records(layout.LABEL, label, first, count, version), 0
+        for rel_run in self.rels:
+            yield rel_records(version, rel_run), len(rel_run.starts)
+            first, count, type_id = rel_run.first, len(rel_run.starts), rel_run.type_id
+            yield member_records(layout.TYPE, type_id, first, count, version), 0
+        if self.lists:
+            yield list_records(version, self.lists), 0
+
     def _report(self, records: int) -> None:
         if self.progress is not None:
             self.progress(records)
-
-
-def _emit_nodes(batch: Batch, version: bytes, run: _NodeRun) -> int:
-    prefix = version + _label_header(run.labels)
-    payloads = encode_rows(run.columns, run.count, prefix=prefix)
-    keys = layout.node_keys(np.arange(run.first, run.first + run.count, dtype=np.int64))
-    put = batch.put
-    for key, payload in zip(keys, payloads, strict=True):
-        put(key, payload)
-    for label in sorted(run.labels):
-        for key in _member_keys(layout.LABEL, label, run.first, run.count):
-            put(key, version)
-    return run.count * (1 + len(run.labels))
-
-
-def _emit_rels(batch: Batch, version: bytes, run: _RelRun) -> int:
-    count = len(run.starts)
-    headers = np.empty(count, dtype=_REL_HEADER)
-    headers["type"] = run.type_id
-    headers["start"] = run.starts
-    headers["end"] = run.ends
-    fixed = headers.view(np.uint8).reshape(count, _REL_HEADER.itemsize)
-    payloads = encode_rows(run.columns, count, prefix=version, fixed=fixed)
-    keys = layout.rel_keys(np.arange(run.first, run.first + count, dtype=np.int64))
-    put = batch.put
-    for key, payload in zip(keys, payloads, strict=True):
-        put(key, payload)
-    for key in _member_keys(layout.TYPE, run.type_id, run.first, count):
-        put(key, version)
-    return 2 * count
-
-
-def _emit_lists(batch: Batch, version: bytes, direction: int, type_id: int, lists: _Lists) -> int:
-    """Whole new lists: one head chunk each, plus tail chunks for the long ones."""
-    nodes, neighbours, rels = lists.sorted()
-    starts, ends = lists.groups()
-    sizes = ends - starts
-    short = sizes <= CHUNK_CAPACITY
-    writes = _emit_short_lists(
-        batch, version, direction, type_id, nodes, neighbours, rels, starts[short], sizes[short]
-    )
-    long_starts, long_ends = starts[~short].tolist(), ends[~short].tolist()
-    for start, end in zip(long_starts, long_ends, strict=True):
-        prefix = layout.adjacency_list_prefix(int(nodes[start]), direction, type_id)
-        writes += _emit_long_list(batch, version, prefix, neighbours[start:end], rels[start:end])
-    return writes
-
-
-def _emit_short_lists(
-    batch: Batch,
-    version: bytes,
-    direction: int,
-    type_id: int,
-    nodes: np.ndarray,
-    neighbours: np.ndarray,
-    rels: np.ndarray,
-    starts: np.ndarray,
-    sizes: np.ndarray,
-) -> int:
-    """Lists that fit one head chunk, built as one buffer of 8-byte words and cut up."""
-    count = len(starts)
-    if not count:
-        return 0
-    keys = np.zeros((count, layout.ADJ_KEY_LEN), dtype=np.uint8)
-    keys[:, 0] = layout.ADJ
-    keys[:, 1:9] = nodes[starts].astype(">u8").view(np.uint8).reshape(-1, 8)
-    keys[:, 9] = direction
-    keys[:, 10:14] = np.frombuffer(struct.pack(">I", type_id), dtype=np.uint8)
-    key_raw = keys.tobytes()
-    # value of list g: version word, header word (0: no tails), then its pairs
-    offsets = np.concatenate([[0], np.cumsum(2 + 2 * sizes)[:-1]]).astype(np.int64)
-    words = np.zeros(int(offsets[-1] + 2 + 2 * sizes[-1]), dtype="<i8")
-    words[offsets] = np.frombuffer(version, dtype="<i8")[0]
-    members = np.repeat(np.arange(count), sizes)
-    within = np.arange(len(members)) - np.repeat(np.cumsum(sizes) - sizes, sizes)
-    taken = np.repeat(starts, sizes) + within
-    slots = offsets[members] + 2 + 2 * within
-    words[slots] = neighbours[taken]
-    words[slots + 1] = rels[taken]
-    value_raw = words.tobytes()
-    put = batch.put
-    width = layout.ADJ_KEY_LEN
-    for position, (offset, size) in enumerate(zip(offsets.tolist(), sizes.tolist(), strict=True)):
-        key = key_raw[position * width : (position + 1) * width]
-        put(key, value_raw[offset * 8 : (offset + 2 + 2 * size) * 8])
-    return count
-
-
-def _emit_long_list(
-    batch: Batch, version: bytes, prefix: bytes, neighbours: np.ndarray, rels: np.ndarray
-) -> int:
-    """A list longer than one chunk: the head, then tails of up to `CHUNK_CAPACITY` pairs."""
-    pairs = np.empty((len(rels), 2), dtype="<i8")
-    pairs[:, 0] = neighbours
-    pairs[:, 1] = rels
-    raw = pairs.tobytes()
-    tails = range(CHUNK_CAPACITY, len(rels), CHUNK_CAPACITY)
-    batch.put(prefix + _HEAD, version + _U64.pack(len(tails)) + raw[: CHUNK_CAPACITY * _PAIR])
-    for tail in tails:
-        end = min(tail + CHUNK_CAPACITY, len(rels))
-        key = prefix + _U64.pack(int(rels[tail]) + 1)
-        batch.put(key, version + _U64.pack(tail) + raw[tail * _PAIR : end * _PAIR])
-    return 1 + len(tails)
-
-
-class _Ranges:
-    """Sorted, disjoint id ranges with one label set each (the nodes a load created)."""
-
-    def __init__(self) -> None:
-        self._items: list[tuple[int, int, frozenset[int]]] = []
-        self._firsts = _NO_IDS
-        self._ends = _NO_IDS
-
-    def __bool__(self) -> bool:
-        return bool(self._items)
-
-    def add(self, first: int, end: int, labels: frozenset[int]) -> None:
-        self._items.append((first, end, labels))
-        self._items.sort(key=lambda item: item[0])
-        self._firsts = np.asarray([item[0] for item in self._items], dtype=np.int64)
-        self._ends = np.asarray([item[1] for item in self._items], dtype=np.int64)
-
-    def extend(self, other: _Ranges) -> None:
-        for item in other._items:
-            self.add(*item)
-
-    def locate(self, ids: np.ndarray) -> np.ndarray:
-        """Per id, the position of its range, or -1."""
-        if not self._items:
-            return np.full(len(ids), -1, dtype=np.int64)
-        position = np.searchsorted(self._firsts, ids, side="right") - 1
-        inside = (position >= 0) & (ids < self._ends[np.maximum(position, 0)])
-        return np.where(inside, position, -1)
-
-    def label_sets(self) -> list[frozenset[int]]:
-        return [item[2] for item in self._items]
 
 
 class BulkLoad:
@@ -379,8 +249,8 @@ class BulkLoad:
         self._timeout = timeout
         self._tx: WriteTransaction | None = None
         self._part: _Part | None = None
-        self._ranges = _Ranges()
-        self._pending_ranges = _Ranges()
+        self._ranges = IdRanges()
+        self._pending_ranges = IdRanges()
         self._written: dict[ListKey, np.ndarray] = {}
         self._last_version: int | None = None
         self.committed_nodes = 0
@@ -400,9 +270,9 @@ class BulkLoad:
             if tx.version != self._last_version:
                 # another writer committed since our last commit: it may have written
                 # lists of our nodes, so none of them is known to be empty any more
-                self._ranges = _Ranges()
+                self._ranges = IdRanges()
                 self._written = {}
-            self._part = _Part()
+            self._part = _Part(layout.version_bytes(tx.version + 1), self._store.ingest_files)
             tx.overlay.bulk.append(self._part)
             self._tx = tx
         return self._tx
@@ -429,8 +299,11 @@ class BulkLoad:
         part.progress = self.progress
         try:
             version = tx.commit()
+        except BaseException:
+            part.discard()
+            raise
         finally:
-            pending, self._pending_ranges = self._pending_ranges, _Ranges()
+            pending, self._pending_ranges = self._pending_ranges, IdRanges()
             nodes, rels = self._pending_nodes, self._pending_relationships
             self._pending_nodes = self._pending_relationships = 0
         self._ranges.extend(pending)
@@ -445,8 +318,10 @@ class BulkLoad:
 
     def rollback(self) -> None:
         """Discard what the open transaction created."""
-        tx, self._tx, self._part = self._tx, None, None
-        self._pending_ranges = _Ranges()
+        tx, part, self._tx, self._part = self._tx, self._part, None, None
+        if part is not None:
+            part.discard()
+        self._pending_ranges = IdRanges()
         self._pending_nodes = self._pending_relationships = 0
         if tx is not None:
             tx.rollback()
@@ -498,7 +373,7 @@ class BulkLoad:
             return self._create_one_by_one(tx, label_set, checked, rows)
         keys = sorted({key for index in indexes for key in index.property_key_ids})
         found = self._index_entries(tx, indexes, checked, keys, rows)
-        first = _allocate(self._store.next_node_id, rows)
+        first = self._store.allocate_node_ids(rows)
         stats = tx.overlay.stats
         for position, index in found:
             entry = entry_for(index, row_values(checked, keys, position), first + position)
@@ -509,7 +384,8 @@ class BulkLoad:
             if index.unique:
                 part.unique[entry.key] = first + position
             stats.index_entry(index.id, entry.value_key, +1)
-        part.nodes.append(_NodeRun(first, rows, label_set, checked))
+        part.nodes.append(NodeRun(first, rows, label_set, checked))
+        part.grew(rows)
         part.labels |= label_set
         part.property_keys |= set(checked)
         stats.node(label_set, rows)
@@ -629,9 +505,10 @@ class BulkLoad:
         if not count:
             return _NO_IDS.copy()
         codes, label_sets = self._endpoint_labels(tx, start_ids, end_ids)
-        first = _allocate(self._store.next_rel_id, count)
+        first = self._store.allocate_rel_ids(count)
         ids = np.arange(first, first + count, dtype=np.int64)
-        part.rels.append(_RelRun(first, type_id, start_ids, end_ids, checked))
+        part.rels.append(RelRun(first, type_id, start_ids, end_ids, checked))
+        part.grew(count)
         part.types.add(type_id)
         for direction, nodes, neighbours in (
             (layout.OUT, start_ids, end_ids),
@@ -696,7 +573,7 @@ class BulkLoad:
     ) -> None:
         fresh = self._fresh(nodes, key)
         if fresh.any():
-            part.lists.setdefault(key, _Lists()).add(nodes[fresh], neighbours[fresh], ids[fresh])
+            part.lists.setdefault(key, Lists()).add(nodes[fresh], neighbours[fresh], ids[fresh])
         if not fresh.all():
             stale = ~fresh
             overlay = tx.overlay
@@ -718,20 +595,13 @@ def _indexes(tx: WriteTransaction, labels: frozenset[int]) -> list[IndexDef]:
     return [index for label in sorted(labels) for index in catalog.indexes_for_label(label)]
 
 
-def _allocate(next_id: Callable[[], int], count: int) -> int:
-    """`count` consecutive ids (the writer lock is held, so nothing interleaves)."""
-    first = next_id()
-    for expected in range(first + 1, first + count):
-        if next_id() != expected:
-            raise InternalError("bulk ids are not consecutive")
-    return first
-
-
 def _count_patterns(
     stats: StatsDelta, type_id: int, codes: np.ndarray, label_sets: list[frozenset[int]]
 ) -> None:
     width = max(len(label_sets), 1)
-    values, counts = np.unique(codes[0] * width + codes[1], return_counts=True)
+    tally = np.bincount(codes[0] * width + codes[1], minlength=width * width)
+    values = np.flatnonzero(tally)
+    counts = tally[values]
     for value, amount in zip(values.tolist(), counts.tolist(), strict=True):
         start, end = divmod(value, width)
         stats.relationship(type_id, label_sets[start], label_sets[end], amount)

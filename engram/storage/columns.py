@@ -16,6 +16,7 @@ is a numeric numpy array the whole encoding is a few numpy operations.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Final, TypeAlias
 
@@ -207,11 +208,30 @@ def _encode_numeric(
     for key_bytes, array, forms in plans:
         cursor = _put_block(out, cursor, _constant(key_bytes, count))
         cursor = _put_values(out, cursor, array, forms)
-    raw = out.tobytes()
-    return [
-        raw[start : start + size]
-        for start, size in zip(range(0, count * stride, stride), sizes.tolist(), strict=True)
-    ]
+    return _cut_rows(out, sizes)
+
+
+def _cut_rows(out: np.ndarray, sizes: np.ndarray) -> list[bytes]:
+    """Row `i` of `out` cut to `sizes[i]` bytes, one void-view ``tolist`` per distinct size."""
+    count = len(sizes)
+    if not count:
+        return []
+    shortest, longest = int(sizes.min()), int(sizes.max())
+    if shortest == longest:
+        return _void_rows(out[:, :shortest])
+    lengths = np.flatnonzero(np.bincount(sizes - shortest)) + shortest
+    rows: list[bytes] = [b""] * count
+    for length in lengths.tolist():
+        members = np.flatnonzero(sizes == length)
+        cut = _void_rows(out[members, :length])
+        deque(map(rows.__setitem__, members.tolist(), cut), maxlen=0)
+    return rows
+
+
+def _void_rows(matrix: np.ndarray) -> list[bytes]:
+    width = matrix.shape[1]
+    rows: list[bytes] = np.ascontiguousarray(matrix).view(f"V{width}").ravel().tolist()
+    return rows
 
 
 def _constant(data: bytes, count: int) -> np.ndarray:

@@ -11,16 +11,20 @@ built, so a failure while building leaves the store untouched.
 from __future__ import annotations
 
 import struct
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any, Final
 
 import msgpack
 
 from engram.catalog import Catalog, IndexStats, NameKind
+from engram.errors import InternalError
 from engram.storage import keys as layout
 from engram.storage.chunks import UNKNOWN, head_key, update_list
 from engram.storage.codec import encode_node, encode_rel
 from engram.storage.derived_feed import feed_entries
+from engram.storage.ingest import INTENT_KEY, IngestFiles
 from engram.storage.overlay import TxState
 from engram.storage.records import ChangeSet, VersionState
 from engram.storage.rocks import Batch, KeyValueBackend
@@ -122,6 +126,8 @@ class CommitPlan:
     history: list[bytes]
     dropped_ranges: list[tuple[bytes, bytes]]
     operations: int
+    #: a table file of bulk records to ingest before the batch is written, if any
+    ingest: IngestFiles | None = None
 
 
 class _Builder:
@@ -297,19 +303,22 @@ def _changes(overlay: TxState, version: int, nodes: set[int], rels: set[int]) ->
             k for k in before.keys() | after.keys() if not _same(before.get(k), after.get(k))
         )
     indexes = set(overlay.indexes) | overlay.created_indexes | overlay.dropped_indexes
+    node_parts: list[Iterable[int]] = [nodes]
+    rel_parts: list[Iterable[int]] = [rels]
     for part in overlay.bulk:
         labels |= part.labels
         types |= part.types
         keys |= part.property_keys
         indexes |= part.indexes
-        nodes = nodes | part.node_ids()
-        rels = rels | part.rel_ids()
+        node_parts.append(part.node_ids())
+        rel_parts.append(part.rel_ids())
     return ChangeSet(
         version=version,
         labels=frozenset(labels),
         types=frozenset(types),
-        nodes=frozenset(nodes),
-        relationships=frozenset(rels),
+        # one set built from the ranges of a bulk load (millions of ids) and the overlay
+        nodes=frozenset(chain.from_iterable(node_parts)),
+        relationships=frozenset(chain.from_iterable(rel_parts)),
         property_keys=frozenset(keys),
         indexes=frozenset(indexes),
         schema=bool(overlay.created_indexes or overlay.dropped_indexes),
@@ -331,6 +340,9 @@ def build_commit(
         base: the state the transaction started from.
         counters: the meta record after this commit (its version is the commit version).
         bounds: callable giving (min key, max key) of an index in the transaction's view.
+
+    The plan's `ingest` holds the table files of a large bulk load (its new records, see
+    `engram.storage.ingest`), to be ingested before the batch is written.
     """
     version = counters.version
     builder = _Builder(overlay, version)
@@ -344,6 +356,9 @@ def build_commit(
     operations = len(builder.writes)
     for part in overlay.bulk:
         operations += part.emit(batch, layout.version_bytes(version))
+    ingest = _ingest_files(overlay)
+    if ingest is not None:
+        batch.delete(INTENT_KEY)
     live = [index.id for index in overlay.catalog.indexes]
     statistics, stat_writes = apply_delta(base.statistics, overlay.stats, live, bounds)
     for key, value in stat_writes.items():
@@ -370,7 +385,15 @@ def build_commit(
     changes = _changes(overlay, version, nodes, rels)
     caches = base.caches.carry_over(lambda key: not _invalidated(changes, key))
     state = VersionState(version, overlay.catalog, statistics, caches)
-    return CommitPlan(batch, state, changes, history, dropped, operations)
+    return CommitPlan(batch, state, changes, history, dropped, operations, ingest)
+
+
+def _ingest_files(overlay: TxState) -> IngestFiles | None:
+    """The table files of the transaction's bulk load, finished, if it has any."""
+    found = [part.files for part in overlay.bulk if part.files is not None]
+    if len(found) > 1:
+        raise InternalError("a transaction has more than one bulk load with table files")
+    return found[0] if found and found[0].finish() else None
 
 
 def _invalidated(changes: ChangeSet, key: tuple[Any, ...]) -> bool:

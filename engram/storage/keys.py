@@ -65,6 +65,7 @@ __all__ = [
     "node_keys",
     "parse_adjacency_key",
     "prefix_end",
+    "prefixed_ids",
     "rel_key",
     "rel_keys",
     "split_history_key",
@@ -124,10 +125,25 @@ def rel_key(rel_id: int) -> bytes:
     return _ID.pack(REL, rel_id)
 
 
+def prefixed_ids(prefix: bytes, ids: np.ndarray) -> list[bytes]:
+    r"""``prefix + id(u64)`` for each id, built as one byte matrix (ids are non-negative).
+
+    >>> prefixed_ids(b"R", np.array([1, 258]))
+    [b'R\x00\x00\x00\x00\x00\x00\x00\x01', b'R\x00\x00\x00\x00\x00\x00\x01\x02']
+    """
+    count, width = len(ids), len(prefix) + 8
+    if not count:
+        return []
+    matrix = np.empty((count, width), dtype=np.uint8)
+    matrix[:, : len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
+    matrix[:, len(prefix) :] = np.asarray(ids, dtype=">u8").view(np.uint8).reshape(count, 8)
+    # a void view's tolist makes one bytes object per row in C (trailing zeros kept)
+    keys: list[bytes] = matrix.view(f"V{width}").ravel().tolist()
+    return keys
+
+
 def _id_keys(tag: bytes, ids: np.ndarray) -> list[bytes]:
-    # one vectorised big-endian conversion, then slicing; ids are validated non-negative
-    raw = np.ascontiguousarray(ids, dtype=">u8").tobytes()
-    return [tag + raw[offset : offset + 8] for offset in range(0, len(raw), 8)]
+    return prefixed_ids(tag, ids)
 
 
 def node_keys(ids: np.ndarray) -> list[bytes]:

@@ -10,7 +10,7 @@ demand for range seeks). Rollback drops the object.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -19,6 +19,7 @@ from engram.storage.chunks import ListChange
 from engram.storage.statistics import StatsDelta
 
 if TYPE_CHECKING:
+    from engram.storage.ingest import IngestFiles
     from engram.storage.rocks import Batch
 
 __all__ = [
@@ -44,16 +45,19 @@ class FreshRecords(Protocol):
     property_keys: set[int]
     indexes: set[int]
 
-    def node_ids(self) -> frozenset[int]:
+    def node_ids(self) -> Iterable[int]:
         """Ids of the nodes created."""
         ...
 
-    def rel_ids(self) -> frozenset[int]:
+    def rel_ids(self) -> Iterable[int]:
         """Ids of the relationships created."""
         ...
 
+    #: table files holding the records instead of the batch (`engram.storage.ingest`)
+    files: IngestFiles | None
+
     def emit(self, batch: Batch, version: bytes) -> int:
-        """Put every record into `batch` with the commit's version bytes; the write count."""
+        """Put every record into `batch` (or `files`) with the commit's version; the count."""
         ...
 
 

@@ -40,6 +40,7 @@ from rocksdict import (
     Cache,
     Checkpoint,
     DBRecoveryMode,
+    IngestExternalFileOptions,
     Options,
     Rdict,
     ReadOptions,
@@ -144,6 +145,10 @@ class KeyValueBackend(Protocol):
 
     def sync_wal(self) -> None:
         """Make everything written so far durable."""
+        ...
+
+    def ingest(self, paths: list[str]) -> None:
+        """Move sorted table files into the database, atomically."""
         ...
 
     def catch_up(self) -> None:
@@ -340,6 +345,26 @@ class RocksBackend:
             self._db.write(cast(WriteBatch, batch), options)
         except Exception as error:
             raise StorageError(f"write failed: {error}") from error
+
+    def ingest(self, paths: list[str]) -> None:
+        """Move sorted table files (made with the database's options) into the database.
+
+        Atomic: every file's keys become visible together, or none do.
+
+        Raises:
+            StorageError: RocksDB refused the files.
+        """
+        options = IngestExternalFileOptions()
+        options.set_move_files(True)
+        try:
+            self._db.ingest_external_file(paths, options)
+        except Exception as error:
+            raise StorageError(f"ingesting {len(paths)} table file(s) failed: {error}") from error
+
+    @property
+    def options(self) -> Options:
+        """Options for table files this database can ingest."""
+        return _options(create=True, secondary=False)
 
     def sync_wal(self) -> None:
         """Fsync the write-ahead log (releases the GIL while it waits for the disk)."""

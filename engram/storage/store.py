@@ -40,6 +40,7 @@ from engram.storage.commit import (
     decode_counters,
     encode_counters,
 )
+from engram.storage.ingest import IngestFiles, ingest, pending_version, recover, undo
 from engram.storage.locking import LOCK_FILE, DirectoryLock
 from engram.storage.mvcc import HistoryLog, ReaderRegistry, VersionedReader
 from engram.storage.records import ChangeSet, VersionState
@@ -188,11 +189,14 @@ class Store:
                 f"the database at '{self.path}' has a damaged state record"
             ) from None
         if not self.read_only:
+            recover(self._kv, self.path)
             self._drop_leftovers(counters)
         state = VersionState(counters.version, self._read_catalog(), self._read_statistics())
         self._set_counters(counters)
         self._published = self._head = state
-        self._write_horizon = self._synced = counters.version
+        self._synced = counters.version
+        # a follower may see the records of an ingestion whose commit has not landed
+        self._write_horizon = max(counters.version, pending_version(self._kv))
 
     def _initialise(self) -> None:
         if self.read_only:
@@ -280,6 +284,24 @@ class Store:
         self._next_rel = rel_id + 1
         return rel_id
 
+    def ingest_files(self) -> IngestFiles | None:
+        """New table files for a bulk load's records (None when this store cannot ingest)."""
+        if self.read_only:
+            return None
+        return IngestFiles(self.path, self._kv.options)
+
+    def allocate_node_ids(self, count: int) -> int:
+        """The first of `count` consecutive new node ids (writer only)."""
+        first = self._next_node
+        self._next_node = first + count
+        return first
+
+    def allocate_rel_ids(self, count: int) -> int:
+        """The first of `count` consecutive new relationship ids (writer only)."""
+        first = self._next_rel
+        self._next_rel = first + count
+        return first
+
     def next_index_id(self) -> int:
         """A new index id (writer only)."""
         index_id = self._next_index
@@ -329,7 +351,8 @@ class Store:
             state = VersionState(counters.version, self._read_catalog(), self._read_statistics())
             self._set_counters(counters)
             self._published = self._head = state
-            self._write_horizon = self._synced = counters.version
+            self._synced = counters.version
+        self._write_horizon = max(self._published.version, pending_version(self._kv))
 
     def _follower_consistent(self) -> bool:
         # After the writer flushes its memtable and drops its log, a RocksDB secondary can
@@ -415,7 +438,9 @@ class Store:
                 hook(transaction, version, plan.batch)
             self._write_horizon = version
             crash_point("commit.before_write")
-            self._kv.write(plan.batch, sync=False)
+            if plan.ingest is not None:
+                ingest(self._kv, plan.ingest, version)
+            self._write(plan)
             crash_point("commit.after_write")
         except BaseException:
             self._write_horizon = self._head.version
@@ -432,13 +457,32 @@ class Store:
             listener(plan.changes)
         return version
 
+    def _write(self, plan: CommitPlan) -> None:
+        """Write the batch; if that fails after an ingestion, take the ingested records out."""
+        try:
+            self._kv.write(plan.batch, sync=False)
+        except BaseException:
+            if plan.ingest is not None:
+                try:
+                    undo(self._kv)
+                except StorageError as error:
+                    # the intent stays: the next open removes them
+                    self._failure = error
+            raise
+
     def _build(self, transaction: WriteTransaction) -> CommitPlan:
         counters = Counters(
             self._head.version + 1, self._next_node, self._next_rel, self._next_index
         )
-        plan = build_commit(
-            self._kv, transaction.overlay, self._head, counters, transaction.index_bounds
-        )
+        try:
+            plan = build_commit(
+                self._kv, transaction.overlay, self._head, counters, transaction.index_bounds
+            )
+        except BaseException:
+            for part in transaction.overlay.bulk:
+                if part.files is not None:
+                    part.files.discard()
+            raise
         horizon = self._published.version
         oldest = self._readers.oldest()
         if oldest is not None:

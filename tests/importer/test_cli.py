@@ -69,6 +69,20 @@ def test_a_bad_row_stops_with_status_1_and_a_hint(tmp_path, capsys):
         assert db.execute("MATCH (n) RETURN count(n)").scalar() == 0
 
 
+def test_commit_nodes_first_keeps_the_nodes_when_a_relationship_row_stops(tmp_path, capsys):
+    people = write(tmp_path / "people.csv", "id:ID\n1\n2\n")
+    knows = write(tmp_path / "knows.csv", ":START_ID,:END_ID\n1,2\n2,9\n")
+    args = ["import", str(tmp_path / "db"), "--nodes", f"P={people}", "--quiet"]
+    status = main([*args, "--relationships", f"K={knows}", "--commit-nodes-first"])
+    err = capsys.readouterr().err
+    assert status == 1
+    assert f"{knows}:3: ':END_ID' value '9' matches no node" in err
+    assert "2 nodes and relationships committed in earlier batches are kept" in err
+    with engram.open(tmp_path / "db") as db:
+        assert db.execute("MATCH (n:P) RETURN count(n)").scalar() == 2
+        assert db.execute("MATCH ()-[k]->() RETURN count(k)").scalar() == 0
+
+
 def test_nothing_to_import_and_bad_specs(tmp_path, capsys):
     assert main(["import", str(tmp_path / "db")]) == 2
     assert "give at least one" in capsys.readouterr().err

@@ -74,3 +74,15 @@ def test_frames_without_the_named_columns():
         summary = db.import_dataframe(nodes={"N": pd.DataFrame({"x": [1, 2]})})
         assert summary.nodes == 2
         assert db.execute("MATCH (n:N) RETURN sum(n.x)").scalar() == 3
+
+
+def test_frames_with_the_nodes_committed_first():
+    people = pd.DataFrame({"id": [1, 2, 3], "age": [30, 40, 50]})
+    knows = pd.DataFrame({"start": [1, 2], "end": [2, 3], "since": [2001, 2002]})
+    with engram.open() as db:
+        summary = db.import_dataframe(
+            nodes={"Person": people}, relationships={"KNOWS": knows}, commit_nodes_first=True
+        )
+        assert (summary.nodes, summary.relationships, summary.commits) == (3, 2, 2)
+        rows = db.execute("MATCH (a)-[k:KNOWS]->(b) RETURN a.age, k.since, b.age ORDER BY k.since")
+        assert rows.rows() == [(30, 2001, 40), (40, 2002, 50)]

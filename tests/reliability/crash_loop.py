@@ -59,6 +59,9 @@ IN_FLIGHT_COMMITTED: dict[str, bool] = {
     "commit.before_write": False,
     "commit.after_write": True,
     "commit.after_sync": True,
+    # an ingested table file without its commit batch is taken out again at the next open
+    "commit.before_ingest": False,
+    "commit.after_ingest": False,
 }
 
 #: crash points the writer reaches, and the largest hit count a cycle picks for each
@@ -66,6 +69,8 @@ REACHABLE: dict[str, int] = {
     "commit.before_write": 40,
     "commit.after_write": 40,
     "commit.after_sync": 40,
+    "commit.before_ingest": 3,
+    "commit.after_ingest": 3,
     "index.build": 2,
     "analyze.after_write": 3,
     "backup.checkpoint": 2,

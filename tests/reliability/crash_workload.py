@@ -13,7 +13,10 @@ Each transaction is one of:
   (unique constraint, deleting a connected node, division by zero half-way through a
   statement): the failing statement is undone and the transaction goes on;
 - an explicit transaction that the writer aborts by raising (nothing may remain);
-- one auto-commit statement (`db.execute`).
+- one auto-commit statement (`db.execute`);
+- a bulk import (`db.import_csv`) of a few :N nodes, relationships between them and the
+  marker, committed at once (the crash writer makes every bulk commit go through table
+  file ingestion, so the ``commit.*_ingest`` crash points are reached).
 
 Every transaction that commits creates ``(:Marker {tx: t})`` in the same commit, so a
 transaction that is missing or only partly present is caught by comparing the database
@@ -24,7 +27,9 @@ with the model. Vector upserts join the workload when the engine has vector inde
 from __future__ import annotations
 
 import random
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import engram
@@ -267,6 +272,8 @@ def plan(number: int, graph: Graph, *, vectors: bool = False) -> Transaction:
         rows = [{"uid": planner.uid(), "v": rng.randint(0, 9)} for _ in range(rng.randint(1, 4))]
         planner.add(Op("auto", text, {"t": number, "rows": rows}))
         return Transaction(number, "auto", tuple(planner.ops))
+    if roll < 0.21:
+        return _import(number, planner)
     names = [name for name, _ in _STEPS]
     weights = [weight for _, weight in _STEPS]
     if len(graph.nodes) > 200:
@@ -280,6 +287,30 @@ def plan(number: int, graph: Graph, *, vectors: bool = False) -> Transaction:
     mode = "abort" if roll > 0.93 else "explicit"
     planner.marker()
     return Transaction(number, mode, tuple(planner.ops))
+
+
+def _import(number: int, planner: Planner) -> Transaction:
+    rng = planner.rng
+    nodes = [{"uid": planner.uid(), "v": rng.randint(0, 9)} for _ in range(rng.randint(2, 5))]
+    uids = [node["uid"] for node in nodes]
+    rels = [
+        {"u": planner.uid(), "a": rng.choice(uids), "b": rng.choice(uids), "w": rng.randint(0, 3)}
+        for _ in range(rng.randint(1, 4))
+    ]
+    params = {"t": number, "nodes": nodes, "rels": rels, "type": rng.choice(TYPES)}
+    planner.add(Op("import", "db.import_csv", params))
+    return Transaction(number, "import", tuple(planner.ops))
+
+
+def _import_files(folder: Path, params: Props) -> tuple[dict[str, Path], dict[str, Path]]:
+    """The CSV files of an import transaction."""
+    nodes, marker, rels = folder / "n.csv", folder / "m.csv", folder / "r.csv"
+    node_lines = [f"{row['uid']},{row['v']}" for row in params["nodes"]]
+    nodes.write_text("\n".join(["uid:ID,v:int", *node_lines]) + "\n")
+    marker.write_text(f"tx:int\n{params['t']}\n")
+    rel_lines = [f"{row['a']},{row['b']},{row['u']},{row['w']}" for row in params["rels"]]
+    rels.write_text("\n".join([":START_ID,:END_ID,uid:int,w:int", *rel_lines]) + "\n")
+    return {"N": nodes, "Marker": marker}, {params["type"]: rels}
 
 
 # -- the model ---------------------------------------------------------------------------
@@ -305,6 +336,13 @@ def apply_op(op: Op, graph: Graph) -> None:
             graph.nodes[row["uid"]] = (labels, {k: v for k, v in row.items() if v is not None})
         if kind == "auto":
             graph.markers.add(params["t"])
+    elif kind == "import":
+        for row in params["nodes"]:
+            graph.nodes[row["uid"]] = (frozenset({"N"}), dict(row))
+        for row in params["rels"]:
+            props = {"uid": row["u"], "w": row["w"]}
+            graph.rels[row["u"]] = (params["type"], row["a"], row["b"], props)
+        graph.markers.add(params["t"])
     elif kind.startswith("create_rel"):
         rel_type = kind.split(":")[1]
         props = {"uid": params["u"], "w": params["w"]}
@@ -386,6 +424,12 @@ def run(db: engram.Database, transaction: Transaction) -> None:
     if transaction.mode == "auto":
         (op,) = transaction.ops
         db.execute(op.text, op.params).rows()
+        return
+    if transaction.mode == "import":
+        (op,) = transaction.ops
+        with tempfile.TemporaryDirectory() as folder:
+            nodes, relationships = _import_files(Path(folder), op.params)
+            db.import_csv(nodes=nodes, relationships=relationships)
         return
     try:
         with db.transaction() as tx:

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import engram
+from engram.storage import bulk
 from engram.storage.backup import restore_backup
 from tests.reliability.crash_workload import apply, create_schema, plan, read_graph, run
 
@@ -28,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backups", type=Path)
     parser.add_argument("--analyze-every", type=int, default=0)
     args = parser.parse_args(argv)
+    # every bulk commit (the import transactions) goes through table file ingestion
+    bulk.INGEST_MIN = 1
     db = engram.open(args.path)
     create_schema(db, vectors=args.vectors)
     graph = read_graph(db)

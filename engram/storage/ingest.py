@@ -1,0 +1,240 @@
+"""Large bulk commits written as RocksDB table files and ingested, crash-safely.
+
+A bulk load's new records (`engram.storage.bulk`) are keys that did not exist before
+the commit. When there are many, writing them through the write-ahead log and the
+memtable (and flushing that later) costs more than writing one sorted table file and
+handing it to RocksDB (`IngestExternalFile`, which moves the file into the tree). The
+commit does this:
+
+1. `IngestFiles` writes the records into sorted table files in the database directory's
+   ``ingest`` folder, one per key family (one per label or type for memberships), as the
+   load creates them (`engram.storage.bulk`) and at the commit; nothing in the database
+   changes yet.
+2. `ingest` first writes an *intent* record, synced: the commit version and the key
+   range of each file. Then RocksDB ingests the files (atomic: all of them or none).
+3. The commit's ordinary batch follows; it holds the state record (the new version and
+   id counters) and deletes the intent, so the commit lands whole or not at all.
+
+Readers never see the ingested records early: their values start with the commit
+version, above every open snapshot, and the write horizon is raised first (see
+`engram.storage.mvcc`). If the process dies between 2 and 3, the intent is still there
+at the next open and `recover` deletes, in its ranges, every key whose value carries
+the intent's version (all of them new keys), then the intent: the store is as it was
+before the commit, and the version and ids are handed out again. A failure inside the
+process does the same at once (`undo`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections import deque
+from typing import Final
+
+import msgpack
+from rocksdict import Options, SstFileWriter
+
+from engram.errors import InternalError, StorageError
+from engram.faults import crash_point
+from engram.storage import keys as layout
+from engram.storage.bulk_records import Records
+from engram.storage.rocks import KeyValueBackend
+
+__all__ = [
+    "INGEST_DIRECTORY",
+    "INTENT_KEY",
+    "IngestFiles",
+    "ingest",
+    "pending_version",
+    "recover",
+    "undo",
+]
+
+#: the folder of a database directory where table files wait to be ingested
+INGEST_DIRECTORY: Final = "ingest"
+#: the intent record of an ingestion whose commit has not landed
+INTENT_KEY: Final = bytes([layout.META]) + b"ingest"
+
+
+class _SortedFile:
+    """One table file being written; its keys must come in ascending order."""
+
+    def __init__(self, path: str, options: Options) -> None:
+        self.path = path
+        self.first: bytes | None = None
+        self.last = b""
+        try:
+            self._writer = SstFileWriter(options=options)
+            self._writer.open(path)
+        except Exception as error:  # rocksdict raises bare exceptions for RocksDB statuses
+            raise StorageError(f"cannot create the bulk table file: {error}") from error
+
+    def add(self, records: Records) -> None:
+        first, last = records.keys[0], records.keys[-1]
+        if (self.first is not None and first <= self.last) or last < first:
+            raise InternalError("bulk records reached a table file out of key order")
+        values = records.values
+        if isinstance(values, bytes):
+            values = [values] * len(records.keys)
+        try:
+            deque(map(self._writer.__setitem__, records.keys, values), maxlen=0)
+        except Exception as error:
+            raise StorageError(f"writing the bulk table file failed: {error}") from error
+        if self.first is None:
+            self.first = first
+        self.last = last
+
+    def finish(self) -> None:
+        try:
+            self._writer.finish()
+        except Exception as error:
+            raise StorageError(f"finishing the bulk table file failed: {error}") from error
+
+
+class IngestFiles:
+    """The table files one commit's new records go into, and the key ranges they cover.
+
+    Records go to a named file (one per key family or group: node records, relationship
+    records, the members of one label, ...); within a file their keys must ascend
+    across calls (`add` checks it), and different files must cover disjoint key ranges,
+    which the key layout gives when each file holds one family or one label's or type's
+    members. Files can be filled as records are created, long before the commit.
+
+    Args:
+        directory: the database directory (the files go into its ``ingest`` folder).
+        options: RocksDB options of the database (the files' table format).
+    """
+
+    def __init__(self, directory: str, options: Options) -> None:
+        self.folder = os.path.join(directory, INGEST_DIRECTORY)
+        self.records = 0
+        self._options = options
+        self._files: dict[str, _SortedFile] = {}
+        self._finished = False
+
+    @property
+    def paths(self) -> list[str]:
+        """The files, in the order they were started."""
+        return [found.path for found in self._files.values()]
+
+    @property
+    def ranges(self) -> list[tuple[bytes, bytes]]:
+        """(first key, last key) of each file."""
+        return [(f.first, f.last) for f in self._files.values() if f.first is not None]
+
+    def add(self, name: str, records: Records) -> None:
+        """Write `records` into the file `name`, after every key written there so far.
+
+        Raises:
+            StorageError: a file cannot be written (every file is removed then).
+            InternalError: the keys do not follow those already in the file.
+        """
+        if not records.keys:
+            return
+        if self._finished:
+            raise InternalError("bulk records reached table files that are already finished")
+        try:
+            found = self._files.get(name)
+            if found is None:
+                if not self._files:
+                    shutil.rmtree(self.folder, ignore_errors=True)
+                    os.makedirs(self.folder)
+                path = os.path.join(self.folder, f"{len(self._files):04d}.sst")
+                found = self._files[name] = _SortedFile(path, self._options)
+            found.add(records)
+        except (StorageError, InternalError, OSError) as error:
+            self.discard()
+            if isinstance(error, OSError):
+                raise StorageError(f"cannot create the bulk table files: {error}") from error
+            raise
+        self.records += len(records.keys)
+
+    def finish(self) -> bool:
+        """Close the files; whether there is anything to ingest.
+
+        Raises:
+            StorageError: a file cannot be completed (every file is removed then).
+        """
+        if self._finished:
+            return bool(self._files)
+        self._finished = True
+        try:
+            for found in self._files.values():
+                found.finish()
+        except StorageError:
+            self.discard()
+            raise
+        return bool(self._files)
+
+    def discard(self) -> None:
+        """Remove the files (after ingestion RocksDB has moved them away)."""
+        self._files = {}
+        self._finished = True
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _intent(version: int, ranges: list[tuple[bytes, bytes]]) -> bytes:
+    packed: bytes = msgpack.packb({"version": version, "ranges": [list(r) for r in ranges]})
+    return packed
+
+
+def ingest(kv: KeyValueBackend, files: IngestFiles, version: int) -> None:
+    """Record the intent (synced), then ingest the file; see the module docstring.
+
+    Raises:
+        StorageError: the intent or the ingestion failed (nothing is left behind then).
+    """
+    batch = kv.new_batch()
+    batch.put(INTENT_KEY, _intent(version, files.ranges))
+    kv.write(batch, sync=True)
+    crash_point("commit.before_ingest")
+    try:
+        kv.ingest(files.paths)
+    except StorageError:
+        files.discard()
+        undo(kv)
+        raise
+    files.discard()
+    crash_point("commit.after_ingest")
+
+
+def undo(kv: KeyValueBackend) -> bool:
+    """Delete what an ingestion whose commit never landed wrote; whether there was one.
+
+    Raises:
+        StorageError: the intent record is damaged or the deletes cannot be written.
+    """
+    raw = kv.get(INTENT_KEY)
+    if raw is None:
+        return False
+    try:
+        intent = msgpack.unpackb(raw)
+        version = layout.version_bytes(int(intent["version"]))
+        ranges = [(bytes(low), bytes(high)) for low, high in intent["ranges"]]
+    except (ValueError, KeyError, TypeError, msgpack.UnpackException) as error:
+        raise StorageError(f"the bulk ingestion record is damaged: {error}") from error
+    batch = kv.new_batch()
+    for low, high in ranges:
+        for key, value in kv.scan(low, high + b"\x00"):
+            if value[:8] == version:
+                batch.delete(key)
+    batch.delete(INTENT_KEY)
+    kv.write(batch, sync=True)
+    return True
+
+
+def pending_version(kv: KeyValueBackend) -> int:
+    """The version of an ingestion whose commit has not landed (0 if there is none)."""
+    raw = kv.get(INTENT_KEY)
+    if raw is None:
+        return 0
+    try:
+        return int(msgpack.unpackb(raw)["version"])
+    except (ValueError, KeyError, TypeError, msgpack.UnpackException):
+        return 0
+
+
+def recover(kv: KeyValueBackend, directory: str) -> bool:
+    """At open: undo an ingestion cut short by a crash, drop leftover files; whether undone."""
+    shutil.rmtree(os.path.join(directory, INGEST_DIRECTORY), ignore_errors=True)
+    return undo(kv)
