@@ -141,18 +141,7 @@ class Transaction:
         A failing (or cancelled, or over its memory limit) statement undoes only its own
         changes; the transaction stays open.
         """
-        if not self.storage.is_open:
-            raise TransactionError("the transaction has already ended")
-        text, values = query_text(query, {**(params or {}), **kwargs})
-        return self._database.session.run_in(
-            self.storage,
-            text,
-            values,
-            timeout=timeout,
-            profile=False,
-            cancel=cancel,
-            memory_limit=_checked_limit(memory_limit),
-        )
+        return self._run(query, params, kwargs, timeout, cancel, memory_limit, profile=False)
 
     def profile(
         self,
@@ -166,6 +155,19 @@ class Transaction:
         **kwargs: Any,
     ) -> Result:
         """Run a statement inside this transaction and measure it (see `Database.profile`)."""
+        return self._run(query, params, kwargs, timeout, cancel, memory_limit, profile=True)
+
+    def _run(
+        self,
+        query: Any,
+        params: Mapping[str, Any] | None,
+        kwargs: Mapping[str, Any],
+        timeout: float | None,
+        cancel: threading.Event | None,
+        memory_limit: int | None,
+        *,
+        profile: bool,
+    ) -> Result:
         if not self.storage.is_open:
             raise TransactionError("the transaction has already ended")
         text, values = query_text(query, {**(params or {}), **kwargs})
@@ -174,7 +176,7 @@ class Transaction:
             text,
             values,
             timeout=timeout,
-            profile=True,
+            profile=profile,
             cancel=cancel,
             memory_limit=_checked_limit(memory_limit),
         )
@@ -262,16 +264,7 @@ class Database:
                 (nothing was changed).
             AccessModeError: `read_only` was given and the statement writes.
         """
-        text, values = query_text(query, {**(params or {}), **kwargs})
-        return self.session.run(
-            text,
-            values,
-            timeout=timeout,
-            profile=False,
-            read_only=read_only,
-            cancel=cancel,
-            memory_limit=_checked_limit(memory_limit),
-        )
+        return self._run(query, params, kwargs, timeout, cancel, memory_limit, read_only=read_only)
 
     def explain(self, query: Any) -> Plan:
         """The plan the statement would run with, with estimated rows (nothing runs)."""
@@ -293,12 +286,27 @@ class Database:
 
         `timeout`, `cancel` and `memory_limit` work as for `execute`.
         """
+        return self._run(query, params, kwargs, timeout, cancel, memory_limit, profile=True)
+
+    def _run(
+        self,
+        query: Any,
+        params: Mapping[str, Any] | None,
+        kwargs: Mapping[str, Any],
+        timeout: float | None,
+        cancel: threading.Event | None,
+        memory_limit: int | None,
+        *,
+        profile: bool = False,
+        read_only: bool = False,
+    ) -> Result:
         text, values = query_text(query, {**(params or {}), **kwargs})
         return self.session.run(
             text,
             values,
             timeout=timeout,
-            profile=True,
+            profile=profile,
+            read_only=read_only,
             cancel=cancel,
             memory_limit=_checked_limit(memory_limit),
         )

@@ -54,7 +54,15 @@ from engram.parser.ast import BinaryOp, QuantifierKind, UnaryOp
 from engram.planner.operators import PlanCollect, PlanExists, PlanMapMatch, PlanPath, PlanUnique
 from engram.temporal.base import TemporalValue
 
-__all__ = ["CompiledExpr", "Layout", "Row", "compile_expr", "entity_property", "layout_of"]
+__all__ = [
+    "CompiledExpr",
+    "Layout",
+    "Row",
+    "compile_expr",
+    "entity_property",
+    "layout_of",
+    "slot_reader",
+]
 
 Row = tuple[Any, ...]
 CompiledExpr = Callable[[Row, ExecContext], Any]
@@ -120,6 +128,11 @@ def _variable(expr: BVariable, layout: Layout) -> CompiledExpr:
         slot = layout[expr.symbol]
     except KeyError:
         raise InternalError(f"execution: {expr.symbol!r} is not in the row") from None
+    return slot_reader(slot)
+
+
+def slot_reader(slot: int) -> CompiledExpr:
+    """The value at `slot` of the row."""
     return lambda row, ctx: row[slot]
 
 

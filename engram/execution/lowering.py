@@ -26,7 +26,13 @@ from engram.binder.walk import bound_children
 from engram.errors import InternalError, Span
 from engram.execution.columnar import Chain, ColumnarAggregateExec, columnar_chain
 from engram.execution.context import ExecContext
-from engram.execution.expressions import CompiledExpr, Layout, compile_expr, layout_of
+from engram.execution.expressions import (
+    CompiledExpr,
+    Layout,
+    compile_expr,
+    layout_of,
+    slot_reader,
+)
 from engram.execution.operators.aggregate import AggregateCall, AggregateExec, CountStar
 from engram.execution.operators.apply import ForeachExec, OptionalExec, ProcedureCallExec
 from engram.execution.operators.expand import (
@@ -328,16 +334,12 @@ def _project_select(project: lp.Project, select: lp.Select) -> PhysicalOp | None
     outputs = tuple(
         compile_expr(expressions[symbol], layout)
         if symbol in expressions
-        else _slot_reader(layout[symbol])
+        else slot_reader(layout[symbol])
         for symbol in select.symbols
     )
     return ProjectSelectExec(
         logical=select, child=lower(project.child), outputs=outputs, project=project
     )
-
-
-def _slot_reader(slot: int) -> CompiledExpr:
-    return lambda row, ctx: row[slot]
 
 
 def _holds(name: str, distinct: bool) -> str:

@@ -10,7 +10,7 @@ then transforming a Lark tree, and it never recurses, so input of any depth is s
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -107,7 +107,18 @@ _Action = tuple[bool, Any]  # (True, next state) or (False, _Reduction)
 class LalrDriver:
     """Parse text with Lark's LALR tables, calling `builder_class` methods on reduction."""
 
-    def __init__(self, lark: Lark, builder_class: type) -> None:
+    def __init__(
+        self, lark: Lark, builder_class: type, splits: Mapping[str, str] | None = None
+    ) -> None:
+        """Prepare the tables of `lark`'s grammar.
+
+        Args:
+            lark: the analysed grammar.
+            builder_class: the class whose methods build each rule's value.
+            splits: compound terminals whose first character the parser may read alone
+                (terminal name to that character) where it cannot go on with the whole
+                token, as LALR's merged lookaheads can let the lexer take one too long.
+        """
         table = lark.parser.parser.parser.parse_table
         reductions: dict[Rule, _Reduction] = {}
         self._actions: dict[int, dict[str, _Action]] = {}
@@ -133,15 +144,8 @@ class LalrDriver:
             for state, actions in self._actions.items()
         }
         self.lexer = Lexer(lark.terminals, lark.lexer_conf.ignore, terminals)
-        # a relationship's closing `]-` / `]->` is one token, but after `x[a` (a subscript
-        # whose index is a bare name) LALR's merged lookaheads let the lexer take `] -` of
-        # `x[a] - 1` as one: where the parser cannot go on with it, the `]` is read alone
-        bracket = next(
-            (t.name for t in lark.terminals if getattr(t.pattern, "value", None) == "]"), None
-        )
-        self._splits: dict[str, str] = (
-            {} if bracket is None else {"REL_CLOSE": bracket, "REL_CLOSE_RIGHT": bracket}
-        )
+        by_text = {getattr(t.pattern, "value", None): t.name for t in lark.terminals}
+        self._splits = {name: by_text[text] for name, text in (splits or {}).items()}
 
     def parse(
         self,

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import functools
 import threading
+from typing import Final
 
 from engram.parser.ast import AstNode, Expr, Statement
 from engram.parser.checks import MAX_DEPTH, check_depth, measure_depth
@@ -32,9 +33,15 @@ class AstBuilder(ClauseRules, SchemaRules, PatternRules, ExpressionRules):
     """Every rule method, plus the state they share (query text, parentheses)."""
 
 
+#: a relationship's closing `]-` / `]->` is one token, but after `x[a` (a subscript whose
+#: index is a bare name) LALR's merged lookaheads let the lexer take the `] -` of
+#: `x[a] - 1` as one: where the parser cannot go on with it, the `]` is read alone
+_SPLITS: Final = {"REL_CLOSE": "]", "REL_CLOSE_RIGHT": "]"}
+
+
 @functools.cache
 def _cached_driver() -> LalrDriver:
-    return LalrDriver(get_parser(), AstBuilder)
+    return LalrDriver(get_parser(), AstBuilder, _SPLITS)
 
 
 def get_driver() -> LalrDriver:

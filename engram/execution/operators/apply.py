@@ -6,8 +6,7 @@ OPTIONAL MATCH (`OptionalExec`), procedure calls (`ProcedureCallExec`) and FOREA
 
 from __future__ import annotations
 
-import operator
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -15,6 +14,7 @@ from engram.errors import ErrorDetail, ErrorKind, QueryError, QueryRuntimeError,
 from engram.execution.context import ExecContext
 from engram.execution.entities import NodeRef, PathValue, RelRef
 from engram.execution.expressions import CompiledExpr, _located
+from engram.execution.operators.relational import column_picker
 from engram.execution.physical import BATCH_SIZE, Batch, PhysicalOp, Row
 from engram.execution.procedures import ProcedureSpec, RuntimeRows, rows_as_tuples
 from engram.execution.values import from_python
@@ -71,7 +71,8 @@ class ProcedureCallExec(PhysicalOp):
     origin: Span
 
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
-        spec, yields = self.procedure, self.yields
+        spec = self.procedure
+        pick = column_picker(self.yields)
         for batch in self.child.run(ctx, arg):
             out: Batch = []
             for row in batch:
@@ -83,10 +84,10 @@ class ProcedureCallExec(PhysicalOp):
                             pass
                         out.append(row)
                         continue
-                    if type(results) is RuntimeRows:
-                        picked = _vouched(results, yields, len(spec.outputs))
+                    if type(results) is RuntimeRows:  # runtime values already: as they are
+                        picked = pick(results)
                     else:
-                        picked = _yielded(rows_as_tuples(results, spec.outputs), yields)
+                        picked = _runtime_rows(pick(list(rows_as_tuples(results, spec.outputs))))
                     out.extend([(*row, *result) for result in picked] if row else picked)
                 except QueryError as error:
                     raise _located(error, self.origin) from None
@@ -113,39 +114,13 @@ class ProcedureCallExec(PhysicalOp):
             ) from error
 
 
-def _vouched(results: RuntimeRows, yields: tuple[int, ...], width: int) -> list[tuple[Any, ...]]:
-    """The yielded fields of rows a built-in procedure vouches for (`RuntimeRows`)."""
-    if yields == tuple(range(width)):
-        return results
-    if len(yields) == 1:
-        (only,) = yields
-        return [(result[only],) for result in results]
-    return list(map(operator.itemgetter(*yields), results))
-
-
-def _yielded(results: Iterable[tuple[Any, ...]], yields: tuple[int, ...]) -> list[tuple[Any, ...]]:
-    """The yielded fields of a procedure's rows, as runtime values.
-
-    Rows of values that are runtime values already (numbers, strings, entities: what
-    built-in procedures produce) are taken as they are, without a call per value.
-    """
+def _runtime_rows(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """A procedure's rows as runtime values: rows of plain values and entities as they are."""
     plain = _RUNTIME.issuperset
-    identity = yields == tuple(range(len(yields)))
-    getter = operator.itemgetter(*yields) if len(yields) > 1 else None
-    picked: list[tuple[Any, ...]] = []
-    append = picked.append
-    for result in results:
-        if identity and len(result) == len(yields):
-            values = result
-        elif getter is not None:
-            values = getter(result)
-        else:
-            values = (result[yields[0]],)
-        if plain(map(type, values)):
-            append(values)
-        else:
-            append(tuple([from_python(value) for value in values]))
-    return picked
+    return [
+        row if plain(map(type, row)) else tuple([from_python(value) for value in row])
+        for row in rows
+    ]
 
 
 _RUNTIME: Final = frozenset((bool, int, float, str, type(None), NodeRef, RelRef, PathValue))

@@ -30,6 +30,7 @@ __all__ = [
     "SkipExec",
     "UnionExec",
     "UnwindExec",
+    "column_picker",
     "count_argument",
 ]
 
@@ -39,17 +40,18 @@ _CHECK_ROWS = 32
 _LARGE_LIST = 4096
 
 
-def _picker(slots: tuple[int, ...]) -> Callable[[Batch], Batch]:
+def column_picker(slots: tuple[int, ...]) -> Callable[[Batch], Batch]:
     """A function giving each row of a batch cut down to `slots`, in order.
 
-    A batch whose rows are exactly `slots` already (the identity) passes unchanged.
+    A batch whose rows are exactly `slots` already (the identity) passes unchanged, as
+    does an empty one.
     """
     width = len(slots)
     if width == 1:
         (only,) = slots
 
         def one(batch: Batch) -> Batch:
-            if len(batch[0]) == 1 and only == 0:
+            if not batch or (len(batch[0]) == 1 and only == 0):
                 return batch
             return [(row[only],) for row in batch]
 
@@ -60,7 +62,7 @@ def _picker(slots: tuple[int, ...]) -> Callable[[Batch], Batch]:
     identity = slots == tuple(range(width))
 
     def many(batch: Batch) -> Batch:
-        if identity and len(batch[0]) == width:
+        if not batch or (identity and len(batch[0]) == width):
             return batch
         return list(map(getter, batch))
 
@@ -165,7 +167,7 @@ class SelectExec(PhysicalOp):
     slots: tuple[int, ...]
 
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
-        pick = _picker(self.slots)
+        pick = column_picker(self.slots)
         for batch in self.child.run(ctx, arg):
             if batch:
                 yield pick(batch)
@@ -337,7 +339,7 @@ class ProduceResultsExec(PhysicalOp):
             for _ in self.child.run(ctx, arg):
                 ctx.check()
             return
-        pick = _picker(slots)
+        pick = column_picker(slots)
         for batch in self.child.run(ctx, arg):
             ctx.check()
             if batch:
