@@ -7,11 +7,11 @@ properties changed in between. Property values are plain Python values (see API.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Node", "Path", "Relationship", "format_value"]
+__all__ = ["Node", "Path", "Relationship", "format_float", "format_value", "quote_string"]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -105,49 +105,34 @@ class Path:
         return format_value(self)
 
 
-def format_value(value: object) -> str:
+def format_value(
+    value: object,
+    *,
+    quote: Callable[[str], str] | None = None,
+    other: Callable[[object], str] = str,
+) -> str:
     """Render a value the way the openCypher TCK writes it (sorted labels and keys).
 
     >>> format_value(Node(1, frozenset({"B", "A"}), {"name": "x", "age": 3}))
     "(:A:B {age: 3, name: 'x'})"
     >>> format_value([1, "a", None, {"k": 1.5}])
     "[1, 'a', null, {k: 1.5}]"
+
+    Args:
+        value: a value as the API returns it.
+        quote: how a string is written (default: `quote_string`).
+        other: how any other value (a temporal one) is written.
     """
-    return _format(value)
+    return _Formatter(quote or quote_string, other).text(value)
 
 
-def _format(value: object) -> str:
-    match value:
-        case None:
-            return "null"
-        case bool():
-            return "true" if value else "false"
-        case int():
-            return str(value)
-        case float():
-            return _format_float(value)
-        case str():
-            escaped = value.replace("\\", "\\\\").replace("'", "\\'")
-            return f"'{escaped}'"
-        case Node():
-            labels = "".join(f":{label}" for label in sorted(value.labels))
-            props = _format_properties(value.properties)
-            inner = " ".join(part for part in (labels, props) if part)
-            return f"({inner})"
-        case Relationship():
-            props = _format_properties(value.properties)
-            return f"[:{value.type}{' ' + props if props else ''}]"
-        case Path():
-            return _format_path(value)
-        case list() | tuple():
-            return "[" + ", ".join(_format(item) for item in value) + "]"
-        case dict():
-            return _format_map(value)
-        case _:
-            return str(value)
+def quote_string(value: str) -> str:
+    """A string in single quotes, its backslashes and quotes escaped."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
 
 
-def _format_float(value: float) -> str:
+def format_float(value: float) -> str:
+    """A float as the TCK writes it (`NaN`, `Infinity`, `-Infinity` for the odd ones)."""
     if value != value:
         return "NaN"
     if value in (float("inf"), float("-inf")):
@@ -155,23 +140,58 @@ def _format_float(value: float) -> str:
     return repr(value)
 
 
-def _format_properties(properties: Mapping[str, Any]) -> str:
-    return _format_map(properties) if properties else ""
+class _Formatter:
+    """`format_value` with its two choices made."""
 
+    __slots__ = ("_other", "_quote")
 
-def _format_map(mapping: Mapping[str, Any]) -> str:
-    items = ", ".join(f"{key}: {_format(mapping[key])}" for key in sorted(mapping))
-    return "{" + items + "}"
+    def __init__(self, quote: Callable[[str], str], other: Callable[[object], str]) -> None:
+        self._quote = quote
+        self._other = other
 
+    def text(self, value: object) -> str:
+        match value:
+            case None:
+                return "null"
+            case bool():
+                return "true" if value else "false"
+            case int():
+                return str(value)
+            case float():
+                return format_float(value)
+            case str():
+                return self._quote(value)
+            case Node():
+                labels = "".join(f":{label}" for label in sorted(value.labels))
+                inner = " ".join(part for part in (labels, self._properties(value)) if part)
+                return f"({inner})"
+            case Relationship():
+                props = self._properties(value)
+                return f"[:{value.type}{' ' + props if props else ''}]"
+            case Path():
+                return self._path(value)
+            case list() | tuple():
+                return "[" + ", ".join(self.text(item) for item in value) + "]"
+            case Mapping():
+                return self.map_text(value)
+            case _:
+                return self._other(value)
 
-def _format_path(path: Path) -> str:
-    parts = [_format(path.nodes[0])]
-    for index, rel in enumerate(path.relationships):
-        previous, following = path.nodes[index], path.nodes[index + 1]
-        rel_text = _format(rel)
-        if rel.start == previous.id and (rel.end == following.id or rel.start != following.id):
-            parts.append(f"-{rel_text}->")
-        else:
-            parts.append(f"<-{rel_text}-")
-        parts.append(_format(following))
-    return "<" + "".join(parts) + ">"
+    def map_text(self, mapping: Mapping[Any, Any]) -> str:
+        items = ", ".join(f"{key}: {self.text(mapping[key])}" for key in sorted(mapping, key=str))
+        return "{" + items + "}"
+
+    def _properties(self, entity: Node | Relationship) -> str:
+        return self.map_text(entity.properties) if entity.properties else ""
+
+    def _path(self, path: Path) -> str:
+        parts = [self.text(path.nodes[0])]
+        for index, rel in enumerate(path.relationships):
+            previous, following = path.nodes[index], path.nodes[index + 1]
+            rel_text = self.text(rel)
+            forward = rel.start == previous.id and (
+                rel.end == following.id or rel.start != following.id
+            )
+            parts.append(f"-{rel_text}->" if forward else f"<-{rel_text}-")
+            parts.append(self.text(following))
+        return "<" + "".join(parts) + ">"

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any, Final, cast
 
 from engram.temporal import TemporalValue, from_python
-from engram.values import Node, Path, Relationship
+from engram.values import Node, Path, Relationship, format_float, format_value
 
 __all__ = ["is_number", "to_json", "value_text"]
 
@@ -62,7 +62,7 @@ def _text(value: object) -> str:
     if kind is int:
         return str(value)
     if kind is float:
-        return _float_text(cast(float, value))
+        return format_float(cast(float, value))
     return _any_text(value)
 
 
@@ -73,61 +73,7 @@ def _string_text(value: str) -> str:
 
 
 def _any_text(value: object) -> str:
-    match value:
-        case None:
-            return "null"
-        case bool():
-            return "true" if value else "false"
-        case int():
-            return str(value)
-        case float():
-            return _float_text(value)
-        case str():
-            return _string_text(value)
-        case Node():
-            labels = "".join(f":{label}" for label in sorted(value.labels))
-            inner = " ".join(part for part in (labels, _properties(value.properties)) if part)
-            return f"({inner})"
-        case Relationship():
-            props = _properties(value.properties)
-            return f"[:{value.type}{' ' + props if props else ''}]"
-        case Path():
-            return _path_text(value)
-        case list() | tuple():
-            return "[" + ", ".join(_text(item) for item in value) + "]"
-        case Mapping():
-            return _map_text(value)
-        case _:
-            return _temporal_text(value)
-
-
-def _float_text(value: float) -> str:
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    return repr(value)
-
-
-def _properties(properties: Mapping[str, Any]) -> str:
-    return _map_text(properties) if properties else ""
-
-
-def _map_text(mapping: Mapping[Any, Any]) -> str:
-    items = ", ".join(f"{key}: {_text(mapping[key])}" for key in sorted(mapping, key=str))
-    return "{" + items + "}"
-
-
-def _path_text(path: Path) -> str:
-    parts = [_text(path.nodes[0])]
-    for index, rel in enumerate(path.relationships):
-        previous, following = path.nodes[index], path.nodes[index + 1]
-        forward = rel.start == previous.id and (
-            rel.end == following.id or rel.start != following.id
-        )
-        parts.append(f"-{_text(rel)}->" if forward else f"<-{_text(rel)}-")
-        parts.append(_text(following))
-    return "<" + "".join(parts) + ">"
+    return format_value(value, quote=_string_text, other=_temporal_text)
 
 
 def _temporal_text(value: object) -> str:
@@ -158,7 +104,7 @@ def to_json(value: object) -> Any:
         case None | bool() | int() | str():
             return value
         case float():
-            return value if math.isfinite(value) else _float_text(value)
+            return value if math.isfinite(value) else format_float(value)
         case Node():
             return {
                 "id": value.id,
