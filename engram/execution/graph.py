@@ -18,7 +18,7 @@ from engram.execution.entities import RelRef
 from engram.execution.vectors import VectorAccess, create_vector_index
 from engram.index.manager import VECTOR_KIND
 from engram.storage.adjacency import Direction
-from engram.storage.codec import PackedFloats
+from engram.storage.codec import BESIDE, PackedFloats
 from engram.storage.derived import PropertyColumn, build_column
 from engram.storage.indexing import Bound
 from engram.storage.reads import GraphView
@@ -245,6 +245,8 @@ class StoreGraph:
         value = record.properties.get(key_id)
         if type(value) is PackedFloats:  # vectors are decoded only when a query reads them
             return value.floats()
+        if value is BESIDE:  # stored beside the record: read only when a query reads it
+            return self._view.node_vector(node_id, key_id)
         return value
 
     def node_properties(self, node_id: int) -> dict[str, Any]:
@@ -256,10 +258,17 @@ class StoreGraph:
             return {}
         return self._named(
             {
-                key_id: value.floats() if type(value) is PackedFloats else value
+                key_id: self._unpacked(node_id, key_id, value)
                 for key_id, value in record.properties.items()
             }
         )
+
+    def _unpacked(self, node_id: int, key_id: int, value: Any) -> Any:
+        if type(value) is PackedFloats:
+            return value.floats()
+        if value is BESIDE:
+            return self._view.node_vector(node_id, key_id)
+        return value
 
     def relationship(self, rel_id: int) -> RelRef | None:
         """The relationship, or None."""

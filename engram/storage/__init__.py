@@ -82,7 +82,15 @@ class GraphReader(Protocol):
         ...
 
     def node(self, node_id: int, *, packed: bool = False) -> NodeRecord | None:
-        """Labels and properties of a node, or None (`packed`: vectors as `PackedFloats`)."""
+        """Labels and properties of a node, or None.
+
+        With `packed`, inline vectors come as `PackedFloats` and vectors stored beside the
+        record as `BESIDE` (read them with `node_vector`).
+        """
+        ...
+
+    def node_vector(self, node_id: int, key_id: int, *, packed: bool = False) -> Any:
+        """A float vector property stored beside the node's record, or None."""
         ...
 
     def nodes(self, node_ids: Ids, *, packed: bool = False) -> list[NodeRecord | None]:

@@ -43,6 +43,8 @@ from engram.storage.bulk_records import (
     member_records,
     node_records,
     rel_records,
+    vector_records,
+    vectors_beside,
 )
 from engram.storage.columns import (
     Columns,
@@ -149,6 +151,9 @@ class _Part:
         node_done, rel_done = self._streamed
         for node_run in self.nodes[node_done:]:
             files.add("nodes", node_records(version, node_run))
+            vectors = vector_records(version, node_run)
+            if vectors is not None:
+                files.add("vectors", vectors)
             for label in sorted(node_run.labels):
                 first, count = node_run.first, node_run.count
                 files.add(
@@ -201,6 +206,9 @@ class _Part:
         """Every new record, with the entities it completes."""
         for node_run in self.nodes:
             yield node_records(version, node_run), node_run.count
+            vectors = vector_records(version, node_run)
+            if vectors is not None:
+                yield vectors, 0
             for label in sorted(node_run.labels):
                 first, count = node_run.first, node_run.count
                 yield member_records(layout.LABEL, label, first, count, version), 0
@@ -384,7 +392,7 @@ class BulkLoad:
             if index.unique:
                 part.unique[entry.key] = first + position
             stats.index_entry(index.id, entry.value_key, +1)
-        part.nodes.append(NodeRun(first, rows, label_set, checked))
+        part.nodes.append(NodeRun(first, rows, label_set, *vectors_beside(checked)))
         part.grew(rows)
         part.labels |= label_set
         part.property_keys |= set(checked)

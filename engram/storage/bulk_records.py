@@ -25,6 +25,7 @@ import numpy as np
 
 from engram.storage import keys as layout
 from engram.storage.chunks import CHUNK_CAPACITY
+from engram.storage.codec import BESIDE_STUB, vector_bytes
 from engram.storage.columns import Column, encode_rows
 from engram.storage.rocks import Batch
 
@@ -41,6 +42,8 @@ __all__ = [
     "node_records",
     "rel_records",
     "stable_order",
+    "vector_records",
+    "vectors_beside",
 ]
 
 _U64 = struct.Struct(">Q")
@@ -60,6 +63,8 @@ class NodeRun:
     count: int
     labels: frozenset[int]
     columns: Mapping[int, Column]
+    #: (row, property key id, stored bytes) of the float vectors kept beside the records
+    vectors: list[tuple[int, int, bytes]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -229,6 +234,42 @@ def node_records(version: bytes, run: NodeRun) -> Records:
     payloads = encode_rows(run.columns, run.count, prefix=prefix)
     keys = layout.node_keys(np.arange(run.first, run.first + run.count, dtype=np.int64))
     return Records(keys, payloads)
+
+
+def vectors_beside(
+    columns: Mapping[int, Column],
+) -> tuple[dict[int, Column], list[tuple[int, int, bytes]]]:
+    """The columns with float vectors as stubs, and (row, key id, bytes) of each, in key order.
+
+    Records keep small this way; the vectors go beside them (`vector_records`, see
+    `engram.storage.codec`).
+    """
+    stubbed: dict[int, Column] = dict(columns)
+    found: list[tuple[int, int, bytes]] = []
+    for key, column in columns.items():
+        if isinstance(column, np.ndarray):
+            continue  # numeric columns hold scalars
+        copied: list[Any] | None = None
+        for row, value in enumerate(column):
+            raw = vector_bytes(value)
+            if raw is not None:
+                if copied is None:
+                    copied = list(column)
+                copied[row] = BESIDE_STUB
+                found.append((row, key, raw))
+        if copied is not None:
+            stubbed[key] = copied
+    found.sort(key=itemgetter(0, 1))
+    return stubbed, found
+
+
+def vector_records(version: bytes, run: NodeRun) -> Records | None:
+    """The vectors `run` keeps beside its node records (None if it has none)."""
+    if not run.vectors:
+        return None
+    first = run.first
+    keys = [layout.vector_key(first + row, key) for row, key, _ in run.vectors]
+    return Records(keys, [version + raw for _, _, raw in run.vectors])
 
 
 def rel_records(version: bytes, run: RelRun) -> Records:

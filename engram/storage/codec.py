@@ -9,7 +9,13 @@ back as lists of floats.
 
 Record payloads (after the 8-byte version that the MVCC layer prepends):
 
-- node: ``count(u16) label_id(u32)*count`` then the property map;
+- node: ``count(u16) label_id(u32)*count`` then the property map, in which each float
+  vector property (an all-float list of `FLOAT_ARRAY_MIN` or more elements) is a stub
+  (`BESIDE`): the vector itself is stored beside the record under
+  `engram.storage.keys.vector_key`, as raw little-endian float64 (`encode_node_split`).
+  Records stay small, so the block cache holds many more of them; readers that need a
+  vector fetch it at the same snapshot. Stores written before this layout hold vectors
+  inline, which still read back the same;
 - relationship: ``type_id(u32) start(u64) end(u64)`` then the property map.
 """
 
@@ -28,25 +34,34 @@ import numpy as np
 from engram.errors import ErrorDetail, ErrorKind, QueryRuntimeError
 
 __all__ = [
+    "BESIDE",
+    "BESIDE_STUB",
     "FLOAT_ARRAY_CODE",
     "FLOAT_ARRAY_MIN",
+    "Beside",
     "PackedFloats",
+    "beside_keys",
     "check_property_value",
     "decode_node",
     "decode_node_labels",
     "decode_properties",
     "decode_rel",
     "decode_rel_header",
+    "decode_vector",
     "encode_node",
+    "encode_node_split",
     "encode_properties",
     "encode_rel",
     "register_extension",
+    "vector_bytes",
 ]
 
 #: msgpack extension code of compact float64 arrays
 FLOAT_ARRAY_CODE: Final = 1
 #: all-float lists at least this long are stored as float64 arrays
 FLOAT_ARRAY_MIN: Final = 16
+#: msgpack extension code of a node property stored beside its record (a float vector)
+BESIDE_CODE: Final = 2
 #: extension codes below this are reserved for the storage engine itself
 _FIRST_USER_CODE: Final = 8
 
@@ -249,6 +264,25 @@ class PackedFloats(bytes):
         return decoded
 
 
+class Beside:
+    """The value of a node property stored beside its record (see the module docstring).
+
+    Decoding a node record gives the one instance, `BESIDE`, where such a property is;
+    `engram.storage.reads.GraphView` replaces it by the vector it reads.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "BESIDE"
+
+
+BESIDE: Final = Beside()
+#: what a record holds in place of a property stored beside it
+BESIDE_STUB: Final = msgpack.ExtType(BESIDE_CODE, b"")
+_BESIDE_MARK: Final = msgpack.packb(BESIDE_STUB)
+
+
 def _packed_ext_hook(code: int, data: bytes) -> Any:
     if code == FLOAT_ARRAY_CODE:
         return PackedFloats(data)
@@ -256,6 +290,8 @@ def _packed_ext_hook(code: int, data: bytes) -> Any:
 
 
 def _ext_hook(code: int, data: bytes) -> Any:
+    if code == BESIDE_CODE:
+        return BESIDE
     if code == FLOAT_ARRAY_CODE:
         if _LITTLE_ENDIAN:  # the stored order: a plain cast, no array object in between
             return memoryview(data).cast("d").tolist()
@@ -345,6 +381,50 @@ def decode_node(
     if len(payload) == end + 1 and payload[end] == 0x80:
         return labels, {}
     return labels, decode_properties(payload, end, packed=packed)
+
+
+def vector_bytes(value: Any) -> bytes | None:
+    """The stored form of a float vector property (kept beside a node record), else None."""
+    if (
+        type(value) is list
+        and len(value) >= FLOAT_ARRAY_MIN
+        and type(value[0]) is float
+        and all(type(item) is float for item in value)
+    ):
+        return np.array(value, dtype="<f8").tobytes()
+    return None
+
+
+def encode_node_split(
+    labels: frozenset[int] | set[int], properties: Mapping[int, Any]
+) -> tuple[bytes, list[tuple[int, bytes]]]:
+    """A node record payload with its float vectors as stubs, and (key id, bytes) of each."""
+    beside: list[tuple[int, bytes]] = []
+    stored: Mapping[int, Any] = properties
+    for key, value in properties.items():
+        raw = vector_bytes(value)
+        if raw is not None:
+            if stored is properties:
+                stored = dict(properties)
+            stored[key] = BESIDE_STUB  # type: ignore[index]  # the copy just made
+            beside.append((key, raw))
+    return encode_node(labels, stored), beside
+
+
+def beside_keys(payload: bytes, offset: int = 0) -> list[int]:
+    """Key ids of the properties a node record payload keeps beside itself."""
+    if _BESIDE_MARK not in payload:  # cheap and exact enough: a stub's bytes are these
+        return []
+    properties = decode_node(payload, offset)[1]
+    return [key for key, value in properties.items() if value is BESIDE]
+
+
+def decode_vector(raw: bytes, offset: int = 0, *, packed: bool = False) -> Any:
+    """A float vector stored beside a node record (from `offset`): floats, or `PackedFloats`."""
+    data = raw[offset:]
+    if packed:
+        return PackedFloats(data)
+    return _ext_hook(FLOAT_ARRAY_CODE, data)
 
 
 def node_properties_offset(payload: bytes, offset: int = 0) -> int:

@@ -22,10 +22,10 @@ from engram.catalog import Catalog, IndexStats, NameKind
 from engram.errors import InternalError
 from engram.storage import keys as layout
 from engram.storage.chunks import UNKNOWN, head_key, update_list
-from engram.storage.codec import encode_node, encode_rel
+from engram.storage.codec import beside_keys, encode_node_split, encode_rel
 from engram.storage.derived_feed import feed_entries
 from engram.storage.ingest import INTENT_KEY, IngestFiles
-from engram.storage.overlay import TxState
+from engram.storage.overlay import NodeState, TxState
 from engram.storage.records import ChangeSet, VersionState
 from engram.storage.rocks import Batch, KeyValueBackend
 from engram.storage.statistics import apply_delta
@@ -41,6 +41,7 @@ __all__ = [
 
 _STATE = struct.Struct(">QQQQ")
 _ID = struct.Struct(">I")
+_V: Final = 8
 STATE_KEY: Final = bytes([layout.META]) + b"state"
 FORMAT_KEY: Final = bytes([layout.META]) + b"format"
 _NAME_KINDS: Final = {NameKind.LABEL: b"L", NameKind.TYPE: b"T", NameKind.PROPERTY_KEY: b"K"}
@@ -161,15 +162,21 @@ class _Builder:
             if state.created:
                 if state.deleted:
                     continue
-                self.put(key, encode_node(state.labels, state.props), fresh=True)
+                payload, vectors = encode_node_split(state.labels, state.props)
+                self.put(key, payload, fresh=True)
+                for key_id, vector in vectors:
+                    self.put(layout.vector_key(node_id, key_id), vector, fresh=True)
                 for label in state.labels:
                     self.put(layout.label_key(label, node_id), b"", fresh=True)
             elif state.deleted:
                 self.delete(key, old=state.base_raw)
+                self._vectors(node_id, state, [])
                 for label in state.base_labels:
                     self.delete(layout.label_key(label, node_id))
             elif state.dirty:
-                self.put(key, encode_node(state.labels, state.props), old=state.base_raw)
+                payload, vectors = encode_node_split(state.labels, state.props)
+                self.put(key, payload, old=state.base_raw)
+                self._vectors(node_id, state, vectors)
                 for label in state.labels - state.base_labels:
                     self.put(layout.label_key(label, node_id), b"", fresh=True)
                 for label in state.base_labels - state.labels:
@@ -178,6 +185,21 @@ class _Builder:
                 continue
             changed.add(node_id)
         return changed
+
+    def _vectors(self, node_id: int, state: NodeState, vectors: list[tuple[int, bytes]]) -> None:
+        """Write a changed node's vectors beside its record; delete those it no longer has.
+
+        A vector already stored beside the record that the transaction did not set (the
+        very object it read) is left as it is.
+        """
+        stored = set() if state.base_raw is None else set(beside_keys(state.base_raw, _V))
+        before, now = state.base_props, state.props
+        for key_id, vector in vectors:
+            if key_id not in stored or now[key_id] is not before.get(key_id):
+                self.put(layout.vector_key(node_id, key_id), vector)
+        kept = {key_id for key_id, _ in vectors}
+        for key_id in stored - kept:
+            self.delete(layout.vector_key(node_id, key_id))
 
     def relationships(self) -> set[int]:
         changed = set()

@@ -19,11 +19,14 @@ adjacency   0x14  14 node(8) direction(1) type(4) first_rel(8)               yes
 index       0x15  15 index(4) value-key marks node(8)                        yes
 unique      0x16  16 index(4) value-key                                      yes
 derived     0x17  17 index(4) 'f' version(8) (feed) / 's' (saved state)      no
+vector      0x18  18 node(8) property_key(4)                                 yes
 history     0x7f  7f original-key end_version(8)                             (value)
 ==========  ====  =========================================================  ===========
 
 Values of versioned families start with the 8-byte big-endian commit version that wrote
-them (see `docs/adr/0002-storage-mvcc.md`).
+them (see `docs/adr/0002-storage-mvcc.md`). The vector family holds a node's float
+vector properties beside its record, as raw little-endian float64 after the version
+(see `docs/adr/0011-vectors-beside-records.md`).
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ __all__ = [
     "STATS",
     "TYPE",
     "UNIQUE",
+    "VECTOR",
     "adjacency_key",
     "adjacency_list_prefix",
     "adjacency_node_prefix",
@@ -72,6 +76,7 @@ __all__ = [
     "type_key",
     "type_prefix",
     "unique_prefix",
+    "vector_key",
     "version_bytes",
 ]
 
@@ -86,6 +91,7 @@ ADJ: Final = 0x14
 INDEX: Final = 0x15
 UNIQUE: Final = 0x16
 DERIVED: Final = 0x17
+VECTOR: Final = 0x18
 HISTORY: Final = 0x7F
 
 #: adjacency direction bytes
@@ -102,6 +108,7 @@ _ADJ = struct.Struct(">BQBIQ")
 _ADJ_LIST = struct.Struct(">BQBI")
 _ADJ_NODE = struct.Struct(">BQB")
 _SMALL = struct.Struct(">BI")
+_VECTOR = struct.Struct(">BQI")
 _U64 = struct.Struct(">Q")
 
 ID_KEY_LEN: Final = 9
@@ -118,6 +125,11 @@ def version_bytes(version: int) -> bytes:
 def node_key(node_id: int) -> bytes:
     """Key of a node record."""
     return _ID.pack(NODE, node_id)
+
+
+def vector_key(node_id: int, key_id: int) -> bytes:
+    """Key of a node's float vector property stored beside its record."""
+    return _VECTOR.pack(VECTOR, node_id, key_id)
 
 
 def rel_key(rel_id: int) -> bytes:

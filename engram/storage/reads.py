@@ -17,7 +17,7 @@ from engram.catalog import Catalog, IndexDef, Statistics
 from engram.errors import InternalError
 from engram.storage import keys as layout
 from engram.storage.adjacency import Direction, Expansion, degree_base, expand_base
-from engram.storage.codec import decode_node, decode_node_labels, decode_rel
+from engram.storage.codec import BESIDE, decode_node, decode_node_labels, decode_rel, decode_vector
 from engram.storage.codec import decode_rel_header as _rel_header
 from engram.storage.derived import Csr, PropertyColumn, build_column, build_csr
 from engram.storage.endpoints import Endpoints, relationship_endpoints
@@ -152,7 +152,10 @@ class GraphView:
         if raw is None:
             return None
         labels, properties = decode_node(raw, _V, packed=packed)
-        return NodeRecord(node_id, labels, properties)
+        record = NodeRecord(node_id, labels, properties)
+        if not packed and BESIDE in properties.values():
+            self._fill_beside([record])
+        return record
 
     def nodes(
         self, node_ids: Sequence[int] | np.ndarray, *, packed: bool = False
@@ -168,6 +171,8 @@ class GraphView:
             else:
                 labels, properties = decode_node(raw, _V, packed=packed)
                 result.append(NodeRecord(node_id, labels, properties))
+        if not packed:
+            self._fill_beside(result)
         if self._overlay is not None:
             for position, node_id in self._touched(ids, self._overlay.nodes):
                 result[position] = self.node(node_id)
@@ -180,10 +185,39 @@ class GraphView:
             return [self.node(node, packed=packed) for node in node_ids]
         key = layout.node_key
         raws = self._reader.multi_get([key(node) for node in node_ids])
-        return [
+        found = [
             None if raw is None else NodeRecord(node, *decode_node(raw, _V, packed=packed))
             for node, raw in zip(node_ids, raws, strict=True)
         ]
+        if not packed:
+            self._fill_beside(found)
+        return found
+
+    def node_vector(self, node_id: int, key_id: int, *, packed: bool = False) -> Any:
+        """A float vector property stored beside the node's record (None if there is none).
+
+        Records read with `packed` keep `BESIDE` where such a property is; their reader
+        fetches the vector here, at the same snapshot, when a query reads it.
+        """
+        raw = self._reader.get(layout.vector_key(node_id, key_id))
+        return None if raw is None else decode_vector(raw, _V, packed=packed)
+
+    def _fill_beside(self, records: Sequence[NodeRecord | None]) -> None:
+        """Replace each `BESIDE` in these freshly decoded records by its vector, in one read."""
+        wanted = [
+            (record.id, record.properties, key)
+            for record in records
+            if record is not None
+            for key, value in record.properties.items()
+            if value is BESIDE
+        ]
+        if not wanted:
+            return
+        keys = [layout.vector_key(node_id, key) for node_id, _, key in wanted]
+        for (_, properties, key), raw in zip(wanted, self._reader.multi_get(keys), strict=True):
+            if raw is None or not isinstance(properties, dict):
+                raise InternalError(f"node record refers to a missing vector (key {key})")
+            properties[key] = decode_vector(raw, _V)
 
     def is_deleted_node(self, node_id: int) -> bool:
         """Whether this transaction deleted the node (always False for readers)."""
@@ -244,7 +278,10 @@ class GraphView:
             state = overlay.nodes[node_id]
             return None if state.deleted else state.props.get(key_id)
         raw = self._node_raw(node_id)
-        return None if raw is None else decode_node(raw, _V)[1].get(key_id)
+        if raw is None:
+            return None
+        value = decode_node(raw, _V)[1].get(key_id)
+        return self.node_vector(node_id, key_id) if value is BESIDE else value
 
     def property_of(self, node_ids: Sequence[int] | np.ndarray, key_id: int) -> list[Any]:
         """One property of many nodes (None where missing)."""
@@ -253,6 +290,12 @@ class GraphView:
             None if raw is None else decode_node(raw, _V)[1].get(key_id)
             for raw in self._node_raws(ids)
         ]
+        beside = [position for position, value in enumerate(result) if value is BESIDE]
+        if beside:
+            nodes = ids[beside].tolist()
+            raws = self._reader.multi_get([layout.vector_key(n, key_id) for n in nodes])
+            for position, raw in zip(beside, raws, strict=True):
+                result[position] = None if raw is None else decode_vector(raw, _V)
         if self._overlay is not None:
             for position, node_id in self._touched(ids, self._overlay.nodes):
                 result[position] = self.node_property(node_id, key_id)

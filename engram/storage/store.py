@@ -50,8 +50,9 @@ from engram.storage.transaction import ReadTransaction, WriteTransaction
 
 __all__ = ["DEFAULT_WRITE_TIMEOUT", "FORMAT_VERSION", "Store"]
 
-#: on-disk format this build reads and writes
-FORMAT_VERSION: Final = 1
+#: on-disk format this build reads and writes (2: float vectors beside node records;
+#: format 1 stores open as they are and are marked 2 by the first writer that opens them)
+FORMAT_VERSION: Final = 2
 #: seconds a second writer waits for the first before giving up
 DEFAULT_WRITE_TIMEOUT: Final = 30.0
 
@@ -179,6 +180,10 @@ class Store:
             self._initialise()
             raw_format = _FORMAT
         self._check_format(raw_format)
+        if not self.read_only and raw_format != _FORMAT:
+            batch = self._kv.new_batch()  # older layouts read as they are
+            batch.put(FORMAT_KEY, _FORMAT)
+            self._kv.write(batch, sync=True)
         raw_state = self._kv.get(STATE_KEY)
         if raw_state is None:
             raise CorruptionError(f"the database at '{self.path}' has no state record")

@@ -2,9 +2,10 @@
 
 `recompute_statistics` rebuilds a `Statistics` object from the data at a transaction's
 snapshot (`Store.analyze` persists it). `check_integrity` cross-checks node and
-relationship records against label and type membership, adjacency lists, index and
-unique entries and the exact statistics, and returns the problems it found (an empty
-list for a sound store). Both read committed data only: run them in a read transaction.
+relationship records against label and type membership, vectors stored beside node
+records, adjacency lists, index and unique entries and the exact statistics, and
+returns the problems it found (an empty list for a sound store). Both read committed
+data only: run them in a read transaction.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any, Final
 from engram.catalog import ANY_LABEL, DegreeStats, IndexDef, IndexStats, Statistics
 from engram.storage import keys as layout
 from engram.storage.chunks import list_pairs
-from engram.storage.codec import decode_node, decode_rel_header
+from engram.storage.codec import BESIDE, decode_node, decode_rel_header, decode_vector
 from engram.storage.indexing import entry_for
 from engram.storage.mvcc import VersionedReader
 from engram.storage.ordered import decode_composite
@@ -35,6 +36,8 @@ class _Scan:
     labels: dict[int, frozenset[int]] = field(default_factory=dict)
     properties: dict[int, dict[int, Any]] = field(default_factory=dict)
     rels: dict[int, tuple[int, int, int]] = field(default_factory=dict)
+    #: vectors stored beside records that no record refers to, or records missing theirs
+    vector_problems: list[str] = field(default_factory=list)
     lists: dict[tuple[int, int, int], list[tuple[int, int]]] = field(default_factory=dict)
 
 
@@ -51,6 +54,7 @@ def _scan(view: GraphView) -> _Scan:
         labels, properties = decode_node(raw, _V)
         found.labels[node_id] = labels
         found.properties[node_id] = properties
+    _fill_vectors(reader, found)
     for key, raw in _family(reader, layout.REL):
         found.rels[int.from_bytes(key[1:9], "big")] = decode_rel_header(raw, _V)
     for key, raw in _family(reader, layout.ADJ):
@@ -60,6 +64,23 @@ def _scan(view: GraphView) -> _Scan:
             (int(nbr), int(rel)) for nbr, rel in pairs
         )
     return found
+
+
+def _fill_vectors(reader: VersionedReader, found: _Scan) -> None:
+    """Put the vectors stored beside node records into the scan's property maps."""
+    for key, raw in _family(reader, layout.VECTOR):
+        node_id, key_id = int.from_bytes(key[1:9], "big"), int.from_bytes(key[9:13], "big")
+        properties = found.properties.get(node_id)
+        if properties is None or properties.get(key_id) is not BESIDE:
+            found.vector_problems.append(f"vector ({node_id}, {key_id}) has no matching record")
+            continue
+        properties[key_id] = decode_vector(raw, _V)
+    found.vector_problems.extend(
+        f"node {node_id} lacks its vector {key_id}"
+        for node_id, properties in found.properties.items()
+        for key_id, value in properties.items()
+        if value is BESIDE
+    )
 
 
 def _index_stats(index: IndexDef, scan: _Scan) -> IndexStats:
@@ -232,6 +253,7 @@ def check_integrity(view: GraphView) -> list[str]:
     """Every inconsistency between the key families at `view`'s snapshot (empty if sound)."""
     scan = _scan(view)
     return [
+        *scan.vector_problems,
         *_membership_problems(view, scan),
         *_adjacency_problems(scan),
         *_index_problems(view, scan),

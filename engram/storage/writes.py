@@ -27,11 +27,12 @@ from engram.errors import (
 )
 from engram.storage import keys as layout
 from engram.storage.adjacency import Direction
-from engram.storage.codec import check_property_value, decode_node, decode_rel
+from engram.storage.codec import BESIDE, check_property_value, decode_node, decode_rel
 from engram.storage.derived_feed import check_values
 from engram.storage.indexing import Entry, entry_for
 from engram.storage.overlay import NodeState, RelState, Savepoint, TxState
 from engram.storage.reads import GraphView, as_ids
+from engram.storage.records import NodeRecord
 from engram.storage.schema import IdAllocator, SchemaWriter, unique_violation
 
 __all__ = ["GraphWriter", "IdAllocator"]
@@ -75,6 +76,8 @@ class GraphWriter(SchemaWriter):
         if raw is None:
             raise _not_found("node", node_id, False)
         labels, properties = decode_node(raw, _V)
+        if BESIDE in properties.values():
+            self._fill_beside([NodeRecord(node_id, labels, properties)])
         state = overlay.nodes[node_id] = NodeState(raw, labels, properties)
         return state
 
