@@ -266,7 +266,8 @@ class ExecContext:
     params: Mapping[str, Any]
     procedures: ProcedureRegistry | None = None
     deadline: float | None = None
-    cancelled: threading.Event = field(default_factory=threading.Event)
+    #: set from any thread to stop the query (None: nothing can cancel it)
+    cancelled: threading.Event | None = None
     counters: UpdateCounters = field(default_factory=UpdateCounters)
     profiler: Profiler | None = None
     #: the bytes the query may hold, and what its operators hold now
@@ -281,7 +282,8 @@ class ExecContext:
 
     def check(self) -> None:
         """Raise QueryTimeout when the deadline has passed or the query was cancelled."""
-        if self.cancelled.is_set():
+        cancelled = self.cancelled
+        if cancelled is not None and cancelled.is_set():
             raise QueryTimeout("the query was cancelled; nothing was changed")
         if self.deadline is not None and time.monotonic() > self.deadline:
             raise QueryTimeout(

@@ -235,6 +235,15 @@ def as_query(value: Any, params: VectorParams, function: str, position: int) -> 
     """
     if value is None:
         return None
+    if (
+        type(value) is list
+        and len(value) == params.dimensions
+        and set(map(type, value)) == _FLOATS
+        and math.isfinite(sum(value))  # a NaN or infinity (or an overflow) goes the long way
+    ):
+        if params.metric is Metric.COSINE and not any(value):
+            return None
+        return np.array(value, dtype=np.float64)
     vector = _numbers(value, function, position)
     if len(vector) != params.dimensions:
         raise _dimension_mismatch(function, params.dimensions, len(vector))

@@ -347,6 +347,32 @@ class HnswIndex:
             found = self._knn(query, k, _combined(self, snapshot, None, True))
         return found
 
+    def knn_plain(
+        self, query: np.ndarray, k: int, snapshot: int
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Slots and hnswlib distances of the nearest `k` vectors, best first, unfiltered.
+
+        Only when a reader at `snapshot` sees every live slot; None otherwise, and when
+        hnswlib cannot find `k` (callers then take `knn`).
+        """
+        k = min(k, self.count)
+        if k <= 0 or self.needs_visibility_filter(snapshot):
+            return None
+        single = np.asarray(query, dtype=np.float32)
+        lock = self.lock
+        lock.acquire_shared()
+        try:
+            labels, distances = self._hnsw.knn_query(single, k=k, num_threads=1)
+        except RuntimeError:
+            return None
+        finally:
+            lock.release_shared()
+        found: np.ndarray = labels[0].astype(np.int64)
+        # a commit may have added newer slots while hnswlib searched
+        if self._max_begin > snapshot and (self._begin[found] > snapshot).any():
+            return None
+        return found, distances[0]
+
     def _knn(
         self, query: np.ndarray, k: int, accept: Callable[[int], bool] | None
     ) -> np.ndarray | None:

@@ -25,11 +25,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import Final
 
 import numpy as np
 
-from engram.index.distance import Metric, exact_scores
+from engram.index.distance import Metric, distances_to_scores, exact_scores
 from engram.index.hnsw import HnswIndex
 
 __all__ = ["DEFAULT_EXACT_LIMIT", "Accept", "Hits", "SearchSpec", "rank_vectors", "search"]
@@ -41,6 +42,9 @@ Accept = Callable[[np.ndarray], np.ndarray]
 DEFAULT_EXACT_LIMIT: Final = 2048
 _GROWTH: Final = 4
 _TIE_MARGIN: Final = 8
+#: hnswlib's float32 distances order results exactly when neighbours differ by more
+#: than this (relative): its rounding error is far smaller (ADR 0005)
+_CLEAR_GAP: Final = 2e-5
 _MIN_SELECTIVITY: Final = 0.001
 #: candidate sets below this fraction of the index go through hnswlib's filter callback
 _CALLBACK_FRACTION: Final = 0.005
@@ -68,6 +72,8 @@ class SearchSpec:
         extra: (node, float32 vector) the reader sees that the index does not hold.
         selectivity: the estimated fraction of nodes `accept` keeps (first fetch size).
         exact_limit: candidate sets up to this size are scored exactly.
+        scored: whether the caller reads the scores; if not, an unfiltered top k may come
+            in hnswlib's order with approximate scores when no two results nearly tie.
     """
 
     k: int | None
@@ -79,6 +85,7 @@ class SearchSpec:
     extra: tuple[tuple[int, np.ndarray], ...] = ()
     selectivity: float = 1.0
     exact_limit: int = DEFAULT_EXACT_LIMIT
+    scored: bool = True
     checked: dict[int, bool] = field(default_factory=dict, compare=False)
 
 
@@ -94,20 +101,24 @@ def search(index: HnswIndex, query: np.ndarray, snapshot: int, spec: SearchSpec)
     if spec.k is None:
         return _exact(index, query, index.visible_slots(snapshot), spec, "exact")
     if spec.accept is None and spec.threshold is None and not (spec.exclude or spec.extra):
-        plain = _plain(index, query, snapshot, spec.k, spec.exact_limit)
+        plain = _plain(index, query, snapshot, spec.k, spec.exact_limit, spec.scored)
         if plain is not None:
             return plain
     return _growing(index, query, snapshot, spec)
 
 
 def _plain(
-    index: HnswIndex, query: np.ndarray, snapshot: int, k: int, exact_limit: int
+    index: HnswIndex, query: np.ndarray, snapshot: int, k: int, exact_limit: int, scored: bool
 ) -> Hits | None:
     """The common case, kept lean: top k of everything, nothing retired in the way."""
     count = index.count
     fetch = min(count, max(2 * k, k + _TIE_MARGIN))
     if index.retired_count or (fetch > exact_limit and 2 * fetch > count):
         return None
+    if not scored:
+        ordered = _by_distance(index, query, snapshot, k)
+        if ordered is not None:
+            return ordered
     found = index.knn(query, fetch, snapshot)
     if found is None:
         return None
@@ -115,6 +126,26 @@ def _plain(
     scores = index.scores(found, query)
     order = np.lexsort((nodes, -scores))[:k]
     return Hits(nodes[order], scores[order], "hnsw")
+
+
+def _by_distance(index: HnswIndex, query: np.ndarray, snapshot: int, k: int) -> Hits | None:
+    """The top k in hnswlib's order, when its distances leave no near tie to resolve.
+
+    Exact rescoring (and the id order of ties) would give the same order, so the
+    rescoring is skipped; the scores are hnswlib's, converted (callers do not read them).
+    """
+    found = index.knn_plain(query, k + 1, snapshot)
+    if found is None:
+        return None
+    slots, distances = found
+    if len(slots) < min(k + 1, index.count):
+        return None
+    head = distances.tolist()  # a few floats: plain Python beats numpy calls here
+    tolerance = _CLEAR_GAP * (1.0 + max(map(abs, head)))
+    if any(later - earlier <= tolerance for earlier, later in pairwise(head)):
+        return None
+    scores = distances_to_scores(index.params.metric, distances[:k])
+    return Hits(index.nodes_of(slots[:k]), scores, "hnsw")
 
 
 def rank_vectors(

@@ -71,6 +71,10 @@ _LABEL_COUNT = struct.Struct(">H")
 _REL_HEADER = struct.Struct(">IQQ")
 _EMPTY_MAP: Final = b"\x80"
 _NO_LABELS: Final[frozenset[int]] = frozenset()
+#: decoded label headers of node records (bounded: label sets are few in practice)
+_LABEL_SETS: dict[bytes, frozenset[int]] = {}
+_LABEL_SETS_MAX: Final = 4096
+_SMALL_MAP: Final = 256
 _LITTLE_ENDIAN: Final = sys.byteorder == "little"
 _HINT: Final = (
     "property values are booleans, numbers, strings, temporal values, or lists of one of those"
@@ -362,25 +366,44 @@ def _labels_end(payload: bytes, offset: int) -> tuple[int, int]:
     return count, offset + 2 + 4 * count
 
 
+def _label_set(payload: bytes, offset: int) -> tuple[frozenset[int], int]:
+    """The label ids of a node record payload from `offset`, and where its map starts.
+
+    Label sets repeat across records, so each distinct header is decoded once.
+    """
+    end = offset + 2 + 4 * ((payload[offset] << 8) | payload[offset + 1])
+    header = payload[offset:end]
+    labels = _LABEL_SETS.get(header)
+    if labels is None:
+        count = (end - offset - 2) // 4
+        labels = frozenset(struct.unpack_from(f">{count}I", header, 2)) if count else _NO_LABELS
+        if len(_LABEL_SETS) < _LABEL_SETS_MAX:
+            _LABEL_SETS[header] = labels
+    return labels, end
+
+
 def decode_node_labels(payload: bytes, offset: int = 0) -> frozenset[int]:
     """The label ids of a node record payload starting at `offset`."""
-    count, _ = _labels_end(payload, offset)
-    if count == 0:
-        return frozenset()
-    return frozenset(struct.unpack_from(f">{count}I", payload, offset + 2))
+    return _label_set(payload, offset)[0]
 
 
 def decode_node(
     payload: bytes, offset: int = 0, *, packed: bool = False
 ) -> tuple[frozenset[int], dict[int, Any]]:
     """Labels and properties of a node record payload starting at `offset`."""
-    count, end = _labels_end(payload, offset)
-    labels = (
-        frozenset(struct.unpack_from(f">{count}I", payload, offset + 2)) if count else _NO_LABELS
-    )
-    if len(payload) == end + 1 and payload[end] == 0x80:
+    labels, end = _label_set(payload, offset)
+    size = len(payload) - end
+    if size == 1 and payload[end] == 0x80:
         return labels, {}
-    return labels, decode_properties(payload, end, packed=packed)
+    # a small map is cheaper to copy out than to view; a large one (inline vectors) is not
+    data = payload[end:] if size <= _SMALL_MAP else memoryview(payload)[end:]
+    result: dict[int, Any] = msgpack.unpackb(
+        data,
+        strict_map_key=False,
+        ext_hook=_packed_ext_hook if packed else _ext_hook,
+        unicode_errors="surrogatepass",
+    )
+    return labels, result
 
 
 def vector_bytes(value: Any) -> bytes | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from engram.catalog import Catalog, Statistics
 from engram.config import CACHES
@@ -22,9 +22,12 @@ __all__ = ["ChangeSet", "NodeRecord", "RelRecord", "VersionCaches", "VersionStat
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class NodeRecord:
-    """A node as stored: id, label ids and properties by key id."""
+class NodeRecord(NamedTuple):
+    """A node as stored: id, label ids and properties by key id.
+
+    A named tuple rather than a frozen dataclass: reads build one per node, and a tuple
+    is built at a third of the cost.
+    """
 
     id: int
     labels: frozenset[int]

@@ -101,6 +101,7 @@ class VectorSearchExec(PhysicalOp):
             threshold=threshold,
             inclusive=self.search.inclusive,
             selectivity=self.search.selectivity,
+            scored=self.search.score is not None,
         )
         function = f"vector.similarity.{self.search.function}"
         hits = access.search(name, query, spec, function=function, position=2)
