@@ -86,6 +86,10 @@ class VectorAccess:
             members = np.intersect1d(members, candidates, assume_unique=True)
         return members
 
+    def covers(self, name: str) -> bool:
+        """Whether every node with the label of index `name` holds a vector (if cheap to know)."""
+        return self._manager.covers_label(self._view, self.definition(name))
+
     def missing(self, name: str, candidates: np.ndarray | None) -> np.ndarray:
         """Sorted ids of the label's nodes (within `candidates`) that hold no vector."""
         definition = self.definition(name)
