@@ -192,6 +192,7 @@ def _vector_search(op: lp.VectorSearch) -> PhysicalOp:
         predicates=tuple(compile_expr(p, with_node) for p in op.predicates),
         candidates=candidates,
         candidate_slot=slot,
+        optional_candidates=op.optional_candidates,
         origin=op.query.origin,
         count_origin=(counted or op.query).origin,
     )

@@ -16,9 +16,12 @@ from typing import ClassVar, Self
 
 from engram.binder.bound import (
     BAggregate,
+    BBinary,
     BExpr,
     BPathPattern,
+    BProperty,
     BSetItem,
+    BVariable,
     Direction,
     Symbol,
 )
@@ -267,6 +270,29 @@ class VectorSearch(LogicalOp):
         if self.score is None:
             return (*self.child.fields, self.symbol)
         return (*self.child.fields, self.symbol, self.score)
+
+    @property
+    def optional_candidates(self) -> bool:
+        """Whether the candidates are a range or prefix seek whose predicate is kept too.
+
+        Such a seek only narrows the search: when it finds too many nodes to score
+        exactly, the search may drop it and check the predicate on HNSW's results.
+        """
+        seek = self.candidates
+        if not isinstance(seek, IndexSeek) or len(seek.keys) != 1:
+            return False
+        if seek.kind not in (SeekKind.RANGE, SeekKind.PREFIX):
+            return False
+        for predicate in self.predicates:
+            if isinstance(predicate, BBinary) and any(
+                isinstance(side, BProperty)
+                and side.key == seek.keys[0]
+                and isinstance(side.subject, BVariable)
+                and side.subject.symbol == seek.symbol
+                for side in (predicate.left, predicate.right)
+            ):
+                return True
+        return False
 
 
 # ---------------------------------------------------------------------------------------

@@ -67,3 +67,29 @@ def test_optimized_and_unoptimized_answers_agree(nodes, updates, query, k, group
         db.execute("MATCH (d:Doc) WHERE d.n % 3 = 0 DETACH DELETE d")
         for text in QUERIES[:2]:
             assert _rows(db, text, params, optimize=True) == _rows(db, text, params, optimize=False)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    embs=st.lists(VECTOR, min_size=1, max_size=40),
+    query=VECTOR,
+    k=st.integers(1, 12),
+    metric=st.sampled_from(["cosine", "l2"]),
+)
+def test_the_plain_top_k_orders_ties_by_node_id(embs, query, k, metric):
+    """Every node indexed, many exact ties: hnswlib's order is taken only when it is exact."""
+    function = "cosine" if metric == "cosine" else "euclidean"
+    with engram.open() as db:
+        rows = [{"n": i, "emb": emb} for i, emb in enumerate(embs)]
+        db.execute("UNWIND $rows AS r CREATE (:Doc {n: r.n, emb: r.emb})", rows=rows)
+        db.execute(
+            "CREATE VECTOR INDEX doc FOR (d:Doc) ON (d.emb) "
+            f"OPTIONS {{dimensions: 3, metric: '{metric}'}}"
+        )
+        text = (
+            f"MATCH (d:Doc) RETURN d.n ORDER BY vector.similarity.{function}(d.emb, $q) DESC "
+            "LIMIT $k"
+        )
+        params = {"q": query, "k": k}
+        assert "VectorSearch" in str(db.explain(text))
+        assert _rows(db, text, params, optimize=True) == _rows(db, text, params, optimize=False)

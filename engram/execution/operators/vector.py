@@ -46,6 +46,8 @@ class VectorSearchExec(PhysicalOp):
     candidate_slot: int
     origin: Span
     count_origin: Span
+    #: the candidates may be dropped when there are too many (`VectorSearch.optional_candidates`)
+    optional_candidates: bool = False
 
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
         limit = None
@@ -143,10 +145,20 @@ class VectorSearchExec(PhysicalOp):
         return self.search.score is not None, self.search.fetch
 
     def _candidates(self, ctx: ExecContext, row: Row) -> np.ndarray | None:
+        """The candidate ids (sorted unique), or None for none.
+
+        An optional seek (a range whose predicate the search checks anyway) that finds
+        more than `DEFAULT_EXACT_LIMIT` nodes is dropped: checking the predicate on the
+        few hundred nodes HNSW visits costs less than reading all of them.
+        """
         if self.candidates is None:
             return None
         slot = self.candidate_slot
-        ids = [found[slot].id for batch in self.candidates(row, ctx) for found in batch]
+        ids: list[int] = []
+        for batch in self.candidates(row, ctx):
+            ids.extend(found[slot].id for found in batch)
+            if self.optional_candidates and len(ids) > DEFAULT_EXACT_LIMIT:
+                return None
         return np.unique(np.asarray(ids, dtype=np.int64))
 
     def _few_passing(self, ctx: ExecContext, access: VectorAccess) -> np.ndarray | None:

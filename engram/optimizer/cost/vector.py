@@ -8,7 +8,11 @@ Pure functions of estimates, so tests call them with plain numbers:
   distance computations plus a filter call each; below `exact_limit` candidates exact
   scoring wins (and returns the true top-k);
 - predicates that are not an id set: HNSW fetches `k / selectivity` neighbours and the
-  predicates are checked on them, fetching more until `k` pass.
+  predicates are checked on them, fetching more until `k` pass;
+- a range or prefix seek also stays a predicate: at run time, a seek that finds more
+  than `exact_limit` nodes is dropped (`VectorSearch.optional_candidates`), since
+  checking the predicate on the few hundred nodes HNSW visits costs less than reading
+  thousands of ids (plans are cached with parameters, so only run time knows the range).
 
 The choice made here is what EXPLAIN shows; at run time the search switches to exact
 scoring whenever the actual candidates are few (`engram.index.search`).
@@ -144,7 +148,7 @@ def plan_vector_search(
         has_limit=limit is not None,
         ef_search=index.ef_search,
     )
-    return lp.VectorSearch(
+    search = lp.VectorSearch(
         child=outer,
         symbol=access.symbol,
         score=score,
@@ -163,3 +167,10 @@ def plan_vector_search(
         reason=plan.reason,
         selectivity=selectivity,
     )
+    if search.optional_candidates:
+        dropped = (
+            f"; if the seek finds more than {DEFAULT_EXACT_LIMIT:,} nodes at run time, it is "
+            "dropped and the filter checked on HNSW's results"
+        )
+        search = replace(search, reason=search.reason + dropped)
+    return search
