@@ -26,6 +26,10 @@ QUERIES = [
     "MATCH (d:Doc) WHERE vector.similarity.cosine(d.emb, $q) >= $t RETURN d.n ORDER BY d.n",
     "UNWIND [0, 2] AS g MATCH (d:Doc) WHERE d.group > g "
     "RETURN g, d.n ORDER BY vector.similarity.cosine(d.emb, $q) DESC LIMIT $k",
+    "MATCH (d:Doc) WITH d, vector.similarity.cosine(d.emb, $q) AS s "
+    "RETURN d.n, s ORDER BY s DESC LIMIT $k",
+    "MATCH (d:Doc) WHERE d.group = $g WITH d.n AS n, vector.similarity.cosine(d.emb, $q) AS s "
+    "RETURN n ORDER BY s DESC LIMIT $k",
 ]
 
 

@@ -32,7 +32,18 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import ClassVar
 
-from engram.binder.bound import BBinary, BExpr, BFunction, BProperty, BVariable, Symbol
+from engram.binder.bound import (
+    BBinary,
+    BExpr,
+    BFunction,
+    BList,
+    BLiteral,
+    BParameter,
+    BProperty,
+    BUnary,
+    BVariable,
+    Symbol,
+)
 from engram.optimizer.cost.vector import VectorIndexInfo, plan_vector_search
 from engram.optimizer.rule import ApplyOrder, RuleContext
 from engram.parser.ast import BinaryOp
@@ -68,7 +79,17 @@ class UseVectorIndex:
         items, limit, skip, below = shape
         if len(items) != 1 or not items[0][1]:
             return None
+        if isinstance(below, lp.Select) and isinstance(below.child, lp.Project):
+            below = below.child  # a WITH that drops the node: the result's Select trims it
         project = below if isinstance(below, lp.Project) else None
+        if project is not None:
+            inner = project.child
+            if isinstance(inner, lp.Select) and isinstance(inner.child, lp.Project):
+                inner = inner.child  # the WITH dropped variables its RETURN does not use
+            if isinstance(inner, lp.Project):
+                project = _merged(project, inner)  # WITH n, similarity AS s RETURN ...
+                if project is None:
+                    return None
         access, filters = _access(project.child if project is not None else below)
         if access is None:
             return None
@@ -112,6 +133,43 @@ def _access(
     if isinstance(op, lp.LabelScan | lp.IndexSeek) and op.symbol not in op.child.fields:
         return op, tuple(predicates)
     return None, ()
+
+
+#: expressions that may be computed where they are used instead of where they are named
+_INLINABLE = (BVariable, BProperty, BParameter, BLiteral, BFunction, BList, BBinary, BUnary)
+
+
+def _merged(upper: lp.Project, lower: lp.Project) -> lp.Project | None:
+    """One Project computing both (`lower`'s named values inlined into `upper`'s items).
+
+    `WITH n, similarity(...) AS s RETURN n.title, s ORDER BY s DESC LIMIT k` plans as
+    two Projects under the Top; merged, the ranking is seen like the one-clause form.
+    None when a value of `lower` is not safe to compute in another place (a
+    non-deterministic function, a subquery, an aggregate) or `lower` is a Project too.
+    """
+    if isinstance(lower.child, lp.Project):
+        return None
+    named = {
+        symbol: value
+        for symbol, value in lower.items
+        if not (isinstance(value, BVariable) and value.symbol == symbol)
+    }
+    for value in named.values():
+        for part in walk(value):
+            if not isinstance(part, _INLINABLE):
+                return None
+            if isinstance(part, BFunction) and not part.spec.deterministic:
+                return None
+
+    def inline(node: BExpr) -> BExpr | None:
+        if isinstance(node, BVariable) and node.symbol in named:
+            return named[node.symbol]
+        return None
+
+    items = dict(lower.items)
+    for symbol, value in upper.items:
+        items[symbol] = transform(value, inline)
+    return lp.Project(child=lower.child, items=tuple(items.items()))
 
 
 def _resolve(expr: BExpr, project: lp.Project | None) -> BExpr:
