@@ -2,7 +2,7 @@
 
 The functions are id, elementId, labels, type, keys, properties, startNode, endNode,
 nodes, relationships, length and exists; the procedures db.labels, db.relationshipTypes,
-db.propertyKeys, db.indexes and db.schema.
+db.propertyKeys, db.indexes, db.constraints and db.schema.
 
 They need the execution context (the transaction), so they live with the engine rather
 than in the pure function library; `install()` registers them once.
@@ -23,6 +23,7 @@ from engram.execution.functions.spec import FunctionSpec
 from engram.execution.graph_algorithms import ALGORITHM_PROCEDURES
 from engram.execution.procedures import ProcedureField, ProcedureRegistry, ProcedureSpec
 from engram.execution.vector_procedures import VECTOR_PROCEDURES
+from engram.parser import ast
 
 __all__ = ["BUILTIN_PROCEDURES", "install"]
 
@@ -250,6 +251,11 @@ def _db_indexes(ctx: ExecContext) -> Iterator[tuple[Any, ...]]:
     yield from (tuple(row) for row in graph.show_indexes())
 
 
+def _db_constraints(ctx: ExecContext) -> Iterator[tuple[Any, ...]]:
+    graph: Any = ctx.graph
+    yield from (tuple(row) for row in graph.show_constraints())
+
+
 def _db_schema(ctx: ExecContext) -> Iterator[tuple[Any, ...]]:
     graph: Any = ctx.graph
     yield (graph.schema_summary(),)
@@ -278,22 +284,16 @@ BUILTIN_PROCEDURES: tuple[ProcedureSpec, ...] = (
     ),
     _proc("db.propertyKeys", (("propertyKey", t.STRING),), _db_keys, "Property keys."),
     _proc(
-        "db.indexes",
-        tuple(
-            (name, t.ANY)
-            for name in (
-                "name",
-                "type",
-                "entityType",
-                "labelsOrTypes",
-                "properties",
-                "state",
-                "options",
-                "size",
-            )
-        ),
+        ast.ShowIndexes.procedure,
+        tuple((name, t.ANY) for name in ast.ShowIndexes.columns),
         _db_indexes,
-        "Indexes and their state.",
+        "Indexes and their state (what SHOW INDEXES shows).",
+    ),
+    _proc(
+        ast.ShowConstraints.procedure,
+        tuple((name, t.ANY) for name in ast.ShowConstraints.columns),
+        _db_constraints,
+        "Constraints (what SHOW CONSTRAINTS shows).",
     ),
     _proc(
         "db.schema",

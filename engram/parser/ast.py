@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
-from typing import TypeAlias
+from typing import ClassVar, TypeAlias
 
 from engram.errors import Span
 
@@ -733,12 +733,38 @@ class DropConstraint(SchemaCommand):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ShowIndexes(SchemaCommand):
-    """`SHOW INDEXES`."""
+    """`SHOW INDEXES`.
+
+    With `YIELD`, `WHERE` or later clauses it is a query over the procedure `procedure`
+    (`SHOW INDEXES YIELD name WHERE ... RETURN ...` is `CALL db.indexes() YIELD ...`).
+    """
+
+    columns: ClassVar[tuple[str, ...]] = (
+        "name",
+        "type",
+        "entityType",
+        "labelsOrTypes",
+        "properties",
+        "state",
+        "options",
+        "size",
+    )
+    procedure: ClassVar[str] = "db.indexes"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ShowConstraints(SchemaCommand):
-    """`SHOW CONSTRAINTS`."""
+    """`SHOW CONSTRAINTS` (with a tail, a query over `db.constraints`: see `ShowIndexes`)."""
+
+    columns: ClassVar[tuple[str, ...]] = (
+        "name",
+        "type",
+        "entityType",
+        "labelsOrTypes",
+        "properties",
+        "ownedIndex",
+    )
+    procedure: ClassVar[str] = "db.constraints"
 
 
 class ExplainMode(enum.StrEnum):

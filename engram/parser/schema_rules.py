@@ -8,23 +8,58 @@ from __future__ import annotations
 
 from engram.errors import CypherSyntaxError, ErrorDetail, Span
 from engram.parser.ast import (
+    Call,
+    Clause,
     CreateConstraint,
     CreateIndex,
     CreateVectorIndex,
     DropConstraint,
     DropIndex,
+    Expr,
     MapLiteral,
     ShowConstraints,
     ShowIndexes,
+    SingleQuery,
     Variable,
+    YieldItem,
 )
+from engram.parser.clause_rules import YIELD_STAR
 from engram.parser.lexer import Lexeme
 from engram.parser.rule_base import RuleBase
 
 __all__ = ["SchemaRules"]
 
 _Target = tuple[Variable, str]
+#: what follows SHOW INDEXES: (YIELD * | (items, WHERE) | a WHERE's expression, clauses)
+_ShowTail = tuple[str | tuple[tuple[YieldItem, ...], Expr | None] | Expr, tuple[Clause, ...]]
 _Reference = tuple[Variable, str]
+
+
+def _show_query(
+    command: type[ShowIndexes] | type[ShowConstraints], span: Span, tail: _ShowTail
+) -> SingleQuery:
+    """`SHOW INDEXES YIELD ... WHERE ... RETURN ...` as the query over its procedure.
+
+    `YIELD *` and a bare `WHERE` yield every column, so later clauses may use them all.
+    """
+    first, clauses = tail
+    items: tuple[YieldItem, ...] | None = None
+    where: Expr | None = None
+    if isinstance(first, Expr):
+        where = first
+    elif isinstance(first, tuple):
+        items, where = first
+    elif first != YIELD_STAR:
+        raise CypherSyntaxError(
+            f"unexpected {first!r} after SHOW", detail=ErrorDetail.UNEXPECTED_SYNTAX, span=span
+        )
+    if items is None:
+        items = tuple(
+            YieldItem(field=Variable(name=column, span=span), span=span)
+            for column in command.columns
+        )
+    call = Call(procedure=command.procedure, args=(), yield_items=items, where=where, span=span)
+    return SingleQuery(clauses=(call, *clauses), span=span)
 
 
 class SchemaRules(RuleBase):
@@ -111,11 +146,23 @@ class SchemaRules(RuleBase):
     def drop_constraint(self, span: Span, name: Lexeme, if_exists: bool | None) -> DropConstraint:
         return DropConstraint(name=self.name(name), if_exists=bool(if_exists), span=span)
 
-    def show_indexes(self, span: Span) -> ShowIndexes:
-        return ShowIndexes(span=span)
+    def show_indexes(self, span: Span, tail: _ShowTail | None) -> ShowIndexes | SingleQuery:
+        if tail is None:
+            return ShowIndexes(span=span)
+        return _show_query(ShowIndexes, span, tail)
 
-    def show_constraints(self, span: Span) -> ShowConstraints:
-        return ShowConstraints(span=span)
+    def show_constraints(self, span: Span, tail: _ShowTail | None) -> ShowConstraints | SingleQuery:
+        if tail is None:
+            return ShowConstraints(span=span)
+        return _show_query(ShowConstraints, span, tail)
+
+    def show_tail(
+        self,
+        span: Span,
+        first: str | tuple[tuple[YieldItem, ...], Expr | None] | Expr,
+        *clauses: Clause,
+    ) -> _ShowTail:
+        return first, clauses
 
     @staticmethod
     def _keys(variable: Variable, references: tuple[_Reference, ...]) -> tuple[str, ...]:

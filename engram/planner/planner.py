@@ -85,24 +85,8 @@ __all__ = ["SCHEMA_COLUMNS", "plan"]
 
 #: result columns of the schema commands that return rows
 SCHEMA_COLUMNS: dict[type, tuple[str, ...]] = {
-    ast.ShowIndexes: (
-        "name",
-        "type",
-        "entityType",
-        "labelsOrTypes",
-        "properties",
-        "state",
-        "options",
-        "size",
-    ),
-    ast.ShowConstraints: (
-        "name",
-        "type",
-        "entityType",
-        "labelsOrTypes",
-        "properties",
-        "ownedIndex",
-    ),
+    ast.ShowIndexes: ast.ShowIndexes.columns,
+    ast.ShowConstraints: ast.ShowConstraints.columns,
 }
 
 _UPDATES = (BCreate, BMerge, BSet, BRemove, BDelete, BForeach)

@@ -250,6 +250,27 @@ def test_unique_constraint(db):
     assert db.execute("SHOW CONSTRAINTS").dicts()[0]["name"] == "person_name"
 
 
+def test_show_commands_filter_and_return(db):
+    db.execute("CREATE INDEX person_age FOR (p:Person) ON (p.age)")
+    db.execute("CREATE CONSTRAINT person_name FOR (p:Person) REQUIRE p.name IS UNIQUE")
+    db.execute("CREATE VECTOR INDEX person_v FOR (p:Person) ON (p.v) OPTIONS {dimensions: 2}")
+    found = db.execute(
+        "SHOW INDEXES YIELD name, type, state WHERE type = 'VECTOR' RETURN name, state"
+    )
+    assert found.columns == ["name", "state"]
+    assert found.rows() == [("person_v", "ONLINE")]
+    everything = db.execute("SHOW INDEXES WHERE name STARTS WITH 'person_a'")
+    assert everything.columns == list(db.execute("SHOW INDEXES").columns)
+    assert [row[0] for row in everything.rows()] == ["person_age"]
+    assert db.execute("SHOW INDEXES YIELD * RETURN count(*)").scalar() == 3
+    names = db.execute("SHOW INDEXES YIELD name RETURN name ORDER BY name DESC LIMIT 1")
+    assert names.scalar() == "person_v"
+    owned = db.execute("SHOW CONSTRAINTS YIELD name, ownedIndex WHERE name = 'person_name'")
+    assert owned.rows() == [("person_name", "person_name")]
+    with pytest.raises(QueryError, match="no output 'nope'"):
+        db.execute("SHOW INDEXES YIELD nope")
+
+
 def test_user_procedures(db):
     db.register_procedure(
         "my.scale(x :: FLOAT, factor :: FLOAT) :: (y :: FLOAT)",

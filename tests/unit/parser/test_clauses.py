@@ -47,6 +47,7 @@ from engram.parser.ast import (
     With,
     YieldItem,
 )
+from engram.parser.printer import print_statement
 
 
 def clauses(text: str):
@@ -341,6 +342,29 @@ def test_schema_commands():
     assert parse("SHOW INDEXES").body == ShowIndexes()
     assert parse("show index").body == ShowIndexes()
     assert parse("SHOW CONSTRAINTS").body == ShowConstraints()
+
+
+def test_show_with_a_tail_is_a_query_over_its_procedure():
+    body = parse("SHOW INDEXES YIELD name, type WHERE type = 'VECTOR' RETURN name").body
+    assert isinstance(body, SingleQuery)
+    call, returned = body.clauses
+    assert isinstance(call, Call)
+    assert call.procedure == "db.indexes"
+    assert call.args == ()
+    assert [item.field.name for item in call.yield_items] == ["name", "type"]
+    assert call.where is not None
+    assert isinstance(returned, Return)
+    (where_only,) = parse("SHOW CONSTRAINTS WHERE name = 'x'").body.clauses
+    assert where_only.procedure == "db.constraints"
+    assert where_only.where is not None
+    assert [item.field.name for item in where_only.yield_items] == list(ShowConstraints.columns)
+    star = parse("SHOW INDEX YIELD * RETURN count(*)").body.clauses[0]
+    assert [item.field.name for item in star.yield_items] == list(ShowIndexes.columns)
+    with pytest.raises(CypherSyntaxError):
+        parse("SHOW INDEXES RETURN 1")
+    printed = print_statement(parse("SHOW INDEXES WHERE type = 'VECTOR'"))
+    assert printed.startswith("CALL db.indexes() YIELD name, type, entityType")
+    assert repr(parse(printed)) == repr(parse("SHOW INDEXES WHERE type = 'VECTOR'"))
 
 
 def test_schema_variables_must_match():
