@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 from engram.engine import CompiledQuery, QueryEngine
@@ -256,7 +257,10 @@ class QuerySession:
         except BaseException:
             snapshot.close()
             raise
-        rows: Iterator[tuple[Any, ...]] = _chain(first, stream)
+        # rows leave batch by batch; the flattening runs in C, not a generator per row
+        rows: Iterator[tuple[Any, ...]] = (
+            iter(()) if first is None else chain.from_iterable(chain((first,), stream))
+        )
         plan_of: Callable[[], Plan | None] | None = None
         if profile:
             plan_of = lambda: _profiled_plan(compiled, ctx)  # noqa: E731
@@ -320,21 +324,13 @@ def _buffered(
 
 def _converted(
     produced: Iterator[list[tuple[Any, ...]]], graph: StoreGraph, snapshot: ReadTransaction
-) -> Iterator[tuple[Any, ...]]:
+) -> Iterator[list[tuple[Any, ...]]]:
+    """Batches of Python rows; the snapshot closes when they run out (or on close)."""
     try:
         for batch in produced:
-            yield from rows_to_python(batch, graph)
+            yield rows_to_python(batch, graph)
     finally:
         snapshot.close()
-
-
-def _chain(
-    first: tuple[Any, ...] | None, rest: Iterator[tuple[Any, ...]]
-) -> Iterator[tuple[Any, ...]]:
-    if first is None:
-        return
-    yield first
-    yield from rest
 
 
 def _profiled_plan(compiled: CompiledQuery, ctx: ExecContext) -> Plan:

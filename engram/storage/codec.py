@@ -288,6 +288,8 @@ _BESIDE_MARK: Final = msgpack.packb(BESIDE_STUB)
 
 
 def _packed_ext_hook(code: int, data: bytes) -> Any:
+    if code == BESIDE_CODE:
+        return BESIDE
     if code == FLOAT_ARRAY_CODE:
         return PackedFloats(data)
     return _ext_hook(code, data)
