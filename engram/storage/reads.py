@@ -8,12 +8,12 @@ Batch forms take numpy id arrays and return arrays or lists aligned with them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
 import numpy as np
 
-from engram.catalog import Catalog, IndexDef, Statistics
+from engram.catalog import Catalog, Statistics
 from engram.errors import InternalError
 from engram.storage import keys as layout
 from engram.storage.adjacency import Direction, Expansion, degree_base, expand_base
@@ -21,17 +21,17 @@ from engram.storage.codec import BESIDE, decode_node, decode_node_labels, decode
 from engram.storage.codec import decode_rel_header as _rel_header
 from engram.storage.derived import Csr, PropertyColumn, build_column, build_csr
 from engram.storage.endpoints import Endpoints, relationship_endpoints
-from engram.storage.indexing import (
-    Bound,
-    KeyRange,
-    equality_ranges,
-    in_ranges,
-    node_of,
-    scan_ranges,
-    seek_ranges,
+from engram.storage.id_arrays import (
+    ID_DTYPE,
+    MEMBER_DTYPE,
+    as_ids,
+    bitmap_of,
+    ids_in_batches,
+    joined_ids,
+    merge_sorted,
 )
+from engram.storage.index_reads import IndexReads
 from engram.storage.mvcc import VersionedReader
-from engram.storage.ordered import composite_key
 from engram.storage.overlay import TxState
 from engram.storage.records import NodeRecord, RelRecord, VersionState
 
@@ -41,54 +41,12 @@ __all__ = ["DEFAULT_BATCH", "GraphView", "as_ids", "joined_ids"]
 DEFAULT_BATCH: Final = 4096
 _CSR_MIN_DEMAND: Final = 4096
 _V: Final = 8
-_ID_DTYPE: Final = np.dtype([("tag", "u1"), ("id", ">u8")])
-_MEMBER_DTYPE: Final = np.dtype([("tag", "u1"), ("group", ">u4"), ("id", ">u8")])
 _MAX_ID: Final = 2**63 - 1
 #: lists of at most this many ids are read without numpy (cheaper for a few)
 _FEW: Final = 64
 
 
-def as_ids(ids: Sequence[int] | np.ndarray) -> np.ndarray:
-    """`ids` as a 1-D int64 array."""
-    return np.asarray(ids, dtype=np.int64).reshape(-1)
-
-
-def _ids_from_keys(keys: list[bytes], dtype: np.dtype) -> np.ndarray:
-    return np.frombuffer(b"".join(keys), dtype=dtype)["id"].astype(np.int64)
-
-
-def _batches(keys: Iterator[bytes], dtype: np.dtype, batch_size: int) -> Iterator[np.ndarray]:
-    chunk: list[bytes] = []
-    for key in keys:
-        chunk.append(key)
-        if len(chunk) >= batch_size:
-            yield _ids_from_keys(chunk, dtype)
-            chunk = []
-    if chunk:
-        yield _ids_from_keys(chunk, dtype)
-
-
-def _merge_sorted(
-    base: Iterator[np.ndarray], removed: set[int] | None, added: list[int], batch_size: int
-) -> Iterator[np.ndarray]:
-    """Merge sorted committed ids (minus `removed`) with sorted `added` ids."""
-    removed_array = np.fromiter(removed, dtype=np.int64) if removed else None
-    pending = np.asarray(added, dtype=np.int64)
-    for batch in base:
-        if removed_array is not None:
-            batch = batch[~np.isin(batch, removed_array)]
-        if len(pending) and len(batch):
-            cut = int(np.searchsorted(pending, batch[-1], side="right"))
-            if cut:
-                batch = np.union1d(batch, pending[:cut])
-                pending = pending[cut:]
-        if len(batch):
-            yield batch
-    for start in range(0, len(pending), batch_size):
-        yield pending[start : start + batch_size]
-
-
-class GraphView:
+class GraphView(IndexReads):
     """Reads at one snapshot; in write transactions, merged with the transaction's changes."""
 
     def __init__(self, reader: VersionedReader, state: VersionState, overlay: TxState | None):
@@ -304,24 +262,24 @@ class GraphView:
     def scan_nodes(self, batch_size: int = DEFAULT_BATCH) -> Iterator[np.ndarray]:
         """Every node id in id order, in arrays of up to `batch_size` ids."""
         low, high = layout.family_range(layout.NODE)
-        base = _batches(self._reader.scan_keys(low, high), _ID_DTYPE, batch_size)
+        base = ids_in_batches(self._reader.scan_keys(low, high), ID_DTYPE, batch_size)
         overlay = self._overlay
         if overlay is None:
             return base
         created = [n for n in overlay.new_nodes if not overlay.nodes[n].deleted]
         removed = {n for n in overlay.deleted_nodes if not overlay.nodes[n].created}
-        return _merge_sorted(base, removed, created, batch_size)
+        return merge_sorted(base, removed, created, batch_size)
 
     def scan_label(self, label_id: int, batch_size: int = DEFAULT_BATCH) -> Iterator[np.ndarray]:
         """Ids of the nodes with `label_id`, in id order, in arrays."""
         prefix = layout.label_prefix(label_id)
         keys = self._reader.scan_keys(prefix, layout.prefix_end(prefix))
-        base = _batches(keys, _MEMBER_DTYPE, batch_size)
+        base = ids_in_batches(keys, MEMBER_DTYPE, batch_size)
         overlay = self._overlay
         if overlay is None:
             return base
         added = sorted(overlay.label_added.get(label_id, ()))
-        return _merge_sorted(base, overlay.label_removed.get(label_id), added, batch_size)
+        return merge_sorted(base, overlay.label_removed.get(label_id), added, batch_size)
 
     def label_members(self, label_id: int) -> np.ndarray:
         """All ids of nodes with `label_id`, sorted (one read-only array).
@@ -336,9 +294,9 @@ class GraphView:
     def label_bitmap(self, label_id: int) -> np.ndarray:
         """A read-only boolean array: entry i tells whether node i has `label_id`."""
         if self._overlay is not None:
-            return _bitmap(self._members(label_id))
+            return bitmap_of(self._members(label_id))
         return self._state.caches.get(
-            ("label", label_id, "bitmap"), lambda: _bitmap(self.label_members(label_id))
+            ("label", label_id, "bitmap"), lambda: bitmap_of(self.label_members(label_id))
         )
 
     def _members(self, label_id: int) -> np.ndarray:
@@ -434,20 +392,20 @@ class GraphView:
         """Relationship ids (of one type, if given) in id order, in arrays."""
         if type_id is None:
             low, high = layout.family_range(layout.REL)
-            base = _batches(self._reader.scan_keys(low, high), _ID_DTYPE, batch_size)
+            base = ids_in_batches(self._reader.scan_keys(low, high), ID_DTYPE, batch_size)
         else:
             prefix = layout.type_prefix(type_id)
             keys = self._reader.scan_keys(prefix, layout.prefix_end(prefix))
-            base = _batches(keys, _MEMBER_DTYPE, batch_size)
+            base = ids_in_batches(keys, MEMBER_DTYPE, batch_size)
         overlay = self._overlay
         if overlay is None:
             return base
         if type_id is None:
             created = [r for r in overlay.new_rels if not overlay.rels[r].deleted]
             removed = {r for r in overlay.deleted_rels if not overlay.rels[r].created}
-            return _merge_sorted(base, removed, created, batch_size)
+            return merge_sorted(base, removed, created, batch_size)
         added = sorted(overlay.type_added.get(type_id, ()))
-        return _merge_sorted(base, overlay.type_removed.get(type_id), added, batch_size)
+        return merge_sorted(base, overlay.type_removed.get(type_id), added, batch_size)
 
     def relationship_endpoints(self, type_ids: Sequence[int] | None = None) -> Endpoints:
         """Every relationship of `type_ids` (None: all) as start, end, id and type arrays.
@@ -591,101 +549,3 @@ class GraphView:
             return degree_base(self._reader, ids, direction, type_ids)
         expansion = self.expand(ids, direction, type_ids)
         return np.bincount(expansion.source, minlength=len(ids)).astype(np.int64)
-
-    # indexes -------------------------------------------------------------------------
-
-    def _seek(
-        self, index: IndexDef, ranges: list[KeyRange], value_prefix: bytes | None = None
-    ) -> np.ndarray:
-        delta = None if self._overlay is None else self._overlay.indexes.get(index.id)
-        if delta is None:
-            found = [node_of(index, key, raw) for key, raw in scan_ranges(self._reader, ranges)]
-            return np.asarray(found, dtype=np.int64)
-        entries = [
-            (key, node_of(index, key, raw))
-            for key, raw in scan_ranges(self._reader, ranges)
-            if not delta.hides(key)
-        ]
-        for low, high in ranges:
-            added = (
-                delta.added_for_value(value_prefix)
-                if value_prefix is not None
-                else list(delta.added_in(low, high))
-            )
-            entries.extend((key, node_of(index, key, payload, 0)) for key, payload in added)
-        entries.sort()
-        return np.asarray([node for _, node in entries], dtype=np.int64)
-
-    def index_seek(
-        self,
-        index: IndexDef,
-        equal: Sequence[Any] = (),
-        lower: Bound | None = None,
-        upper: Bound | None = None,
-        prefix: str | None = None,
-    ) -> np.ndarray:
-        """Node ids from an index, in index (value) order.
-
-        Args:
-            index: the index to read.
-            equal: values of the leading indexed keys (equality).
-            lower: optional lower bound on the next key.
-            upper: optional upper bound on the next key.
-            prefix: optional string prefix on the next key (STARTS WITH).
-        """
-        if len(equal) > len(index.property_key_ids):
-            raise InternalError(f"seek on index '{index.name}' has too many values")
-        ranges = seek_ranges(index, equal, lower, upper, prefix)
-        exact = (
-            lower is None
-            and upper is None
-            and prefix is None
-            and len(equal) == len(index.property_key_ids)
-        )
-        value_prefix = ranges[0][0] if exact and ranges else None
-        return self._seek(index, ranges, value_prefix)
-
-    def index_seek_in(self, index: IndexDef, values: Sequence[Any]) -> np.ndarray:
-        """Node ids whose (first) indexed value is in `values` (an IN list)."""
-        single = len(index.property_key_ids) == 1
-        return joined_ids(
-            self._seek(index, [key_range], prefix if single else None)
-            for prefix, key_range in in_ranges(index, values)
-        )
-
-    def unique_lookup(self, index: IndexDef, values: Sequence[Any]) -> int | None:
-        """The node holding `values` in a unique index, or None."""
-        if not index.unique:
-            raise InternalError(f"index '{index.name}' is not unique")
-        prefix, ranges = equality_ranges(index, values)
-        if not ranges or len(values) != len(index.property_key_ids):
-            return None
-        return self.unique_owner(index, prefix)
-
-    def unique_owner(self, index: IndexDef, key: bytes) -> int | None:
-        """The node owning a unique index key in this transaction's view, or None."""
-        delta = None if self._overlay is None else self._overlay.indexes.get(index.id)
-        if delta is not None:
-            if key in delta.added:
-                return node_of(index, key, delta.added[key], 0)
-            if key in delta.removed:
-                return None
-        raw = self._reader.get(key)
-        return None if raw is None else node_of(index, key, raw)
-
-    def index_value_key(self, values: Sequence[Any]) -> bytes:
-        """The order-preserving key of index values (for plan caches and tests)."""
-        return composite_key(values)
-
-
-def _bitmap(members: np.ndarray) -> np.ndarray:
-    bitmap = np.zeros(int(members[-1]) + 1 if members.shape[0] else 0, dtype=bool)
-    bitmap[members] = True
-    bitmap.flags.writeable = False
-    return bitmap
-
-
-def joined_ids(batches: Iterable[np.ndarray]) -> np.ndarray:
-    """Id batches (from a scan) as one int64 array."""
-    parts = list(batches)
-    return np.concatenate(parts) if parts else np.empty(0, dtype=np.int64)

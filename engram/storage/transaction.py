@@ -23,6 +23,7 @@ from rocksdict import DbClosedError
 
 from engram.errors import CorruptionError, EngramError, StorageError, TransactionError
 from engram.storage import keys as layout
+from engram.storage.index_reads import IndexReads
 from engram.storage.mvcc import VersionedReader
 from engram.storage.ordered import skip_values
 from engram.storage.overlay import TxState
@@ -82,7 +83,7 @@ def _guard(method: F, *, iterator: bool) -> F:
 
 def _guard_public_methods(cls: type) -> None:
     for base in reversed(cls.__mro__):
-        if base not in (GraphView, GraphWriter):
+        if base not in (GraphView, IndexReads, GraphWriter):
             continue
         for name, member in vars(base).items():
             if name.startswith("_") or name in _LIFECYCLE or not callable(member):
