@@ -54,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="in a script, continue after a failing statement",
     )
     shell.add_argument("--no-color", action="store_true", help="never colour the output")
+    _memory_limit(shell)
 
     query = sub.add_parser("query", help="run one query and print its result")
     query.add_argument("path", help="database directory")
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=["table", "csv", "json", "jsonl", "markdown"], default="table"
     )
     query.add_argument("--read-only", action="store_true", help="open the database read-only")
+    _memory_limit(query)
 
     serve = sub.add_parser("serve", help="serve the database over GraphQL")
     serve.add_argument("path", help="database directory")
@@ -83,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--new-admin-key", action="store_true", help="create and print another admin key"
     )
     serve.add_argument("--log-format", choices=["json", "text"], help="log line format")
+    _memory_limit(serve, " (overrides the config file's memory_limit)")
 
     importer = sub.add_parser("import", help="bulk-load CSV files")
     importer.add_argument("path", help="database directory")
@@ -128,6 +131,26 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="run the benchmark harness (needs the bench extra)")
     bench.add_argument("args", nargs=argparse.REMAINDER)
     return parser
+
+
+def _memory_limit(command: argparse.ArgumentParser, more: str = "") -> None:
+    command.add_argument(
+        "--memory-limit",
+        type=_size,
+        default=None,
+        metavar="SIZE",
+        help="memory one statement may hold, e.g. 512MiB or 2GiB "
+        f"(default: a quarter of the machine's){more}",
+    )
+
+
+def _size(text: str) -> int:
+    from engram.execution.memory import parse_bytes
+
+    try:
+        return parse_bytes(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

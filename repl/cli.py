@@ -46,18 +46,20 @@ class Opened:
     is_temporary: bool = False
 
 
-def _open(path: str | None, *, demo: bool, read_only: bool) -> Opened:
+def _open(
+    path: str | None, *, demo: bool, read_only: bool, memory_limit: int | None = None
+) -> Opened:
     if demo and read_only:
         raise ShellError("--demo loads data and cannot be combined with --read-only")
     if path is None:
         if read_only:
             raise ShellError("--read-only needs a database PATH")
-        database = engram.open()
+        database = engram.open(memory_limit=memory_limit)
         if demo:
             load_demo(database)
             return Opened(database, "demo", is_demo=True, is_temporary=True)
         return Opened(database, "temp", is_temporary=True)
-    database = engram.open(path, read_only=read_only)
+    database = engram.open(path, read_only=read_only, memory_limit=memory_limit)
     name = Path(path).name or path
     if demo:
         try:
@@ -112,7 +114,9 @@ def run_shell(args: argparse.Namespace) -> int:
     """`engram shell [PATH] [--demo] [--read-only] [--format F] [--continue] [--no-color]`."""
     printer = Printer.standard(no_color=args.no_color)
     try:
-        opened = _open(args.path, demo=args.demo, read_only=args.read_only)
+        opened = _open(
+            args.path, demo=args.demo, read_only=args.read_only, memory_limit=args.memory_limit
+        )
     except EngramError as error:
         printer.error(render_error(error, color=printer.err_color))
         return EXIT_USAGE
@@ -180,7 +184,9 @@ def run_query(args: argparse.Namespace) -> int:
     """`engram query PATH "QUERY" [--param NAME=VALUE ...] [--format F] [--read-only]`."""
     printer = Printer.standard(no_color="NO_COLOR" in os.environ)
     try:
-        opened = _open(args.path, demo=False, read_only=args.read_only)
+        opened = _open(
+            args.path, demo=False, read_only=args.read_only, memory_limit=args.memory_limit
+        )
     except EngramError as error:
         printer.error(render_error(error, color=printer.err_color))
         return EXIT_USAGE

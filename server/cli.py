@@ -50,6 +50,8 @@ def _settings(args: argparse.Namespace) -> ServerSettings:
         settings = settings.replace(keys_file=args.keys_file)
     if getattr(args, "log_format", None):
         settings = settings.replace(log_format=args.log_format)
+    if getattr(args, "memory_limit", None):
+        settings = settings.with_limits(memory_limit=args.memory_limit)
     return settings
 
 

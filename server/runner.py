@@ -279,7 +279,12 @@ class QueryRunner:
 
         def work() -> Outcome:
             result = self.db.execute(
-                text, dict(params), timeout=seconds, read_only=True, cancel=query.cancel
+                text,
+                dict(params),
+                timeout=seconds,
+                read_only=True,
+                cancel=query.cancel,
+                memory_limit=self.limits.memory_limit,
             )
             with result:
                 rows = []
@@ -308,7 +313,13 @@ class QueryRunner:
         def work() -> Outcome:
             with self.db.transaction(timeout=self.limits.write_lock_timeout) as tx:
                 query.begin_phase(_hard(seconds))
-                result = tx.execute(text, dict(params), timeout=seconds, cancel=query.cancel)
+                result = tx.execute(
+                    text,
+                    dict(params),
+                    timeout=seconds,
+                    cancel=query.cancel,
+                    memory_limit=self.limits.memory_limit,
+                )
                 rows = result.rows()
                 stats = result.stats
                 if len(rows) > limit:
@@ -352,6 +363,7 @@ class QueryRunner:
                     timeout=self.limits.stream_timeout,
                     read_only=True,
                     cancel=query.cancel,
+                    memory_limit=self.limits.memory_limit,
                 ),
                 query,
             )

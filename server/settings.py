@@ -45,6 +45,9 @@ class Limits:
         max_stream_batch: rows in one subscription batch.
         max_subscriptions_per_connection: operations open on one WebSocket.
         change_queue_size: change events buffered per subscriber before it is dropped.
+        memory_limit: bytes one query, mutation or stream may hold (None: the database's
+            default, a quarter of the machine's memory); the TOML file may write a size
+            such as ``"2GiB"``.
     """
 
     query_timeout: float = 30.0
@@ -64,10 +67,13 @@ class Limits:
     max_stream_batch: int = 10_000
     max_subscriptions_per_connection: int = 16
     change_queue_size: int = 10_000
+    memory_limit: int | None = None
 
     def __post_init__(self) -> None:
         for item in fields(self):
             value = getattr(self, item.name)
+            if item.name == "memory_limit" and value is None:
+                continue
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                 raise SettingsError(f"limit '{item.name}' must be a positive number, not {value!r}")
 
@@ -120,6 +126,8 @@ class ServerSettings:
             raise SettingsError("'limits' must be a table")
         _check_keys("limits", limits, Limits)
         _check_keys("settings", data, cls)
+        if isinstance(limits.get("memory_limit"), str):
+            limits = {**limits, "memory_limit": _size("memory_limit", limits["memory_limit"])}
         if "cors_origins" in data:
             data["cors_origins"] = tuple(data["cors_origins"])
         if data.get("log_format", "json") not in ("json", "text"):
@@ -147,3 +155,12 @@ def _check_keys(where: str, data: Mapping[str, Any], kind: type) -> None:
     if unknown:
         names = ", ".join(f"'{name}'" for name in unknown)
         raise SettingsError(f"unknown {where} key {names}; known: {', '.join(sorted(known))}")
+
+
+def _size(name: str, text: str) -> int:
+    from engram.execution.memory import parse_bytes
+
+    try:
+        return parse_bytes(text)
+    except ValueError as error:
+        raise SettingsError(f"limit '{name}': {error}") from None

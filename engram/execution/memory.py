@@ -27,6 +27,7 @@ __all__ = [
     "batch_size",
     "charge_active",
     "default_memory_limit",
+    "parse_bytes",
     "row_size",
     "running",
     "value_size",
@@ -212,3 +213,44 @@ def _cgroup_limit() -> int | None:
         if text.isdigit() and int(text) < 1 << 60:
             return int(text)
     return None
+
+
+_UNITS: Final = {
+    "": 1,
+    "b": 1,
+    "k": 1024,
+    "kb": 1000,
+    "kib": 1024,
+    "m": 1024**2,
+    "mb": 1000**2,
+    "mib": 1024**2,
+    "g": 1024**3,
+    "gb": 1000**3,
+    "gib": 1024**3,
+    "t": 1024**4,
+    "tb": 1000**4,
+    "tib": 1024**4,
+}
+
+
+def parse_bytes(text: str) -> int:
+    """A memory size as people write it: `1048576`, `512MiB`, `2 GB`, `1.5g` (k, m, g: KiB...).
+
+    >>> parse_bytes("512MiB"), parse_bytes("2 GB"), parse_bytes("1.5g")
+    (536870912, 2000000000, 1610612736)
+
+    Raises:
+        ValueError: not a positive size.
+    """
+    cleaned = text.strip().lower().replace("_", "")
+    number = cleaned.rstrip("abcdefghijklmnopqrstuvwxyz").strip()
+    unit = cleaned[len(number) :].strip() if number else cleaned
+    if unit not in _UNITS or not number:
+        raise ValueError(f"{text!r} is not a size (examples: 268435456, 512MiB, 2GiB, 1.5g)")
+    try:
+        value = float(number) * _UNITS[unit]
+    except ValueError:
+        raise ValueError(f"{text!r} is not a size (examples: 268435456, 512MiB, 2GiB)") from None
+    if not value >= 1:
+        raise ValueError(f"{text!r} is not a positive size")
+    return int(value)

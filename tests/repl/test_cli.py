@@ -179,3 +179,18 @@ def test_read_only_refuses_writes(tmp_path):
     result = _engram("query", str(db), "CREATE (:Y)", "--read-only")
     assert result.returncode == 1
     assert "read-only" in result.stderr
+
+
+def test_memory_limit_option_of_query_and_shell(tmp_path):
+    db = tmp_path / "db"
+    big = "UNWIND range(1, 1000000) AS i RETURN size(collect(i)) AS n"
+    limited = _engram("query", str(db), big, "--memory-limit", "2MiB")
+    assert limited.returncode == 1
+    assert "memory limit of 2.0 MiB" in limited.stderr
+    assert _engram("query", str(db), big, "--memory-limit", "1GiB").stdout.count("1000000") == 1
+    shell = _engram("shell", str(db), "--memory-limit", "2m", stdin=big + ";\n")
+    assert shell.returncode == 1
+    assert "MemoryLimitExceeded" in shell.stderr or "memory limit" in shell.stderr
+    bad = _engram("query", str(db), "RETURN 1", "--memory-limit", "lots")
+    assert bad.returncode == 2
+    assert "is not a size" in bad.stderr

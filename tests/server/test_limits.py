@@ -10,6 +10,7 @@ import pytest
 
 import engram
 from engram.server import ServerSettings
+from engram.server.settings import SettingsError
 from tests.server.support import codes_of, errors_of, running_server, ws_client
 
 # a long read that checks its deadline often (a sort of two million rows)
@@ -362,3 +363,25 @@ def test_a_query_over_the_memory_limit_is_reported_as_such(tmp_path):
             assert codes_of(server.gql(query, {"q": "RETURN 1 AS one"})) == []
     finally:
         database.close()
+
+
+def test_the_memory_limit_setting_applies_to_every_statement(db):
+    query = "query Q($q: String!) { cypher(query: $q) { rows } }"
+    mutation = "mutation M($q: String!) { cypher(query: $q) { rows } }"
+    big = "UNWIND range(1, 1000000) AS i RETURN collect(i)"
+    settings = ServerSettings.from_mapping({"limits": {"memory_limit": "4MiB"}})
+    assert settings.limits.memory_limit == 4 * 1024 * 1024
+    with running_server(db, settings) as server:
+        [error] = errors_of(server.gql(query, {"q": big}))
+        assert error["extensions"]["code"] == "MEMORY_LIMIT_EXCEEDED"
+        assert "memory limit of 4.0 MiB" in error["message"]
+        write = "UNWIND range(1, 1000000) AS i WITH collect(i) AS c CREATE (:Junk {n: size(c)})"
+        assert codes_of(server.gql(mutation, {"q": write})) == ["MEMORY_LIMIT_EXCEEDED"]
+        assert codes_of(server.gql(query, {"q": "RETURN 1 AS one"})) == []
+    assert db.execute("MATCH (j:Junk) RETURN count(j)").scalar() == 0
+
+
+@pytest.mark.parametrize("value", ["lots", "0", -1, True])
+def test_a_bad_memory_limit_setting_is_refused(value):
+    with pytest.raises(SettingsError, match="memory_limit"):
+        ServerSettings.from_mapping({"limits": {"memory_limit": value}})
