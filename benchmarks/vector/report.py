@@ -26,8 +26,19 @@ def verdicts(result: dict[str, Any]) -> list[tuple[str, bool]]:
         out.append((f"recall@10 >= {RECALL}, filter {name}", run["recall_at_10"] >= RECALL))
         out.append((f"exactly 10 results, filter {name}", run["always_10"]))
     limit = top["hnswlib"]["median_ms"] + OVER_HNSWLIB_MS
+    ids = top.get("engram id(p)")
+    if ids is not None:  # what knn_query returns: the nodes found, no property read
+        out.append(
+            (
+                f"median, RETURN id(p), <= hnswlib + {OVER_HNSWLIB_MS} ms ({limit:.3f} ms)",
+                ids["median_ms"] <= limit,
+            )
+        )
     out.append(
-        (f"median <= hnswlib + {OVER_HNSWLIB_MS} ms ({limit:.3f} ms)", engram["median_ms"] <= limit)
+        (
+            f"median, RETURN p.id, <= hnswlib + {OVER_HNSWLIB_MS} ms ({limit:.3f} ms)",
+            engram["median_ms"] <= limit,
+        )
     )
     if "kuzu" in top:
         half = KUZU_FRACTION * top["kuzu"]["median_ms"]
