@@ -25,7 +25,6 @@ per-node path, which keeps those indexes current.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import chain
 from typing import Any, Final
 
 import numpy as np
@@ -128,13 +127,13 @@ class _Part:
         self._created = 0
         self._streamed = (0, 0)  # node runs, relationship runs already in the files
 
-    def node_ids(self) -> Iterable[int]:
-        return chain.from_iterable(range(run.first, run.first + run.count) for run in self.nodes)
+    def node_ids(self) -> list[range]:
+        """The ids of the nodes created, as ranges."""
+        return [range(run.first, run.first + run.count) for run in self.nodes]
 
-    def rel_ids(self) -> Iterable[int]:
-        return chain.from_iterable(
-            range(run.first, run.first + len(run.starts)) for run in self.rels
-        )
+    def rel_ids(self) -> list[range]:
+        """The ids of the relationships created, as ranges."""
+        return [range(run.first, run.first + len(run.starts)) for run in self.rels]
 
     def grew(self, created: int) -> None:
         """`created` more entities were added as runs: stream them if the part is large."""
@@ -155,11 +154,12 @@ class _Part:
                     f"label {label}", member_records(layout.LABEL, label, first, count, version)
                 )
         for rel_run in self.rels[rel_done:]:
-            files.add("relationships", rel_records(version, rel_run))
+            # relationship records are read by existing ids and type members scanned:
+            # no look-up misses, so their files need no bloom filter
+            files.add("relationships", rel_records(version, rel_run), filtered=False)
             first, count, type_id = rel_run.first, len(rel_run.starts), rel_run.type_id
-            files.add(
-                f"type {type_id}", member_records(layout.TYPE, type_id, first, count, version)
-            )
+            members = member_records(layout.TYPE, type_id, first, count, version)
+            files.add(f"type {type_id}", members, filtered=False)
         self._streamed = (len(self.nodes), len(self.rels))
 
     def discard(self) -> None:

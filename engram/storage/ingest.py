@@ -103,12 +103,14 @@ class IngestFiles:
     Args:
         directory: the database directory (the files go into its ``ingest`` folder).
         options: RocksDB options of the database (the files' table format).
+        unfiltered: the same without bloom filters, for `add(..., filtered=False)`.
     """
 
-    def __init__(self, directory: str, options: Options) -> None:
+    def __init__(self, directory: str, options: Options, unfiltered: Options | None = None) -> None:
         self.folder = os.path.join(directory, INGEST_DIRECTORY)
         self.records = 0
         self._options = options
+        self._unfiltered = options if unfiltered is None else unfiltered
         self._files: dict[str, _SortedFile] = {}
         self._finished = False
 
@@ -122,8 +124,11 @@ class IngestFiles:
         """(first key, last key) of each file."""
         return [(f.first, f.last) for f in self._files.values() if f.first is not None]
 
-    def add(self, name: str, records: Records) -> None:
+    def add(self, name: str, records: Records, *, filtered: bool = True) -> None:
         """Write `records` into the file `name`, after every key written there so far.
+
+        `filtered` (when the file is started) says whether the file gets bloom filters:
+        only look-ups of missing keys gain from them.
 
         Raises:
             StorageError: a file cannot be written (every file is removed then).
@@ -140,7 +145,8 @@ class IngestFiles:
                     shutil.rmtree(self.folder, ignore_errors=True)
                     os.makedirs(self.folder)
                 path = os.path.join(self.folder, f"{len(self._files):04d}.sst")
-                found = self._files[name] = _SortedFile(path, self._options)
+                options = self._options if filtered else self._unfiltered
+                found = self._files[name] = _SortedFile(path, options)
             found.add(records)
         except (StorageError, InternalError, OSError) as error:
             self.discard()

@@ -164,7 +164,7 @@ class KeyValueBackend(Protocol):
         ...
 
 
-def _options(*, create: bool, secondary: bool) -> Options:
+def _options(*, create: bool, secondary: bool, filters: bool = True) -> Options:
     options = Options(raw_mode=True)
     options.create_if_missing(create)
     options.increase_parallelism(max(2, os.cpu_count() or 2))
@@ -172,8 +172,9 @@ def _options(*, create: bool, secondary: bool) -> Options:
     options.set_write_buffer_size(64 * 1024 * 1024)
     options.set_wal_recovery_mode(DBRecoveryMode.tolerate_corrupted_tail_records())
     table = BlockBasedOptions()
-    # bloom filters make misses cheap: history look-ups and existence checks are misses
-    table.set_bloom_filter(10, False)
+    if filters:
+        # bloom filters make misses cheap: history look-ups and existence checks are misses
+        table.set_bloom_filter(10, False)
     table.set_cache_index_and_filter_blocks(True)
     table.set_pin_l0_filter_and_index_blocks_in_cache(True)
     # random point reads (records of many ids) live or die by the block cache; it only
@@ -365,6 +366,16 @@ class RocksBackend:
     def options(self) -> Options:
         """Options for table files this database can ingest."""
         return _options(create=True, secondary=False)
+
+    @property
+    def unfiltered_options(self) -> Options:
+        """`options` without bloom filters, for key families no look-up ever misses.
+
+        A whole-key filter only saves work on a look-up of a missing key. Relationship
+        records are read by the ids of relationships that exist, and type members are
+        only scanned; their files are written faster and smaller without one.
+        """
+        return _options(create=True, secondary=False, filters=False)
 
     def sync_wal(self) -> None:
         """Fsync the write-ahead log (releases the GIL while it waits for the disk)."""

@@ -288,7 +288,7 @@ class Store:
         """New table files for a bulk load's records (None when this store cannot ingest)."""
         if self.read_only:
             return None
-        return IngestFiles(self.path, self._kv.options)
+        return IngestFiles(self.path, self._kv.options, self._kv.unfiltered_options)
 
     def allocate_node_ids(self, count: int) -> int:
         """The first of `count` consecutive new node ids (writer only)."""

@@ -289,3 +289,29 @@ def test_a_rolled_back_streaming_load_leaves_no_files(store, schema, always_inge
 def test_stable_order_is_a_stable_argsort(ids):
     array = np.asarray(ids, dtype=np.int64)
     assert stable_order(array).tolist() == np.argsort(array, kind="stable").tolist()
+
+
+def test_a_bulk_commit_reports_its_ids_as_ranges(store, schema, always_ingest):
+    seen = []
+    store.add_listener(seen.append)
+    with BulkLoad(store) as load:
+        ids = load.create_nodes([schema.person], count=5)
+        rels = load.create_relationships(schema.knows, ids[:4], ids[1:])
+    (changes,) = seen
+    assert changes.nodes == set(ids.tolist())
+    assert changes.relationships == set(rels.tolist())
+    assert int(ids[0]) in changes.nodes
+    assert int(ids[-1]) + 1 not in changes.nodes
+    assert len(changes.relationships) == 4
+    assert schema.knows in changes.types
+
+
+def test_files_of_unfiltered_families_have_no_bloom_filter(tmp_path, store):
+    files = IngestFiles(str(tmp_path), store._kv.options, store._kv.unfiltered_options)
+    keys = layout.rel_keys(np.arange(2000))
+    files.add("with", Records(keys, b"v" * 40))
+    files.add("without", Records(layout.node_keys(np.arange(2000)), b"v" * 40), filtered=False)
+    assert files.finish()
+    with_filter, without = (os.path.getsize(path) for path in files.paths)
+    assert without < with_filter  # the same amount of data, less the filter block
+    files.discard()
