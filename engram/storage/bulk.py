@@ -110,8 +110,11 @@ class _Part:
 
     def __init__(self, version: bytes, new_files: Callable[[], IngestFiles | None]) -> None:
         self.version = version
+        #: runs not yet written (in the files as soon as they are streamed)
         self.nodes: list[NodeRun] = []
         self.rels: list[RelRun] = []
+        self.node_ranges: list[range] = []
+        self.rel_ranges: list[range] = []
         self.entries: list[Entry] = []
         self.lists: dict[ListKey, Lists] = {}
         self.labels: set[int] = set()
@@ -125,17 +128,28 @@ class _Part:
         self.progress: Callable[[int], None] | None = None
         self._new_files: Callable[[], IngestFiles | None] | None = new_files
         self._created = 0
-        self._streamed = (0, 0)  # node runs, relationship runs already in the files
 
     def node_ids(self) -> list[range]:
         """The ids of the nodes created, as ranges."""
-        return [range(run.first, run.first + run.count) for run in self.nodes]
+        return self.node_ranges
 
     def rel_ids(self) -> list[range]:
         """The ids of the relationships created, as ranges."""
-        return [range(run.first, run.first + len(run.starts)) for run in self.rels]
+        return self.rel_ranges
 
-    def grew(self, created: int) -> None:
+    def add_nodes(self, run: NodeRun) -> None:
+        """Add a run of new nodes (written now if the part streams)."""
+        self.nodes.append(run)
+        self.node_ranges.append(range(run.first, run.first + run.count))
+        self._grew(run.count)
+
+    def add_relationships(self, run: RelRun) -> None:
+        """Add a run of new relationships (written now if the part streams)."""
+        self.rels.append(run)
+        self.rel_ranges.append(range(run.first, run.first + len(run.starts)))
+        self._grew(len(run.starts))
+
+    def _grew(self, created: int) -> None:
         """`created` more entities were added as runs: stream them if the part is large."""
         self._created += created
         if self.files is None and self._new_files is not None and self._created >= INGEST_MIN:
@@ -144,23 +158,23 @@ class _Part:
             self._stream(self.files)
 
     def _stream(self, files: IngestFiles) -> None:
+        """Write the runs not yet written, and forget them (their arrays are large)."""
         version = self.version
-        node_done, rel_done = self._streamed
-        for node_run in self.nodes[node_done:]:
+        for node_run in self.nodes:
             files.add("nodes", node_records(version, node_run))
             for label in sorted(node_run.labels):
                 first, count = node_run.first, node_run.count
                 files.add(
                     f"label {label}", member_records(layout.LABEL, label, first, count, version)
                 )
-        for rel_run in self.rels[rel_done:]:
+        for rel_run in self.rels:
             # relationship records are read by existing ids and type members scanned:
             # no look-up misses, so their files need no bloom filter
             files.add("relationships", rel_records(version, rel_run), filtered=False)
             first, count, type_id = rel_run.first, len(rel_run.starts), rel_run.type_id
             members = member_records(layout.TYPE, type_id, first, count, version)
             files.add(f"type {type_id}", members, filtered=False)
-        self._streamed = (len(self.nodes), len(self.rels))
+        self.nodes, self.rels = [], []
 
     def discard(self) -> None:
         """Remove the table files of a part that will not be committed."""
@@ -384,8 +398,7 @@ class BulkLoad:
             if index.unique:
                 part.unique[entry.key] = first + position
             stats.index_entry(index.id, entry.value_key, +1)
-        part.nodes.append(NodeRun(first, rows, label_set, checked))
-        part.grew(rows)
+        part.add_nodes(NodeRun(first, rows, label_set, checked))
         part.labels |= label_set
         part.property_keys |= set(checked)
         stats.node(label_set, rows)
@@ -504,33 +517,39 @@ class BulkLoad:
         checked = checked_columns(given, count)
         if not count:
             return _NO_IDS.copy()
-        codes, label_sets = self._endpoint_labels(tx, start_ids, end_ids)
+        codes, label_sets, ours = self._endpoint_labels(tx, start_ids, end_ids)
         first = self._store.allocate_rel_ids(count)
         ids = np.arange(first, first + count, dtype=np.int64)
-        part.rels.append(RelRun(first, type_id, start_ids, end_ids, checked))
-        part.grew(count)
+        part.add_relationships(RelRun(first, type_id, start_ids, end_ids, checked))
         part.types.add(type_id)
-        for direction, nodes, neighbours in (
-            (layout.OUT, start_ids, end_ids),
-            (layout.IN, end_ids, start_ids),
+        for direction, nodes, neighbours, created in (
+            (layout.OUT, start_ids, end_ids, ours[0]),
+            (layout.IN, end_ids, start_ids, ours[1]),
         ):
-            self._adjacency(tx, part, (direction, type_id), nodes, neighbours, ids)
+            fresh = self._fresh(nodes, (direction, type_id), created)
+            self._adjacency(tx, part, (direction, type_id), (nodes, neighbours, ids), fresh)
         _count_patterns(tx.overlay.stats, type_id, codes, label_sets)
         self._pending_relationships += count
         return ids
 
     def _endpoint_labels(
         self, tx: WriteTransaction, starts: np.ndarray, ends: np.ndarray
-    ) -> tuple[np.ndarray, list[frozenset[int]]]:
-        """Label-set codes of both ends (shape 2 x n) and the sets; checks that ends exist."""
+    ) -> tuple[np.ndarray, list[frozenset[int]], np.ndarray]:
+        """Label-set codes of both ends, the sets, and which ends this load created.
+
+        Codes and the mask have shape 2 x n (starts, ends). Checks that the ends exist.
+        """
         both = np.concatenate([starts, ends])
         codes = np.full(len(both), -1, dtype=np.int64)
+        ours = np.zeros(len(both), dtype=bool)
         known: dict[frozenset[int], int] = {}
         for ranges in (self._pending_ranges, self._ranges):
             if not ranges:
                 continue
             located = ranges.locate(both)
-            inside = (located >= 0) & (codes < 0)
+            found = located >= 0
+            ours |= found
+            inside = found & (codes < 0)
             if inside.any():
                 range_codes = np.asarray(
                     [known.setdefault(labels, len(known)) for labels in ranges.label_sets()],
@@ -551,27 +570,37 @@ class BulkLoad:
             )
             codes[unknown] = other_codes[inverse]
         sets = [labels for labels, _ in sorted(known.items(), key=lambda item: item[1])]
-        return codes.reshape(2, -1), sets
+        return codes.reshape(2, -1), sets, ours.reshape(2, -1)
 
-    def _fresh(self, nodes: np.ndarray, key: ListKey) -> np.ndarray:
-        """Mask of the nodes whose list `key` cannot exist yet (created here, never written)."""
-        ours = (self._pending_ranges.locate(nodes) >= 0) | (self._ranges.locate(nodes) >= 0)
+    def _fresh(self, nodes: np.ndarray, key: ListKey, created: np.ndarray) -> np.ndarray:
+        """Mask of the nodes whose list `key` cannot exist yet.
+
+        They are nodes this load created (`created`) whose list it never wrote.
+        """
         written = self._written.get(key)
-        if written is not None and len(written):
-            position = np.minimum(np.searchsorted(written, nodes), len(written) - 1)
-            ours &= written[position] != nodes
-        return ours
+        if written is None or not len(written):
+            return created
+        position = np.minimum(np.searchsorted(written, nodes), len(written) - 1)
+        fresh: np.ndarray = created & (written[position] != nodes)
+        return fresh
 
     def _adjacency(
         self,
         tx: WriteTransaction,
         part: _Part,
         key: ListKey,
-        nodes: np.ndarray,
-        neighbours: np.ndarray,
-        ids: np.ndarray,
+        pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+        fresh: np.ndarray,
     ) -> None:
-        fresh = self._fresh(nodes, key)
+        """Add (node, neighbour, relationship) `pairs` to the lists.
+
+        Where `fresh`, to the new lists built whole; elsewhere, to the overlay's changes.
+        """
+        nodes, neighbours, ids = pairs
+        if fresh.all():
+            # the arrays are kept as they are (each direction shares them: no copies)
+            part.lists.setdefault(key, Lists()).add(nodes, neighbours, ids)
+            return
         if fresh.any():
             part.lists.setdefault(key, Lists()).add(nodes[fresh], neighbours[fresh], ids[fresh])
         if not fresh.all():
