@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 
@@ -34,7 +34,6 @@ __all__ = [
     "NodeRun",
     "Records",
     "RelRun",
-    "distinct_small",
     "list_records",
     "matrix_rows",
     "member_records",
@@ -131,14 +130,6 @@ def stable_order(ids: np.ndarray) -> np.ndarray:
         high = (ids[order] >> 16).astype(np.uint16)
         order = order[np.argsort(high, kind="stable")]
     return order
-
-
-def distinct_small(values: np.ndarray) -> list[int]:
-    """The distinct values of an array of small non-negative integers, ascending."""
-    if not len(values):
-        return []
-    found: list[int] = np.flatnonzero(np.bincount(values)).tolist()
-    return found
 
 
 def matrix_rows(matrix: np.ndarray) -> list[bytes]:
@@ -246,67 +237,78 @@ def rel_records(version: bytes, run: RelRun) -> Records:
 
 @dataclass(slots=True)
 class _Chunks:
-    """Adjacency chunks being collected, with the numbers their keys sort by."""
+    """Adjacency chunks being collected, with the position of their list in key order.
 
+    Within one node, keys order lists by (direction, type), which is the rank of the
+    list's kind; the chunks of one list are added head first, then its tails in order,
+    so a stable sort by (node, rank) puts every chunk where its key belongs.
+    """
+
+    kinds: int
     keys: list[list[bytes]] = field(default_factory=list)
     values: list[list[bytes]] = field(default_factory=list)
-    order: list[np.ndarray] = field(default_factory=list)
+    nodes: list[np.ndarray] = field(default_factory=list)
+    ranks: list[np.ndarray] = field(default_factory=list)
 
-    def add(self, keys: list[bytes], values: list[bytes], order: np.ndarray) -> None:
+    def add(self, keys: list[bytes], values: list[bytes], nodes: np.ndarray, rank: int) -> None:
         self.keys.append(keys)
         self.values.append(values)
-        self.order.append(order)
+        self.nodes.append(nodes)
+        self.ranks.append(np.full(len(nodes), rank, dtype=np.int64))
 
     def records(self) -> Records:
         if not self.keys:
             return Records([], [])
-        # columns: node, direction, type, chunk suffix (0 for a head, first rel + 1 after)
-        table = np.concatenate(self.order)
-        order = np.lexsort((table[:, 3], table[:, 2], table[:, 1], table[:, 0])).tolist()
         keys = list(chain.from_iterable(self.keys))
         values = list(chain.from_iterable(self.values))
-        if len(order) == 1:
+        if len(self.keys) == 1:
             return Records(keys, values)
-        pick = itemgetter(*order)
+        nodes, ranks = np.concatenate(self.nodes), np.concatenate(self.ranks)
+        if int(nodes.max()) < (1 << 62) // self.kinds:
+            order = stable_order(nodes * self.kinds + ranks)
+        else:
+            order = np.lexsort((ranks, nodes))
+        pick = itemgetter(*order.tolist())
         return Records(list(pick(keys)), list(pick(values)))
 
 
 def list_records(version: bytes, lists: Mapping[tuple[int, int], Lists]) -> Records:
     """Every chunk of the new lists, keys ascending: a head chunk per list, tails after."""
-    chunks = _Chunks()
-    for (direction, type_id), found in lists.items():
-        _add_lists(chunks, version, direction, type_id, found)
+    kinds = sorted(lists)  # (direction, type): their order in the keys of one node
+    chunks = _Chunks(max(len(kinds), 1))
+    for rank, kind in enumerate(kinds):
+        _add_lists(chunks, version, kind, rank, lists[kind])
     return chunks.records()
 
 
-def _add_lists(chunks: _Chunks, version: bytes, direction: int, type_id: int, lists: Lists) -> None:
+def _add_lists(
+    chunks: _Chunks, version: bytes, kind: tuple[int, int], rank: int, lists: Lists
+) -> None:
     nodes, neighbours, rels = lists.sorted()
     starts, ends = lists.groups()
     sizes = ends - starts
-    short = sizes <= CHUNK_CAPACITY
-    head_nodes, short_starts, short_sizes = nodes[starts[short]], starts[short], sizes[short]
-    for size in distinct_small(short_sizes):
-        same = short_sizes == size
-        members = head_nodes[same]
-        keys, values = _heads(
-            version, (direction, type_id), members, short_starts[same], size, (neighbours, rels)
-        )
-        chunks.add(keys, values, _sort_rows(members, direction, type_id, np.zeros(len(members))))
-    long_starts, long_ends = starts[~short].tolist(), ends[~short].tolist()
-    for start, end in zip(long_starts, long_ends, strict=True):
+    short = np.flatnonzero(sizes <= CHUNK_CAPACITY)
+    # the short lists grouped by size (one chunk each: one byte matrix per size)
+    by_size = short[stable_order(sizes[short])]
+    ordered = sizes[by_size]
+    bounds = np.flatnonzero(np.diff(ordered)) + 1
+    lows = [0, *bounds.tolist()]
+    highs = [*bounds.tolist(), len(by_size)]
+    for low, high in zip(lows, highs, strict=True):
+        if low == high:
+            continue
+        members = by_size[low:high]
+        size = int(ordered[low])
+        head_nodes, head_starts = nodes[starts[members]], starts[members]
+        keys, values = _heads(version, kind, head_nodes, head_starts, size, (neighbours, rels))
+        chunks.add(keys, values, head_nodes, rank)
+    long = np.flatnonzero(sizes > CHUNK_CAPACITY)
+    direction, type_id = kind
+    for start, end in zip(starts[long].tolist(), ends[long].tolist(), strict=True):
         node = int(nodes[start])
         prefix = layout.adjacency_list_prefix(node, direction, type_id)
-        keys, values, suffixes = _long_list(version, prefix, neighbours[start:end], rels[start:end])
-        chunks.add(keys, values, _sort_rows(np.full(len(keys), node), direction, type_id, suffixes))
-
-
-def _sort_rows(nodes: np.ndarray, direction: int, type_id: int, suffixes: Any) -> np.ndarray:
-    table = np.empty((len(nodes), 4), dtype=np.uint64)
-    table[:, 0] = nodes
-    table[:, 1] = direction
-    table[:, 2] = type_id
-    table[:, 3] = suffixes
-    return table
+        keys, values = _long_list(version, prefix, neighbours[start:end], rels[start:end])
+        chunks.add(keys, values, np.full(len(keys), node, dtype=np.int64), rank)
 
 
 def _heads(
@@ -337,21 +339,20 @@ def _heads(
 
 def _long_list(
     version: bytes, prefix: bytes, neighbours: np.ndarray, rels: np.ndarray
-) -> tuple[list[bytes], list[bytes], list[int]]:
+) -> tuple[list[bytes], list[bytes]]:
     """A list longer than one chunk: the head, then tails of up to `CHUNK_CAPACITY` pairs.
 
-    Returns the keys, the values and the keys' chunk suffixes (0, then first rel + 1).
+    Returns the keys (head, then tails by their first relationship) and the values.
     """
     pairs = np.empty((len(rels), 2), dtype="<i8")
     pairs[:, 0] = neighbours
     pairs[:, 1] = rels
     raw = pairs.tobytes()
     tails = range(CHUNK_CAPACITY, len(rels), CHUNK_CAPACITY)
-    keys, suffixes = [prefix + _HEAD], [0]
+    keys = [prefix + _HEAD]
     values = [version + _U64.pack(len(tails)) + raw[: CHUNK_CAPACITY * _PAIR]]
     for tail in tails:
         end = min(tail + CHUNK_CAPACITY, len(rels))
-        suffixes.append(int(rels[tail]) + 1)
-        keys.append(prefix + _U64.pack(suffixes[-1]))
+        keys.append(prefix + _U64.pack(int(rels[tail]) + 1))
         values.append(version + _U64.pack(tail) + raw[tail * _PAIR : end * _PAIR])
-    return keys, values, suffixes
+    return keys, values
