@@ -36,6 +36,7 @@ from engram.storage.bulk_records import (
     IdRanges,
     Lists,
     NodeRun,
+    Packed,
     Records,
     RelRun,
     list_records,
@@ -200,18 +201,19 @@ class _Part:
             writes += self._created
             if self.lists:
                 records = list_records(version, self.lists)
-                self.files.add("adjacency", records)
+                # written here while the child process finishes the streamed files
+                self.files.add("adjacency", records, child=False)
                 writes += len(records)
         else:
-            for records, done in self._records(version):
-                records.put_into(batch)
-                writes += len(records)
+            for found, done in self._records(version):
+                found.put_into(batch)
+                writes += len(found)
                 self._report(done)
         for entry in self.entries:
             batch.put(entry.key, version + entry.payload)
         return writes + len(self.entries)
 
-    def _records(self, version: bytes) -> Iterator[tuple[Records, int]]:
+    def _records(self, version: bytes) -> Iterator[tuple[Records | Packed, int]]:
         """Every new record, with the entities it completes."""
         for node_run in self.nodes:
             yield node_records(version, node_run), node_run.count

@@ -25,13 +25,14 @@ import numpy as np
 
 from engram.storage import keys as layout
 from engram.storage.chunks import CHUNK_CAPACITY
-from engram.storage.columns import Column, encode_rows
+from engram.storage.columns import Column, cut_rows, encode_matrix, encode_rows
 from engram.storage.rocks import Batch
 
 __all__ = [
     "IdRanges",
     "Lists",
     "NodeRun",
+    "Packed",
     "Records",
     "RelRun",
     "list_records",
@@ -49,6 +50,8 @@ _HEAD: Final = _U64.pack(0)
 _PAIR: Final = 16
 _REL_HEADER: Final = np.dtype([("type", ">u4"), ("start", ">u8"), ("end", ">u8")])
 _NONE: Final = np.empty(0, dtype=np.int64)
+_NODE_TAG: Final = bytes([layout.NODE])
+_REL_TAG: Final = bytes([layout.REL])
 
 
 @dataclass(slots=True)
@@ -195,6 +198,14 @@ class Records:
     def __len__(self) -> int:
         return len(self.keys)
 
+    def key_range(self) -> tuple[bytes, bytes]:
+        """The first and the last key."""
+        return self.keys[0], self.keys[-1]
+
+    def unpacked(self) -> Records:
+        """These records (see `Packed.unpacked`)."""
+        return self
+
     def put_into(self, batch: Batch) -> None:
         """Put every record into `batch` (one ``map`` over ``batch.put``)."""
         values = self.values
@@ -203,10 +214,49 @@ class Records:
         deque(map(batch.put, self.keys, values), maxlen=0)
 
 
-def member_records(tag: int, group: int, first: int, count: int, version: bytes) -> Records:
+@dataclass(frozen=True, slots=True)
+class Packed:
+    """Records as byte matrices, as numpy built them (`unpacked` makes the `bytes`).
+
+    Encoding a run gives matrices; turning their rows into `bytes` objects and putting
+    them is the writer's job, which may be another process (`engram.storage.ingest`).
+
+    Attributes:
+        keys: one key per row of a (n, key width) uint8 matrix, ascending.
+        values: one value per row of a (n, stride) uint8 matrix, or one `bytes` value
+            shared by every key.
+        sizes: the length of each value row (None: the whole row).
+    """
+
+    keys: np.ndarray
+    values: np.ndarray | bytes
+    sizes: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def key_range(self) -> tuple[bytes, bytes]:
+        """The first and the last key."""
+        return self.keys[0].tobytes(), self.keys[-1].tobytes()
+
+    def unpacked(self) -> Records:
+        """The same records as `bytes` objects."""
+        keys = matrix_rows(self.keys)
+        if isinstance(self.values, bytes):
+            return Records(keys, self.values)
+        if self.sizes is None:
+            return Records(keys, matrix_rows(self.values))
+        return Records(keys, cut_rows(self.values, self.sizes))
+
+    def put_into(self, batch: Batch) -> None:
+        """Put every record into `batch`."""
+        self.unpacked().put_into(batch)
+
+
+def member_records(tag: int, group: int, first: int, count: int, version: bytes) -> Packed:
     """Membership keys ``tag | group(u32) | id(u64)`` of ids first .. first + count - 1."""
-    keys = layout.prefixed_ids(_GROUP.pack(tag, group), np.arange(first, first + count))
-    return Records(keys, version)
+    keys = layout.prefixed_id_matrix(_GROUP.pack(tag, group), np.arange(first, first + count))
+    return Packed(keys, version)
 
 
 def _label_header(labels: frozenset[int]) -> bytes:
@@ -214,15 +264,31 @@ def _label_header(labels: frozenset[int]) -> bytes:
     return _LABEL_COUNT.pack(len(ordered)) + struct.pack(f">{len(ordered)}I", *ordered)
 
 
-def node_records(version: bytes, run: NodeRun) -> Records:
+def _encoded(
+    keys: np.ndarray,
+    columns: Mapping[int, Column],
+    prefix: bytes,
+    fixed: np.ndarray | None = None,
+) -> Packed | Records:
+    """Records of `keys` whose values are `prefix`, `fixed` rows and the property maps."""
+    count = len(keys)
+    matrix = encode_matrix(columns, count, prefix=prefix, fixed=fixed)
+    if matrix is None:
+        return Records(matrix_rows(keys), encode_rows(columns, count, prefix=prefix, fixed=fixed))
+    values, sizes = matrix
+    if count and int(sizes.min()) == values.shape[1]:
+        return Packed(keys, values)
+    return Packed(keys, values, sizes)
+
+
+def node_records(version: bytes, run: NodeRun) -> Packed | Records:
     """The node records of `run` (ids ascend)."""
     prefix = version + _label_header(run.labels)
-    payloads = encode_rows(run.columns, run.count, prefix=prefix)
-    keys = layout.node_keys(np.arange(run.first, run.first + run.count, dtype=np.int64))
-    return Records(keys, payloads)
+    ids = np.arange(run.first, run.first + run.count, dtype=np.int64)
+    return _encoded(layout.prefixed_id_matrix(_NODE_TAG, ids), run.columns, prefix)
 
 
-def rel_records(version: bytes, run: RelRun) -> Records:
+def rel_records(version: bytes, run: RelRun) -> Packed | Records:
     """The relationship records of `run` (ids ascend)."""
     count = len(run.starts)
     headers = np.empty(count, dtype=_REL_HEADER)
@@ -230,9 +296,8 @@ def rel_records(version: bytes, run: RelRun) -> Records:
     headers["start"] = run.starts
     headers["end"] = run.ends
     fixed = headers.view(np.uint8).reshape(count, _REL_HEADER.itemsize)
-    payloads = encode_rows(run.columns, count, prefix=version, fixed=fixed)
-    keys = layout.rel_keys(np.arange(run.first, run.first + count, dtype=np.int64))
-    return Records(keys, payloads)
+    keys = layout.prefixed_id_matrix(_REL_TAG, np.arange(run.first, run.first + count))
+    return _encoded(keys, run.columns, version, fixed)
 
 
 @dataclass(slots=True)

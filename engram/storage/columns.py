@@ -25,7 +25,16 @@ import numpy as np
 from engram.errors import InternalError
 from engram.storage.codec import check_property_value, encode_properties
 
-__all__ = ["Column", "Columns", "checked_columns", "encode_rows", "row_maps", "row_values"]
+__all__ = [
+    "Column",
+    "Columns",
+    "checked_columns",
+    "cut_rows",
+    "encode_matrix",
+    "encode_rows",
+    "row_maps",
+    "row_values",
+]
 
 Column: TypeAlias = np.ndarray | Sequence[Any]
 Columns: TypeAlias = Mapping[int, Column]
@@ -116,10 +125,9 @@ def encode_rows(
         fixed: a (count, width) uint8 array whose row `i` goes between `prefix` and the
             property map of row `i` (a relationship record's type and end points).
     """
-    if all(
-        isinstance(column, np.ndarray) and column.dtype.kind in "bif" for column in columns.values()
-    ):
-        return _encode_numeric(columns, count, prefix, fixed)
+    matrix = encode_matrix(columns, count, prefix=prefix, fixed=fixed)
+    if matrix is not None:
+        return cut_rows(*matrix)
     rows = row_maps(columns, count)
     if fixed is None:
         return [prefix + encode_properties(row) for row in rows]
@@ -194,10 +202,22 @@ def _map_header(entries: int) -> bytes:
     return b"\xde" + entries.to_bytes(2, "big")
 
 
-def _encode_numeric(
-    columns: Mapping[int, Column], count: int, prefix: bytes, fixed: np.ndarray | None
-) -> list[bytes]:
-    """Rows laid out in a (count, widest row) byte matrix, then cut to their lengths."""
+def encode_matrix(
+    columns: Mapping[int, Column],
+    count: int,
+    *,
+    prefix: bytes = b"",
+    fixed: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """`encode_rows` of numeric columns, as a byte matrix and the length of each row.
+
+    The matrix has `count` rows as wide as the widest; None when a column is not a
+    numeric array.
+    """
+    if not all(
+        isinstance(column, np.ndarray) and column.dtype.kind in "bif" for column in columns.values()
+    ):
+        return None
     header = _map_header(len(columns))
     plans = []
     width = 0 if fixed is None else fixed.shape[1]
@@ -223,10 +243,10 @@ def _encode_numeric(
     for key_bytes, array, forms in plans:
         cursor = _put_block(out, cursor, _constant(key_bytes, count))
         cursor = _put_values(out, cursor, array, forms)
-    return _cut_rows(out, sizes)
+    return out, sizes
 
 
-def _cut_rows(out: np.ndarray, sizes: np.ndarray) -> list[bytes]:
+def cut_rows(out: np.ndarray, sizes: np.ndarray) -> list[bytes]:
     """Row `i` of `out` cut to `sizes[i]` bytes, one void-view ``tolist`` per distinct size."""
     count = len(sizes)
     if not count:

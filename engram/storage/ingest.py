@@ -37,8 +37,9 @@ from rocksdict import Options, SstFileWriter
 from engram.errors import InternalError, StorageError
 from engram.faults import crash_point
 from engram.storage import keys as layout
-from engram.storage.bulk_records import Records
+from engram.storage.bulk_records import Packed, Records
 from engram.storage.rocks import KeyValueBackend
+from engram.storage.table_process import TableProcess
 
 __all__ = [
     "INGEST_DIRECTORY",
@@ -54,25 +55,42 @@ __all__ = [
 INGEST_DIRECTORY: Final = "ingest"
 #: the intent record of an ingestion whose commit has not landed
 INTENT_KEY: Final = bytes([layout.META]) + b"ingest"
+#: whether large loads write their table files in a child process (tests turn it off)
+CHILD_PROCESS = True
 
 
 class _SortedFile:
-    """One table file being written; its keys must come in ascending order."""
+    """One table file: its key range, and its writer when this process writes it.
 
-    def __init__(self, path: str, options: Options) -> None:
+    Args:
+        path: where the file goes.
+        options: the table format, or None when a `TableProcess` writes the file.
+    """
+
+    def __init__(self, path: str, options: Options | None) -> None:
         self.path = path
         self.first: bytes | None = None
         self.last = b""
+        self._writer: SstFileWriter | None = None
+        if options is None:
+            return
         try:
             self._writer = SstFileWriter(options=options)
             self._writer.open(path)
         except Exception as error:  # rocksdict raises bare exceptions for RocksDB statuses
             raise StorageError(f"cannot create the bulk table file: {error}") from error
 
-    def add(self, records: Records) -> None:
-        first, last = records.keys[0], records.keys[-1]
+    def extend(self, first: bytes, last: bytes) -> None:
+        """Take keys `first` .. `last`, which must follow every key so far."""
         if (self.first is not None and first <= self.last) or last < first:
             raise InternalError("bulk records reached a table file out of key order")
+        if self.first is None:
+            self.first = first
+        self.last = last
+
+    def put(self, records: Records) -> None:
+        if self._writer is None:
+            raise InternalError("a bulk table file written elsewhere was given records")
         values = records.values
         if isinstance(values, bytes):
             values = [values] * len(records.keys)
@@ -80,11 +98,10 @@ class _SortedFile:
             deque(map(self._writer.__setitem__, records.keys, values), maxlen=0)
         except Exception as error:
             raise StorageError(f"writing the bulk table file failed: {error}") from error
-        if self.first is None:
-            self.first = first
-        self.last = last
 
     def finish(self) -> None:
+        if self._writer is None:
+            return
         try:
             self._writer.finish()
         except Exception as error:
@@ -100,18 +117,36 @@ class IngestFiles:
     which the key layout gives when each file holds one family or one label's or type's
     members. Files can be filled as records are created, long before the commit.
 
+    With `bloom_bits` given, files are written by a child process
+    (`engram.storage.table_process`), which takes the records as byte matrices and
+    spends its own core on the writer's one call per key; files added with
+    ``child=False`` (and every file, when the child cannot start) are written here.
+
     Args:
         directory: the database directory (the files go into its ``ingest`` folder).
-        options: RocksDB options of the database (the files' table format).
+        options: RocksDB options of the files (the database's table format).
         unfiltered: the same without bloom filters, for `add(..., filtered=False)`.
+        bloom_bits: the bloom filter bits per key of `options`, for the child process
+            (which writes LZ4-compressed files, so `options` must ask for LZ4); None:
+            no child process.
     """
 
-    def __init__(self, directory: str, options: Options, unfiltered: Options | None = None) -> None:
+    def __init__(
+        self,
+        directory: str,
+        options: Options,
+        unfiltered: Options | None = None,
+        *,
+        bloom_bits: int | None = None,
+    ) -> None:
         self.folder = os.path.join(directory, INGEST_DIRECTORY)
         self.records = 0
         self._options = options
         self._unfiltered = options if unfiltered is None else unfiltered
         self._files: dict[str, _SortedFile] = {}
+        self._numbers: dict[str, int] = {}  # the child's number of each file it writes
+        self._bloom_bits = bloom_bits
+        self._child: TableProcess | None = None
         self._finished = False
 
     @property
@@ -124,39 +159,59 @@ class IngestFiles:
         """(first key, last key) of each file."""
         return [(f.first, f.last) for f in self._files.values() if f.first is not None]
 
-    def add(self, name: str, records: Records, *, filtered: bool = True) -> None:
+    def add(
+        self, name: str, records: Records | Packed, *, filtered: bool = True, child: bool = True
+    ) -> None:
         """Write `records` into the file `name`, after every key written there so far.
 
-        `filtered` (when the file is started) says whether the file gets bloom filters:
-        only look-ups of missing keys gain from them.
+        `filtered` (when the file is started) says whether the file gets bloom filters
+        (only look-ups of missing keys gain from them); `child` whether the child
+        process may write it (a file this process writes is written at once).
 
         Raises:
             StorageError: a file cannot be written (every file is removed then).
             InternalError: the keys do not follow those already in the file.
         """
-        if not records.keys:
+        if not len(records):
             return
         if self._finished:
             raise InternalError("bulk records reached table files that are already finished")
         try:
-            found = self._files.get(name)
-            if found is None:
-                if not self._files:
-                    shutil.rmtree(self.folder, ignore_errors=True)
-                    os.makedirs(self.folder)
-                path = os.path.join(self.folder, f"{len(self._files):04d}.sst")
-                options = self._options if filtered else self._unfiltered
-                found = self._files[name] = _SortedFile(path, options)
-            found.add(records)
+            found = self._files.get(name) or self._start(name, filtered=filtered, child=child)
+            found.extend(*records.key_range())
+            number = self._numbers.get(name)
+            if number is not None and self._child is not None:
+                self._child.put(number, records)
+            else:
+                found.put(records.unpacked())
         except (StorageError, InternalError, OSError) as error:
             self.discard()
             if isinstance(error, OSError):
                 raise StorageError(f"cannot create the bulk table files: {error}") from error
             raise
-        self.records += len(records.keys)
+        self.records += len(records)
+
+    def _start(self, name: str, *, filtered: bool, child: bool) -> _SortedFile:
+        if not self._files:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            os.makedirs(self.folder)
+            if self._bloom_bits is not None and CHILD_PROCESS:
+                try:
+                    self._child = TableProcess()
+                except StorageError:
+                    self._child = None  # every file is written here instead
+        path = os.path.join(self.folder, f"{len(self._files):04d}.sst")
+        if child and self._child is not None:
+            bloom_bits = self._bloom_bits if filtered and self._bloom_bits else 0
+            self._numbers[name] = self._child.open(path, bloom_bits=bloom_bits, lz4=True)
+            found = _SortedFile(path, None)
+        else:
+            found = _SortedFile(path, self._options if filtered else self._unfiltered)
+        self._files[name] = found
+        return found
 
     def finish(self) -> bool:
-        """Close the files; whether there is anything to ingest.
+        """Close the files (waiting for the child process); whether there is anything to ingest.
 
         Raises:
             StorageError: a file cannot be completed (every file is removed then).
@@ -167,6 +222,12 @@ class IngestFiles:
         try:
             for found in self._files.values():
                 found.finish()
+            if self._child is not None:
+                child, self._child = self._child, None
+                try:
+                    child.finish()
+                finally:
+                    child.close()
         except StorageError:
             self.discard()
             raise
@@ -174,7 +235,11 @@ class IngestFiles:
 
     def discard(self) -> None:
         """Remove the files (after ingestion RocksDB has moved them away)."""
+        if self._child is not None:
+            child, self._child = self._child, None
+            child.close()
         self._files = {}
+        self._numbers = {}
         self._finished = True
         shutil.rmtree(self.folder, ignore_errors=True)
 

@@ -17,6 +17,7 @@ from engram.errors import InternalError, StorageError
 from engram.faults import CRASH_EXIT_CODE
 from engram.storage import Direction, Store
 from engram.storage import bulk as bulk_module
+from engram.storage import ingest as ingest_module
 from engram.storage import keys as layout
 from engram.storage.bulk import BulkLoad
 from engram.storage.bulk_records import Records, stable_order
@@ -30,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def always_ingest(monkeypatch):
     monkeypatch.setattr(bulk_module, "INGEST_MIN", 1)
+    # tests that set it get it back
+    monkeypatch.setattr(ingest_module, "CHILD_PROCESS", ingest_module.CHILD_PROCESS)
 
 
 def load_graph(store, rng):
@@ -268,13 +271,20 @@ def test_streaming_from_the_middle_of_a_load_matches_the_batch_path(tmp_path, mo
     assert graphs[0] == graphs[1]
 
 
-def test_a_rolled_back_streaming_load_leaves_no_files(store, schema, always_ingest):
+@pytest.mark.parametrize("child", [False, True])
+def test_a_rolled_back_streaming_load_leaves_no_files(store, schema, always_ingest, child):
+    ingest_module.CHILD_PROCESS = child
     load = BulkLoad(store)
     ids = load.create_nodes([schema.person], count=5)
     load.create_relationships(schema.knows, ids[:4], ids[1:])
-    assert os.listdir(os.path.join(store.path, INGEST_DIRECTORY))
+    files = load._part.files
+    assert files.paths  # started (the child process creates them on its side)
+    process = files._child
+    assert (process is not None) == child
     load.rollback()
     assert not os.path.exists(os.path.join(store.path, INGEST_DIRECTORY))
+    if process is not None:
+        assert process._process.poll() is not None  # the child has ended
     with store.begin_read() as tx:
         assert tx.count_nodes() == 0
     assert_sound(store)
@@ -307,7 +317,8 @@ def test_a_bulk_commit_reports_its_ids_as_ranges(store, schema, always_ingest):
 
 
 def test_files_of_unfiltered_families_have_no_bloom_filter(tmp_path, store):
-    files = IngestFiles(str(tmp_path), store._kv.options, store._kv.unfiltered_options)
+    kv = store._kv
+    files = IngestFiles(str(tmp_path), kv.ingest_options(), kv.ingest_options(filtered=False))
     keys = layout.rel_keys(np.arange(2000))
     files.add("with", Records(keys, b"v" * 40))
     files.add("without", Records(layout.node_keys(np.arange(2000)), b"v" * 40), filtered=False)
