@@ -107,9 +107,13 @@ class _Part:
         version: the bytes of the version this transaction will commit as (the writer
             lock is held from its start to its commit, so it is the next version).
         new_files: makes the table files, or None when the store cannot ingest.
+        eager: make the files (and start their writer process) now, as a load whose
+            last part was large has more to come.
     """
 
-    def __init__(self, version: bytes, new_files: Callable[[], IngestFiles | None]) -> None:
+    def __init__(
+        self, version: bytes, new_files: Callable[[], IngestFiles | None], *, eager: bool = False
+    ) -> None:
         self.version = version
         #: runs not yet written (in the files as soon as they are streamed)
         self.nodes: list[NodeRun] = []
@@ -129,6 +133,10 @@ class _Part:
         self.progress: Callable[[int], None] | None = None
         self._new_files: Callable[[], IngestFiles | None] | None = new_files
         self._created = 0
+        if eager:
+            self.files, self._new_files = new_files(), None
+            if self.files is not None:
+                self.files.start()
 
     def node_ids(self) -> list[range]:
         """The ids of the nodes created, as ranges."""
@@ -171,10 +179,12 @@ class _Part:
         for rel_run in self.rels:
             # relationship records are read by existing ids and type members scanned:
             # no look-up misses, so their files need no bloom filter
+            # relationship records go to the child process (if any) and type members are
+            # written here: the two take about as long, and both processes stay busy
             files.add("relationships", rel_records(version, rel_run), filtered=False)
             first, count, type_id = rel_run.first, len(rel_run.starts), rel_run.type_id
             members = member_records(layout.TYPE, type_id, first, count, version)
-            files.add(f"type {type_id}", members, filtered=False)
+            files.add(f"type {type_id}", members, filtered=False, child=False)
         self.nodes, self.rels = [], []
 
     def discard(self) -> None:
@@ -201,8 +211,11 @@ class _Part:
             writes += self._created
             if self.lists:
                 records = list_records(version, self.lists)
-                # written here while the child process finishes the streamed files
-                self.files.add("adjacency", records, child=False)
+                # the chunks come all at once: the child process (if any) writes the
+                # first half, this process the second, at the same time (two files)
+                half = len(records) // 2
+                self.files.add("adjacency", records.slice(0, half))
+                self.files.add("adjacency, second half", records.slice(half), child=False)
                 writes += len(records)
         else:
             for found, done in self._records(version):
@@ -269,6 +282,7 @@ class BulkLoad:
         self._pending_ranges = IdRanges()
         self._written: dict[ListKey, np.ndarray] = {}
         self._last_version: int | None = None
+        self._large = False  # whether the last commit wrote table files
         self.committed_nodes = 0
         self.committed_relationships = 0
         self._pending_nodes = 0
@@ -288,7 +302,9 @@ class BulkLoad:
                 # lists of our nodes, so none of them is known to be empty any more
                 self._ranges = IdRanges()
                 self._written = {}
-            self._part = _Part(layout.version_bytes(tx.version + 1), self._store.ingest_files)
+            self._part = _Part(
+                layout.version_bytes(tx.version + 1), self._store.ingest_files, eager=self._large
+            )
             tx.overlay.bulk.append(self._part)
             self._tx = tx
         return self._tx
@@ -328,6 +344,7 @@ class BulkLoad:
             before = self._written.get(key)
             self._written[key] = written if before is None else np.union1d(before, written)
         self._last_version = version
+        self._large = part.files is not None
         self.committed_nodes += nodes
         self.committed_relationships += rels
         return version

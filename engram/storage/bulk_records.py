@@ -206,6 +206,13 @@ class Records:
         """These records (see `Packed.unpacked`)."""
         return self
 
+    def slice(self, start: int, stop: int | None = None) -> Records:
+        """The records from position `start` to `stop` (the end, if None)."""
+        values = self.values
+        return Records(
+            self.keys[start:stop], values if isinstance(values, bytes) else values[start:stop]
+        )
+
     def put_into(self, batch: Batch) -> None:
         """Put every record into `batch` (one ``map`` over ``batch.put``)."""
         values = self.values

@@ -64,13 +64,23 @@ class _SortedFile:
 
     Args:
         path: where the file goes.
-        options: the table format, or None when a `TableProcess` writes the file.
+        options: the table format, or None when the child process writes the file.
+        after: a key every key of the file must follow (the last of an earlier file
+            of the same records).
+        number: the child process's number of the file (None: written here).
     """
 
-    def __init__(self, path: str, options: Options | None) -> None:
+    def __init__(
+        self,
+        path: str,
+        options: Options | None,
+        after: bytes | None = None,
+        number: int | None = None,
+    ) -> None:
         self.path = path
         self.first: bytes | None = None
-        self.last = b""
+        self.last = after
+        self.number = number
         self._writer: SstFileWriter | None = None
         if options is None:
             return
@@ -82,7 +92,7 @@ class _SortedFile:
 
     def extend(self, first: bytes, last: bytes) -> None:
         """Take keys `first` .. `last`, which must follow every key so far."""
-        if (self.first is not None and first <= self.last) or last < first:
+        if (self.last is not None and first <= self.last) or last < first:
             raise InternalError("bulk records reached a table file out of key order")
         if self.first is None:
             self.first = first
@@ -111,16 +121,17 @@ class _SortedFile:
 class IngestFiles:
     """The table files one commit's new records go into, and the key ranges they cover.
 
-    Records go to a named file (one per key family or group: node records, relationship
-    records, the members of one label, ...); within a file their keys must ascend
-    across calls (`add` checks it), and different files must cover disjoint key ranges,
-    which the key layout gives when each file holds one family or one label's or type's
-    members. Files can be filled as records are created, long before the commit.
+    Records go to a named sequence of files (one per key family or group: node records,
+    relationship records, the members of one label, ...); within a name their keys must
+    ascend across calls (`add` checks it), and different names must cover disjoint key
+    ranges, which the key layout gives when each holds one family or one label's or
+    type's members. Files can be filled as records are created, long before the commit.
 
-    With `bloom_bits` given, files are written by a child process
-    (`engram.storage.table_process`), which takes the records as byte matrices and
-    spends its own core on the writer's one call per key; files added with
-    ``child=False`` (and every file, when the child cannot start) are written here.
+    With `bloom_bits` given, a child process (`engram.storage.table_process`) is started
+    with the first records; once it is ready, the records of each name go on in a new
+    file that the child writes, from byte matrices, spending its own core on the
+    writer's one call per key. Until then (and for ``child=False``, and for good when
+    the child cannot start) this process writes them.
 
     Args:
         directory: the database directory (the files go into its ``ingest`` folder).
@@ -143,30 +154,31 @@ class IngestFiles:
         self.records = 0
         self._options = options
         self._unfiltered = options if unfiltered is None else unfiltered
-        self._files: dict[str, _SortedFile] = {}
-        self._numbers: dict[str, int] = {}  # the child's number of each file it writes
+        self._files: list[_SortedFile] = []
+        self._current: dict[str, _SortedFile] = {}  # the file each name goes on in
         self._bloom_bits = bloom_bits
         self._child: TableProcess | None = None
+        self._started = False
         self._finished = False
 
     @property
     def paths(self) -> list[str]:
         """The files, in the order they were started."""
-        return [found.path for found in self._files.values()]
+        return [found.path for found in self._files]
 
     @property
     def ranges(self) -> list[tuple[bytes, bytes]]:
         """(first key, last key) of each file."""
-        return [(f.first, f.last) for f in self._files.values() if f.first is not None]
+        return [(f.first, f.last) for f in self._files if f.first is not None and f.last]
 
     def add(
         self, name: str, records: Records | Packed, *, filtered: bool = True, child: bool = True
     ) -> None:
-        """Write `records` into the file `name`, after every key written there so far.
+        """Write `records` into the files of `name`, after every key written there so far.
 
-        `filtered` (when the file is started) says whether the file gets bloom filters
+        `filtered` (when a file is started) says whether the file gets bloom filters
         (only look-ups of missing keys gain from them); `child` whether the child
-        process may write it (a file this process writes is written at once).
+        process may write them (a file this process writes is written at once).
 
         Raises:
             StorageError: a file cannot be written (every file is removed then).
@@ -177,11 +189,10 @@ class IngestFiles:
         if self._finished:
             raise InternalError("bulk records reached table files that are already finished")
         try:
-            found = self._files.get(name) or self._start(name, filtered=filtered, child=child)
+            found = self._file(name, filtered=filtered, child=child)
             found.extend(*records.key_range())
-            number = self._numbers.get(name)
-            if number is not None and self._child is not None:
-                self._child.put(number, records)
+            if found.number is not None and self._child is not None:
+                self._child.put(found.number, records)
             else:
                 found.put(records.unpacked())
         except (StorageError, InternalError, OSError) as error:
@@ -191,23 +202,46 @@ class IngestFiles:
             raise
         self.records += len(records)
 
-    def _start(self, name: str, *, filtered: bool, child: bool) -> _SortedFile:
-        if not self._files:
+    def start(self) -> None:
+        """Make the folder and start the child process now (`add` does it otherwise).
+
+        The child takes a tenth of a second to start: a caller that knows records are
+        coming can start it early.
+
+        Raises:
+            StorageError: the folder cannot be made.
+        """
+        if self._started:
+            return
+        self._started = True
+        try:
             shutil.rmtree(self.folder, ignore_errors=True)
             os.makedirs(self.folder)
-            if self._bloom_bits is not None and CHILD_PROCESS:
-                try:
-                    self._child = TableProcess()
-                except StorageError:
-                    self._child = None  # every file is written here instead
+        except OSError as error:
+            raise StorageError(f"cannot create the bulk table files: {error}") from error
+        if self._bloom_bits is not None and CHILD_PROCESS:
+            try:
+                self._child = TableProcess()
+            except StorageError:
+                self._child = None  # every file is written here instead
+
+    def _file(self, name: str, *, filtered: bool, child: bool) -> _SortedFile:
+        """The file `name` goes on in: its current one, or a new one."""
+        self.start()
+        found = self._current.get(name)
+        to_child = child and self._child is not None and self._child.ready
+        if found is not None and (found.number is not None or not to_child):
+            return found
         path = os.path.join(self.folder, f"{len(self._files):04d}.sst")
-        if child and self._child is not None:
+        after = None if found is None else found.last
+        if to_child and self._child is not None:
             bloom_bits = self._bloom_bits if filtered and self._bloom_bits else 0
-            self._numbers[name] = self._child.open(path, bloom_bits=bloom_bits, lz4=True)
-            found = _SortedFile(path, None)
+            number = self._child.open(path, bloom_bits=bloom_bits, lz4=True)
+            found = _SortedFile(path, None, after, number)
         else:
-            found = _SortedFile(path, self._options if filtered else self._unfiltered)
-        self._files[name] = found
+            found = _SortedFile(path, self._options if filtered else self._unfiltered, after)
+        self._files.append(found)
+        self._current[name] = found
         return found
 
     def finish(self) -> bool:
@@ -220,7 +254,7 @@ class IngestFiles:
             return bool(self._files)
         self._finished = True
         try:
-            for found in self._files.values():
+            for found in self._files:
                 found.finish()
             if self._child is not None:
                 child, self._child = self._child, None
@@ -238,8 +272,8 @@ class IngestFiles:
         if self._child is not None:
             child, self._child = self._child, None
             child.close()
-        self._files = {}
-        self._numbers = {}
+        self._files = []
+        self._current = {}
         self._finished = True
         shutil.rmtree(self.folder, ignore_errors=True)
 

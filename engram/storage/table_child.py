@@ -5,8 +5,9 @@ the loading process, writing a million records costs a core that the loader need
 reading and encoding. `engram.storage.table_process` starts this file as a separate
 Python process (``python -P table_child.py``) and streams the records to it over its
 standard input as byte matrices; this process makes the `bytes` objects and puts them,
-on the other core. It imports only numpy and rocksdict (never engram), so it starts in
-a few tens of milliseconds.
+on the other core. It imports only rocksdict and the standard library (not numpy, not
+engram), so it starts in a few tens of milliseconds; rows are cut by `struct` formats
+of many fields at once, as fast as numpy's void-view ``tolist``.
 
 Messages are a `HEADER` (operation, file number, record count, key width, value width)
 followed by the payload the operation names:
@@ -20,6 +21,9 @@ followed by the payload the operation names:
 - `FINISH`: close every file; the child answers ``ok`` (or ``error: ...``) on its
   standard output and exits.
 
+Once its imports are done, the child writes ``ready`` on its standard output: until
+then the parent writes its files itself instead of waiting.
+
 Any failure ends the child with the message on its standard output and a non-zero exit
 status; the parent reports it as a `StorageError` and removes the files.
 """
@@ -28,10 +32,11 @@ from __future__ import annotations
 
 import struct
 import sys
+from array import array
 from collections import deque
+from itertools import accumulate
 from typing import BinaryIO, Final
 
-import numpy as np
 from rocksdict import BlockBasedOptions, DBCompressionType, Options, SstFileWriter
 
 __all__ = ["CONSTANT", "FINISH", "HEADER", "OPEN", "PUT", "SETTINGS", "VARIABLE", "main"]
@@ -46,6 +51,8 @@ VARIABLE: Final = -1
 #: a value width meaning "one value for every key"
 CONSTANT: Final = -2
 _LENGTH: Final = struct.Struct("<I")
+#: rows cut per `struct` call
+_ROWS_PER_CALL: Final = 1024
 
 
 def _exactly(stream: BinaryIO, size: int) -> bytes:
@@ -66,18 +73,34 @@ def _options(bloom_bits: int, lz4: bool) -> Options:
     return options
 
 
+def _lengths(stream: BinaryIO, count: int) -> array[int]:
+    lengths = array("I")
+    if lengths.itemsize != 4:
+        lengths = array("L")
+    lengths.frombytes(_exactly(stream, 4 * count))
+    if sys.byteorder != "little":
+        lengths.byteswap()
+    return lengths
+
+
 def _rows(stream: BinaryIO, count: int, width: int) -> list[bytes]:
     """`count` byte strings of the payload: fixed rows, or lengths then bytes."""
     if width == VARIABLE:
-        lengths = np.frombuffer(_exactly(stream, 4 * count), dtype="<u4")
-        data = _exactly(stream, int(lengths.sum(dtype=np.int64)))
-        ends = np.cumsum(lengths, dtype=np.int64).tolist()
-        starts = [0, *ends[:-1]]
-        return list(map(data.__getitem__, map(slice, starts, ends)))
+        lengths = _lengths(stream, count)
+        data = _exactly(stream, sum(lengths))
+        ends = list(accumulate(lengths))
+        return list(map(data.__getitem__, map(slice, [0, *ends[:-1]], ends)))
     data = _exactly(stream, count * width)
     if not width:
         return [b""] * count
-    rows: list[bytes] = np.frombuffer(data, dtype=f"V{width}").tolist()
+    rows: list[bytes] = []
+    step = width * _ROWS_PER_CALL
+    whole = count // _ROWS_PER_CALL * step
+    many = struct.Struct(f"{width}s" * _ROWS_PER_CALL)
+    for offset in range(0, whole, step):
+        rows.extend(many.unpack_from(data, offset))
+    if whole < len(data):
+        rows.extend(struct.unpack_from(f"{width}s" * (count % _ROWS_PER_CALL), data, whole))
     return rows
 
 
@@ -117,6 +140,8 @@ def serve(stream: BinaryIO) -> None:
 
 def main() -> int:
     """Serve standard input; report on standard output."""
+    sys.stdout.write("ready\n")
+    sys.stdout.flush()
     try:
         serve(sys.stdin.buffer)
     except BaseException as error:  # reported to the parent, which raises it

@@ -15,6 +15,7 @@ Errors (the child could not start, died, or RocksDB refused a file) surface as
 from __future__ import annotations
 
 import os
+import select
 import subprocess
 import sys
 from typing import Final
@@ -100,6 +101,20 @@ class TableProcess:
                 pass  # a smaller pipe only means more wake-ups
         self._files = 0
         self._closed = False
+        self._ready = False
+
+    @property
+    def ready(self) -> bool:
+        """Whether the child has started (it says so once its imports are done)."""
+        if self._ready or self._closed:
+            return self._ready
+        if os.name != "posix":  # no select on pipes: the first write waits for the child
+            self._ready = True
+            return True
+        out = self._process.stdout
+        if out is not None and select.select([out], [], [], 0)[0]:
+            self._ready = out.readline() == b"ready\n"
+        return self._ready
 
     def open(self, path: str, *, bloom_bits: int, lz4: bool) -> int:
         """Start a table file at `path`; its number for `put`."""
@@ -160,7 +175,7 @@ class TableProcess:
         except subprocess.TimeoutExpired:
             self._process.kill()
             out, err = self._process.communicate()
-        text = out.decode(errors="replace").strip()
+        text = out.decode(errors="replace").strip().removeprefix("ready").strip()
         if self._process.returncode == 0 and text == "ok":
             return "ok"
         return text or err.decode(errors="replace").strip() or f"exit {self._process.returncode}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import numpy as np
 import pytest
@@ -27,6 +28,15 @@ def always_ingest(monkeypatch):
     monkeypatch.setattr(ingest_module, "CHILD_PROCESS", True)
 
 
+def ready(process):
+    """Wait for the child to start (records go to it from then on)."""
+    deadline = time.monotonic() + 60
+    while not process.ready:
+        assert time.monotonic() < deadline, "the child process did not start"
+        time.sleep(0.01)
+    return process
+
+
 def child_files(store):
     kv = store._kv
     return IngestFiles(
@@ -39,6 +49,8 @@ def child_files(store):
 
 def test_every_form_of_records_reaches_the_file_unchanged(store):
     files = child_files(store)
+    files.add("adjacency", Records([b"\x14a"], b"first"), child=False)  # starts the child
+    ready(files._child)
     ids = np.arange(10, 20)
     fixed = np.arange(40, dtype=np.uint8).reshape(10, 4)
     padded = np.zeros((10, 6), dtype=np.uint8)
@@ -52,7 +64,7 @@ def test_every_form_of_records_reaches_the_file_unchanged(store):
     files.add("relationships", Packed(layout.prefixed_id_matrix(b"\x11", ids), padded, sizes))
     files.add("type 3", Packed(layout.prefixed_id_matrix(b"\x13\x00\x00\x00\x03", ids), versions))
     files.add("adjacency", Records([b"\x14z"], b"same"), child=False)
-    assert files._child is not None
+    assert [found.number is not None for found in files._files] == [False, True, True, True]
     assert files.finish()
     store._kv.ingest(files.paths)
     files.discard()
@@ -62,6 +74,7 @@ def test_every_form_of_records_reaches_the_file_unchanged(store):
     assert [get(key) for key in rel_keys] == [bytes(range(size)) for size in sizes]
     assert get(layout.type_key(3, 15)) == versions
     assert get(b"\x14z") == b"same"
+    assert get(b"\x14a") == b"first"
 
 
 @pytest.mark.parametrize("child", [False, True])
@@ -84,7 +97,7 @@ def test_a_child_that_dies_fails_the_commit_and_leaves_the_store_as_it_was(
     before = graph_of(store)
     load = BulkLoad(store)
     ids = load.create_nodes([schema.person], count=50)
-    process = load._part.files._child
+    process = ready(load._part.files._child)
     process._process.kill()
     process._process.wait()
     with pytest.raises(StorageError, match="table file writer went away"):
