@@ -210,13 +210,11 @@ class _Part:
             self._report(self._created)
             writes += self._created
             if self.lists:
-                records = list_records(version, self.lists)
-                # the chunks come all at once: the child process (if any) writes the
-                # first half, this process the second, at the same time (two files)
-                half = len(records) // 2
-                self.files.add("adjacency", records.slice(0, half))
-                self.files.add("adjacency, second half", records.slice(half), child=False)
-                writes += len(records)
+                for records in list_records(version, self.lists):
+                    # written here: handing these (bytes of many lengths) to the child
+                    # process costs more than putting them (measured)
+                    self.files.add("adjacency", records, child=False)
+                    writes += len(records)
         else:
             for found, done in self._records(version):
                 found.put_into(batch)
@@ -237,8 +235,8 @@ class _Part:
             yield rel_records(version, rel_run), len(rel_run.starts)
             first, count, type_id = rel_run.first, len(rel_run.starts), rel_run.type_id
             yield member_records(layout.TYPE, type_id, first, count, version), 0
-        if self.lists:
-            yield list_records(version, self.lists), 0
+        for records in list_records(version, self.lists):
+            yield records, 0
 
     def _report(self, records: int) -> None:
         if self.progress is not None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import struct
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
@@ -50,6 +50,8 @@ _HEAD: Final = _U64.pack(0)
 _PAIR: Final = 16
 _REL_HEADER: Final = np.dtype([("type", ">u4"), ("start", ">u8"), ("end", ">u8")])
 _NONE: Final = np.empty(0, dtype=np.int64)
+#: adjacency chunks are made (and written) in pieces of about this many pairs
+WINDOW_PAIRS: Final = 1 << 18
 _NODE_TAG: Final = bytes([layout.NODE])
 _REL_TAG: Final = bytes([layout.REL])
 
@@ -103,6 +105,8 @@ class Lists:
                 order = stable_order(nodes)
                 nodes, neighbours, rels = nodes[order], neighbours[order], rels[order]
             self._sorted = (nodes, neighbours, rels)
+            # the pieces are no longer needed (later pairs are added after these)
+            self.nodes, self.neighbours, self.rels = [nodes], [neighbours], [rels]
         return self._sorted
 
     def groups(self) -> tuple[np.ndarray, np.ndarray]:
@@ -205,13 +209,6 @@ class Records:
     def unpacked(self) -> Records:
         """These records (see `Packed.unpacked`)."""
         return self
-
-    def slice(self, start: int, stop: int | None = None) -> Records:
-        """The records from position `start` to `stop` (the end, if None)."""
-        values = self.values
-        return Records(
-            self.keys[start:stop], values if isinstance(values, bytes) else values[start:stop]
-        )
 
     def put_into(self, batch: Batch) -> None:
         """Put every record into `batch` (one ``map`` over ``batch.put``)."""
@@ -344,20 +341,49 @@ class _Chunks:
         return Records(list(pick(keys)), list(pick(values)))
 
 
-def list_records(version: bytes, lists: Mapping[tuple[int, int], Lists]) -> Records:
-    """Every chunk of the new lists, keys ascending: a head chunk per list, tails after."""
+def list_records(version: bytes, lists: Mapping[tuple[int, int], Lists]) -> Iterator[Records]:
+    """Every chunk of the new lists, keys ascending: a head chunk per list, tails after.
+
+    The records come in pieces of consecutive node ids, each of about `WINDOW_PAIRS`
+    pairs: only one piece's `bytes` objects are alive at a time.
+    """
     kinds = sorted(lists)  # (direction, type): their order in the keys of one node
-    chunks = _Chunks(max(len(kinds), 1))
-    for rank, kind in enumerate(kinds):
-        _add_lists(chunks, version, kind, rank, lists[kind])
-    return chunks.records()
+    if not kinds:
+        return
+    largest = max((lists[kind].sorted()[0] for kind in kinds), key=len)
+    pieces = max(1, sum(len(lists[kind].sorted()[0]) for kind in kinds) // WINDOW_PAIRS)
+    cuts = np.unique(largest[(np.arange(1, pieces) * len(largest)) // pieces])
+    firsts = {kind: _list_nodes(lists[kind]) for kind in kinds}
+    bounds = {
+        kind: [0, *np.searchsorted(firsts[kind], cuts).tolist(), len(firsts[kind])]
+        for kind in kinds
+    }
+    for piece in range(len(cuts) + 1):
+        chunks = _Chunks(len(kinds))
+        for rank, kind in enumerate(kinds):
+            low, high = bounds[kind][piece], bounds[kind][piece + 1]
+            if low < high:
+                _add_lists(chunks, version, kind, rank, lists[kind], slice(low, high))
+        yield chunks.records()
+
+
+def _list_nodes(lists: Lists) -> np.ndarray:
+    """The node of each list, ascending."""
+    firsts: np.ndarray = lists.sorted()[0][lists.groups()[0]]
+    return firsts
 
 
 def _add_lists(
-    chunks: _Chunks, version: bytes, kind: tuple[int, int], rank: int, lists: Lists
+    chunks: _Chunks,
+    version: bytes,
+    kind: tuple[int, int],
+    rank: int,
+    lists: Lists,
+    window: slice,
 ) -> None:
+    """Add the chunks of the lists `window` (positions among the kind's lists)."""
     nodes, neighbours, rels = lists.sorted()
-    starts, ends = lists.groups()
+    starts, ends = (bound[window] for bound in lists.groups())
     sizes = ends - starts
     short = np.flatnonzero(sizes <= CHUNK_CAPACITY)
     # the short lists grouped by size (one chunk each: one byte matrix per size)

@@ -17,6 +17,7 @@ from engram.errors import InternalError, StorageError
 from engram.faults import CRASH_EXIT_CODE
 from engram.storage import Direction, Store
 from engram.storage import bulk as bulk_module
+from engram.storage import bulk_records as bulk_records_module
 from engram.storage import ingest as ingest_module
 from engram.storage import keys as layout
 from engram.storage.bulk import BulkLoad
@@ -326,3 +327,16 @@ def test_files_of_unfiltered_families_have_no_bloom_filter(tmp_path, store):
     with_filter, without = (os.path.getsize(path) for path in files.paths)
     assert without < with_filter  # the same amount of data, less the filter block
     files.discard()
+
+
+@pytest.mark.parametrize("ingested", [False, True])
+def test_adjacency_made_in_small_pieces_is_the_same(tmp_path, monkeypatch, ingested):
+    graphs = []
+    for pairs in (10**9, 7):
+        monkeypatch.setattr(bulk_records_module, "WINDOW_PAIRS", pairs)
+        monkeypatch.setattr(bulk_module, "INGEST_MIN", 1 if ingested else 10**12)
+        with engram.open(tmp_path / f"{pairs}", sync=False) as db:
+            load_graph(db._store, np.random.default_rng(23))
+            assert_sound(db._store)
+            graphs.append(graph_of(db._store))
+    assert graphs[0] == graphs[1]
