@@ -179,12 +179,12 @@ class _Part:
         for rel_run in self.rels:
             # relationship records are read by existing ids and type members scanned:
             # no look-up misses, so their files need no bloom filter
-            # relationship records go to the child process (if any) and type members are
-            # written here: the two take about as long, and both processes stay busy
+            # both go to the child process (if any): this process's GIL is left to the
+            # reader thread, which sets the pace while the files are streamed
             files.add("relationships", rel_records(version, rel_run), filtered=False)
             first, count, type_id = rel_run.first, len(rel_run.starts), rel_run.type_id
             members = member_records(layout.TYPE, type_id, first, count, version)
-            files.add(f"type {type_id}", members, filtered=False, child=False)
+            files.add(f"type {type_id}", members, filtered=False)
         self.nodes, self.rels = [], []
 
     def discard(self) -> None:
