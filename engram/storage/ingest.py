@@ -229,6 +229,9 @@ class IngestFiles:
         """The file `name` goes on in: its current one, or a new one."""
         self.start()
         found = self._current.get(name)
+        if self._child is not None and self._child.failed and not self._child.files:
+            self._child.close()  # it could not start: every file is written here
+            self._child = None
         to_child = child and self._child is not None and self._child.ready
         if found is not None and (found.number is not None or not to_child):
             return found
@@ -259,7 +262,8 @@ class IngestFiles:
             if self._child is not None:
                 child, self._child = self._child, None
                 try:
-                    child.finish()
+                    if child.files:
+                        child.finish()
                 finally:
                     child.close()
         except StorageError:

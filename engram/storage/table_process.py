@@ -76,6 +76,8 @@ class TableProcess:
     """
 
     def __init__(self) -> None:
+        if not hasattr(os, "writev") or not sys.executable:
+            raise StorageError("no table file writer process on this platform")
         command = [sys.executable, "-P", child.__file__]
         try:
             self._process = subprocess.Popen(
@@ -92,7 +94,7 @@ class TableProcess:
         if stdin is None:  # pragma: no cover - Popen with stdin=PIPE always has one
             raise StorageError("the table file writer has no input pipe")
         self._fd = stdin.fileno()
-        if hasattr(os, "O_NONBLOCK") and sys.platform.startswith("linux"):
+        if sys.platform.startswith("linux"):
             try:
                 import fcntl
 
@@ -102,19 +104,25 @@ class TableProcess:
         self._files = 0
         self._closed = False
         self._ready = False
+        #: the child ended before it was ready (it could not start)
+        self.failed = False
 
     @property
     def ready(self) -> bool:
         """Whether the child has started (it says so once its imports are done)."""
-        if self._ready or self._closed:
+        if self._ready or self._closed or self.failed:
             return self._ready
-        if os.name != "posix":  # no select on pipes: the first write waits for the child
-            self._ready = True
-            return True
         out = self._process.stdout
         if out is not None and select.select([out], [], [], 0)[0]:
-            self._ready = out.readline() == b"ready\n"
+            line = out.readline()
+            self._ready = line == b"ready\n"
+            self.failed = not self._ready
         return self._ready
+
+    @property
+    def files(self) -> int:
+        """How many files were given to the child."""
+        return self._files
 
     def open(self, path: str, *, bloom_bits: int, lz4: bool) -> int:
         """Start a table file at `path`; its number for `put`."""

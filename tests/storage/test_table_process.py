@@ -133,3 +133,19 @@ def test_a_file_the_child_cannot_write_is_reported(tmp_path):
     with pytest.raises(StorageError, match="table file writer failed"):
         process.finish()
     process.close()
+
+
+def test_a_child_that_dies_before_it_is_ready_leaves_the_writing_to_this_process(
+    store, schema, always_ingest, monkeypatch, tmp_path
+):
+    broken = tmp_path / "broken_child.py"
+    broken.write_text("import sys\nsys.exit(3)\n")
+    monkeypatch.setattr(table_process.child, "__file__", str(broken))
+    with BulkLoad(store) as load:
+        ids = load.create_nodes([schema.person], count=10)
+        load._part.files._child._process.wait()
+        load.create_relationships(schema.knows, ids[:-1], ids[1:])
+        assert load._part.files._child is None
+    with store.begin_read() as tx:
+        assert tx.count_relationships() == 9
+    assert_sound(store)
