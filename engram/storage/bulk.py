@@ -24,7 +24,7 @@ per-node path, which keeps those indexes current.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import numpy as np
@@ -32,17 +32,12 @@ import numpy as np
 from engram.catalog import PROPERTY_INDEX, IndexDef
 from engram.errors import ErrorDetail, ErrorKind, InternalError, QueryRuntimeError
 from engram.storage import keys as layout
+from engram.storage.bulk_part import BulkPart, ListKey
 from engram.storage.bulk_records import (
     IdRanges,
     Lists,
     NodeRun,
-    Packed,
-    Records,
     RelRun,
-    list_records,
-    member_records,
-    node_records,
-    rel_records,
 )
 from engram.storage.columns import (
     Columns,
@@ -50,10 +45,8 @@ from engram.storage.columns import (
     row_maps,
     row_values,
 )
-from engram.storage.indexing import Entry, entry_for
-from engram.storage.ingest import IngestFiles
+from engram.storage.indexing import entry_for
 from engram.storage.reads import GraphView, as_ids
-from engram.storage.rocks import Batch
 from engram.storage.schema import unique_violation
 from engram.storage.statistics import StatsDelta
 from engram.storage.store import Store
@@ -64,8 +57,6 @@ __all__ = ["BulkLoad"]
 #: bulk loads creating at least this many entities in a commit are ingested as a table file
 INGEST_MIN: Final = 50_000
 _NO_IDS: Final = np.empty(0, dtype=np.int64)
-
-ListKey = tuple[int, int]  # (stored direction, type id)
 
 
 def _not_found(node_id: int) -> QueryRuntimeError:
@@ -92,155 +83,6 @@ def _as_columns(
     if count is None:
         count = len(next(iter(columns.values()))) if columns else 0
     return columns, count
-
-
-class _Part:
-    """What one bulk transaction creates (`engram.storage.overlay.FreshRecords`).
-
-    Once it has created `INGEST_MIN` entities it asks for table files (`files`) and
-    from then on writes each run's records into them as soon as the run is created, so
-    encoding and writing overlap the caller's reading; the commit only adds the new
-    adjacency lists and ingests the files (`engram.storage.ingest`). Smaller parts put
-    everything into the commit batch.
-
-    Args:
-        version: the bytes of the version this transaction will commit as (the writer
-            lock is held from its start to its commit, so it is the next version).
-        new_files: makes the table files, or None when the store cannot ingest.
-        eager: make the files (and start their writer process) now, as a load whose
-            last part was large has more to come.
-    """
-
-    def __init__(
-        self, version: bytes, new_files: Callable[[], IngestFiles | None], *, eager: bool = False
-    ) -> None:
-        self.version = version
-        #: runs not yet written (in the files as soon as they are streamed)
-        self.nodes: list[NodeRun] = []
-        self.rels: list[RelRun] = []
-        self.node_ranges: list[range] = []
-        self.rel_ranges: list[range] = []
-        self.entries: list[Entry] = []
-        self.lists: dict[ListKey, Lists] = {}
-        self.labels: set[int] = set()
-        self.types: set[int] = set()
-        self.property_keys: set[int] = set()
-        self.indexes: set[int] = set()
-        self.unique: dict[bytes, int] = {}
-        #: the table files, once the part is large enough
-        self.files: IngestFiles | None = None
-        #: called with the number of records written so far during `emit`
-        self.progress: Callable[[int], None] | None = None
-        self._new_files: Callable[[], IngestFiles | None] | None = new_files
-        self._created = 0
-        if eager:
-            self.files, self._new_files = new_files(), None
-            if self.files is not None:
-                self.files.start()
-
-    def node_ids(self) -> list[range]:
-        """The ids of the nodes created, as ranges."""
-        return self.node_ranges
-
-    def rel_ids(self) -> list[range]:
-        """The ids of the relationships created, as ranges."""
-        return self.rel_ranges
-
-    def add_nodes(self, run: NodeRun) -> None:
-        """Add a run of new nodes (written now if the part streams)."""
-        self.nodes.append(run)
-        self.node_ranges.append(range(run.first, run.first + run.count))
-        self._grew(run.count)
-
-    def add_relationships(self, run: RelRun) -> None:
-        """Add a run of new relationships (written now if the part streams)."""
-        self.rels.append(run)
-        self.rel_ranges.append(range(run.first, run.first + len(run.starts)))
-        self._grew(len(run.starts))
-
-    def _grew(self, created: int) -> None:
-        """`created` more entities were added as runs: stream them if the part is large."""
-        self._created += created
-        if self.files is None and self._new_files is not None and self._created >= INGEST_MIN:
-            self.files, self._new_files = self._new_files(), None
-        if self.files is not None:
-            self._stream(self.files)
-
-    def _stream(self, files: IngestFiles) -> None:
-        """Write the runs not yet written, and forget them (their arrays are large)."""
-        version = self.version
-        for node_run in self.nodes:
-            files.add("nodes", node_records(version, node_run))
-            for label in sorted(node_run.labels):
-                first, count = node_run.first, node_run.count
-                files.add(
-                    f"label {label}", member_records(layout.LABEL, label, first, count, version)
-                )
-        for rel_run in self.rels:
-            # relationship records are read by existing ids and type members scanned:
-            # no look-up misses, so their files need no bloom filter
-            # both go to the child process (if any): this process's GIL is left to the
-            # reader thread, which sets the pace while the files are streamed
-            files.add("relationships", rel_records(version, rel_run), filtered=False)
-            first, count, type_id = rel_run.first, len(rel_run.starts), rel_run.type_id
-            members = member_records(layout.TYPE, type_id, first, count, version)
-            files.add(f"type {type_id}", members, filtered=False)
-        self.nodes, self.rels = [], []
-
-    def discard(self) -> None:
-        """Remove the table files of a part that will not be committed."""
-        if self.files is not None:
-            self.files.discard()
-
-    def count_lists(self, stats: StatsDelta) -> None:
-        """Add the new lists (and their largest degree) to the commit's statistics."""
-        for (direction, type_id), lists in self.lists.items():
-            starts, ends = lists.groups()
-            sizes = ends - starts
-            stats.adjacency(type_id, direction == layout.OUT, len(sizes), int(sizes.max()))
-
-    def emit(self, batch: Batch, version: bytes) -> int:
-        """Write every record (see `engram.storage.overlay.FreshRecords.emit`)."""
-        if version != self.version:
-            self.discard()
-            raise InternalError("a bulk transaction commits under another version than planned")
-        writes = 0
-        if self.files is not None:
-            self._stream(self.files)
-            self._report(self._created)
-            writes += self._created
-            if self.lists:
-                for records in list_records(version, self.lists):
-                    # written here: handing these (bytes of many lengths) to the child
-                    # process costs more than putting them (measured)
-                    self.files.add("adjacency", records, child=False)
-                    writes += len(records)
-        else:
-            for found, done in self._records(version):
-                found.put_into(batch)
-                writes += len(found)
-                self._report(done)
-        for entry in self.entries:
-            batch.put(entry.key, version + entry.payload)
-        return writes + len(self.entries)
-
-    def _records(self, version: bytes) -> Iterator[tuple[Records | Packed, int]]:
-        """Every new record, with the entities it completes."""
-        for node_run in self.nodes:
-            yield node_records(version, node_run), node_run.count
-            for label in sorted(node_run.labels):
-                first, count = node_run.first, node_run.count
-                yield member_records(layout.LABEL, label, first, count, version), 0
-        for rel_run in self.rels:
-            yield rel_records(version, rel_run), len(rel_run.starts)
-            first, count, type_id = rel_run.first, len(rel_run.starts), rel_run.type_id
-            yield member_records(layout.TYPE, type_id, first, count, version), 0
-        for records in list_records(version, self.lists):
-            yield records, 0
-
-    def _report(self, records: int) -> None:
-        if self.progress is not None:
-            self.progress(records)
 
 
 class BulkLoad:
@@ -275,7 +117,7 @@ class BulkLoad:
         self._store = store
         self._timeout = timeout
         self._tx: WriteTransaction | None = None
-        self._part: _Part | None = None
+        self._part: BulkPart | None = None
         self._ranges = IdRanges()
         self._pending_ranges = IdRanges()
         self._written: dict[ListKey, np.ndarray] = {}
@@ -300,14 +142,17 @@ class BulkLoad:
                 # lists of our nodes, so none of them is known to be empty any more
                 self._ranges = IdRanges()
                 self._written = {}
-            self._part = _Part(
-                layout.version_bytes(tx.version + 1), self._store.ingest_files, eager=self._large
+            self._part = BulkPart(
+                layout.version_bytes(tx.version + 1),
+                self._store.ingest_files,
+                ingest_min=INGEST_MIN,
+                eager=self._large,
             )
             tx.overlay.bulk.append(self._part)
             self._tx = tx
         return self._tx
 
-    def _open_part(self) -> tuple[WriteTransaction, _Part]:
+    def _open_part(self) -> tuple[WriteTransaction, BulkPart]:
         tx = self.transaction
         part = self._part
         if part is None:
@@ -604,7 +449,7 @@ class BulkLoad:
     def _adjacency(
         self,
         tx: WriteTransaction,
-        part: _Part,
+        part: BulkPart,
         key: ListKey,
         pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
         fresh: np.ndarray,
