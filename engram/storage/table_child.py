@@ -13,11 +13,10 @@ Messages are a `HEADER` (operation, file number, record count, key width, value 
 followed by the payload the operation names:
 
 - `OPEN`: the file's path (UTF-8, `count` bytes), then its `SETTINGS` (bloom bits, LZ4).
-- `PUT`: the keys, `count` rows of `key_width` bytes; then the values: with
-  `value_width` > 0, `count` rows of that width each followed by nothing (fixed), or
-  when `value_width` is `VARIABLE`, `count` little-endian uint32 lengths and the values
-  end to end; when `value_width` is `CONSTANT`, one length (uint32) and one value
-  shared by every key. Keys of `key_width` `VARIABLE` come as lengths and bytes too.
+- `PUT`: the keys, `count` rows of `key_width` bytes; then the values: `count` rows of
+  `value_width` bytes; or, for `VARIABLE`, `count` little-endian uint32 lengths and the
+  values end to end; or, for `CONSTANT`, one length (uint32) and one value shared by
+  every key. Keys of `key_width` `VARIABLE` come as lengths and bytes too.
 - `FINISH`: close every file; the child answers ``ok`` (or ``error: ...``) on its
   standard output and exits.
 
