@@ -4,8 +4,8 @@ Run ``python -m benchmarks.import_bench --persons 100000`` after ``python -m ben
 generate --persons 100000``. Both engines load persons.csv (without the vectors, which
 the two take in different file formats), cities.csv, knows.csv and lives_in.csv into a
 fresh database in a temporary directory on the same disk, one after the other in this
-process, in two phases timed separately (wall-clock and process CPU seconds, all
-threads):
+process, in two phases timed separately (wall-clock and CPU seconds: every thread, and
+for engram the child processes that write its table files):
 
 - nodes: Kùzu's ``COPY Person`` and ``COPY City``; engram's node files read, converted
   and committed (`db.import_csv(..., commit_nodes_first=True)`, the phase times in its

@@ -24,6 +24,7 @@ from typing import Any, Final
 
 import numpy as np
 
+from engram.importer.lookup import KeyLookup
 from engram.importer.report import BulkImportError
 
 __all__ = ["ID_TYPES", "IdSpace", "IdSpaces"]
@@ -49,6 +50,7 @@ class IdSpace:
         self.kind: str | None = {"integer": "int", "string": "str"}.get(id_type)
         self._ints: list[tuple[np.ndarray, np.ndarray]] = []
         self._sorted: tuple[np.ndarray, np.ndarray] | None = None
+        self._finder: KeyLookup | None = None
         self._strings: dict[str, int] = {}
 
     @property
@@ -148,6 +150,7 @@ class IdSpace:
             order = np.argsort(external, kind="stable")
             self._sorted = (external[order], internal[order])
             self._ints = [self._sorted]
+            self._finder = None
         return self._sorted
 
     # relationship ends ------------------------------------------------------------------
@@ -186,12 +189,15 @@ class IdSpace:
         column: str,
         texts: Sequence[str] | None = None,
     ) -> tuple[np.ndarray, dict[int, str]]:
-        nodes = np.full(len(values), -1, dtype=np.int64)
         external, internal = self._lookup_arrays()
         if len(external):
-            at = np.minimum(np.searchsorted(external, values), len(external) - 1)
-            hit = parsed & (external[at] == values)
-            nodes[hit] = internal[at[hit]]
+            if self._finder is None:
+                self._finder = KeyLookup(external)
+            at, hit = self._finder.find(values)
+            hit &= parsed
+            nodes = np.where(hit, internal[at], -1)
+        else:
+            nodes = np.full(len(values), -1, dtype=np.int64)
         bad = {}
         for position in np.flatnonzero(nodes < 0).tolist():
             shown = texts[position] if texts is not None else str(values[position])

@@ -56,8 +56,9 @@ class ImportSummary:
         relationship_seconds: wall-clock seconds of the rest: reading the relationship
             files and the final commit (which also writes the nodes when there is one
             commit for everything).
-        node_cpu_seconds: process CPU seconds (all threads) of the node phase.
-        relationship_cpu_seconds: process CPU seconds of the relationship phase.
+        node_cpu_seconds: CPU seconds of the node phase: every thread of this process,
+            and the child processes that wrote table files.
+        relationship_cpu_seconds: the same for the relationship phase.
     """
 
     files: tuple[FileReport, ...] = ()

@@ -24,8 +24,7 @@ per-node path, which keeps those indexes current.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import chain
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import numpy as np
@@ -33,17 +32,12 @@ import numpy as np
 from engram.catalog import PROPERTY_INDEX, IndexDef
 from engram.errors import ErrorDetail, ErrorKind, InternalError, QueryRuntimeError
 from engram.storage import keys as layout
+from engram.storage.bulk_part import BulkPart, ListKey
 from engram.storage.bulk_records import (
     IdRanges,
     Lists,
     NodeRun,
-    Records,
     RelRun,
-    list_records,
-    member_records,
-    node_records,
-    rel_records,
-    vector_records,
     vectors_beside,
 )
 from engram.storage.columns import (
@@ -52,10 +46,8 @@ from engram.storage.columns import (
     row_maps,
     row_values,
 )
-from engram.storage.indexing import Entry, entry_for
-from engram.storage.ingest import IngestFiles
+from engram.storage.indexing import entry_for
 from engram.storage.reads import GraphView, as_ids
-from engram.storage.rocks import Batch
 from engram.storage.schema import unique_violation
 from engram.storage.statistics import StatsDelta
 from engram.storage.store import Store
@@ -66,8 +58,6 @@ __all__ = ["BulkLoad"]
 #: bulk loads creating at least this many entities in a commit are ingested as a table file
 INGEST_MIN: Final = 50_000
 _NO_IDS: Final = np.empty(0, dtype=np.int64)
-
-ListKey = tuple[int, int]  # (stored direction, type id)
 
 
 def _not_found(node_id: int) -> QueryRuntimeError:
@@ -94,134 +84,6 @@ def _as_columns(
     if count is None:
         count = len(next(iter(columns.values()))) if columns else 0
     return columns, count
-
-
-class _Part:
-    """What one bulk transaction creates (`engram.storage.overlay.FreshRecords`).
-
-    Once it has created `INGEST_MIN` entities it asks for table files (`files`) and
-    from then on writes each run's records into them as soon as the run is created, so
-    encoding and writing overlap the caller's reading; the commit only adds the new
-    adjacency lists and ingests the files (`engram.storage.ingest`). Smaller parts put
-    everything into the commit batch.
-
-    Args:
-        version: the bytes of the version this transaction will commit as (the writer
-            lock is held from its start to its commit, so it is the next version).
-        new_files: makes the table files, or None when the store cannot ingest.
-    """
-
-    def __init__(self, version: bytes, new_files: Callable[[], IngestFiles | None]) -> None:
-        self.version = version
-        self.nodes: list[NodeRun] = []
-        self.rels: list[RelRun] = []
-        self.entries: list[Entry] = []
-        self.lists: dict[ListKey, Lists] = {}
-        self.labels: set[int] = set()
-        self.types: set[int] = set()
-        self.property_keys: set[int] = set()
-        self.indexes: set[int] = set()
-        self.unique: dict[bytes, int] = {}
-        #: the table files, once the part is large enough
-        self.files: IngestFiles | None = None
-        #: called with the number of records written so far during `emit`
-        self.progress: Callable[[int], None] | None = None
-        self._new_files: Callable[[], IngestFiles | None] | None = new_files
-        self._created = 0
-        self._streamed = (0, 0)  # node runs, relationship runs already in the files
-
-    def node_ids(self) -> Iterable[int]:
-        return chain.from_iterable(range(run.first, run.first + run.count) for run in self.nodes)
-
-    def rel_ids(self) -> Iterable[int]:
-        return chain.from_iterable(
-            range(run.first, run.first + len(run.starts)) for run in self.rels
-        )
-
-    def grew(self, created: int) -> None:
-        """`created` more entities were added as runs: stream them if the part is large."""
-        self._created += created
-        if self.files is None and self._new_files is not None and self._created >= INGEST_MIN:
-            self.files, self._new_files = self._new_files(), None
-        if self.files is not None:
-            self._stream(self.files)
-
-    def _stream(self, files: IngestFiles) -> None:
-        version = self.version
-        node_done, rel_done = self._streamed
-        for node_run in self.nodes[node_done:]:
-            files.add("nodes", node_records(version, node_run))
-            vectors = vector_records(version, node_run)
-            if vectors is not None:
-                files.add("vectors", vectors)
-            for label in sorted(node_run.labels):
-                first, count = node_run.first, node_run.count
-                files.add(
-                    f"label {label}", member_records(layout.LABEL, label, first, count, version)
-                )
-        for rel_run in self.rels[rel_done:]:
-            files.add("relationships", rel_records(version, rel_run))
-            first, count, type_id = rel_run.first, len(rel_run.starts), rel_run.type_id
-            files.add(
-                f"type {type_id}", member_records(layout.TYPE, type_id, first, count, version)
-            )
-        self._streamed = (len(self.nodes), len(self.rels))
-
-    def discard(self) -> None:
-        """Remove the table files of a part that will not be committed."""
-        if self.files is not None:
-            self.files.discard()
-
-    def count_lists(self, stats: StatsDelta) -> None:
-        """Add the new lists (and their largest degree) to the commit's statistics."""
-        for (direction, type_id), lists in self.lists.items():
-            starts, ends = lists.groups()
-            sizes = ends - starts
-            stats.adjacency(type_id, direction == layout.OUT, len(sizes), int(sizes.max()))
-
-    def emit(self, batch: Batch, version: bytes) -> int:
-        """Write every record (see `engram.storage.overlay.FreshRecords.emit`)."""
-        if version != self.version:
-            self.discard()
-            raise InternalError("a bulk transaction commits under another version than planned")
-        writes = 0
-        if self.files is not None:
-            self._stream(self.files)
-            self._report(self._created)
-            writes += self._created
-            if self.lists:
-                records = list_records(version, self.lists)
-                self.files.add("adjacency", records)
-                writes += len(records)
-        else:
-            for records, done in self._records(version):
-                records.put_into(batch)
-                writes += len(records)
-                self._report(done)
-        for entry in self.entries:
-            batch.put(entry.key, version + entry.payload)
-        return writes + len(self.entries)
-
-    def _records(self, version: bytes) -> Iterator[tuple[Records, int]]:
-        """Every new record, with the entities it completes."""
-        for node_run in self.nodes:
-            yield node_records(version, node_run), node_run.count
-            vectors = vector_records(version, node_run)
-            if vectors is not None:
-                yield vectors, 0
-            for label in sorted(node_run.labels):
-                first, count = node_run.first, node_run.count
-                yield member_records(layout.LABEL, label, first, count, version), 0
-        for rel_run in self.rels:
-            yield rel_records(version, rel_run), len(rel_run.starts)
-            first, count, type_id = rel_run.first, len(rel_run.starts), rel_run.type_id
-            yield member_records(layout.TYPE, type_id, first, count, version), 0
-        if self.lists:
-            yield list_records(version, self.lists), 0
-
-    def _report(self, records: int) -> None:
-        if self.progress is not None:
-            self.progress(records)
 
 
 class BulkLoad:
@@ -256,11 +118,12 @@ class BulkLoad:
         self._store = store
         self._timeout = timeout
         self._tx: WriteTransaction | None = None
-        self._part: _Part | None = None
+        self._part: BulkPart | None = None
         self._ranges = IdRanges()
         self._pending_ranges = IdRanges()
         self._written: dict[ListKey, np.ndarray] = {}
         self._last_version: int | None = None
+        self._large = False  # whether the last commit wrote table files
         self.committed_nodes = 0
         self.committed_relationships = 0
         self._pending_nodes = 0
@@ -280,12 +143,17 @@ class BulkLoad:
                 # lists of our nodes, so none of them is known to be empty any more
                 self._ranges = IdRanges()
                 self._written = {}
-            self._part = _Part(layout.version_bytes(tx.version + 1), self._store.ingest_files)
+            self._part = BulkPart(
+                layout.version_bytes(tx.version + 1),
+                self._store.ingest_files,
+                ingest_min=INGEST_MIN,
+                eager=self._large,
+            )
             tx.overlay.bulk.append(self._part)
             self._tx = tx
         return self._tx
 
-    def _open_part(self) -> tuple[WriteTransaction, _Part]:
+    def _open_part(self) -> tuple[WriteTransaction, BulkPart]:
         tx = self.transaction
         part = self._part
         if part is None:
@@ -320,6 +188,7 @@ class BulkLoad:
             before = self._written.get(key)
             self._written[key] = written if before is None else np.union1d(before, written)
         self._last_version = version
+        self._large = part.files is not None
         self.committed_nodes += nodes
         self.committed_relationships += rels
         return version
@@ -392,8 +261,7 @@ class BulkLoad:
             if index.unique:
                 part.unique[entry.key] = first + position
             stats.index_entry(index.id, entry.value_key, +1)
-        part.nodes.append(NodeRun(first, rows, label_set, *vectors_beside(checked)))
-        part.grew(rows)
+        part.add_nodes(NodeRun(first, rows, label_set, *vectors_beside(checked)))
         part.labels |= label_set
         part.property_keys |= set(checked)
         stats.node(label_set, rows)
@@ -512,33 +380,39 @@ class BulkLoad:
         checked = checked_columns(given, count)
         if not count:
             return _NO_IDS.copy()
-        codes, label_sets = self._endpoint_labels(tx, start_ids, end_ids)
+        codes, label_sets, ours = self._endpoint_labels(tx, start_ids, end_ids)
         first = self._store.allocate_rel_ids(count)
         ids = np.arange(first, first + count, dtype=np.int64)
-        part.rels.append(RelRun(first, type_id, start_ids, end_ids, checked))
-        part.grew(count)
+        part.add_relationships(RelRun(first, type_id, start_ids, end_ids, checked))
         part.types.add(type_id)
-        for direction, nodes, neighbours in (
-            (layout.OUT, start_ids, end_ids),
-            (layout.IN, end_ids, start_ids),
+        for direction, nodes, neighbours, created in (
+            (layout.OUT, start_ids, end_ids, ours[0]),
+            (layout.IN, end_ids, start_ids, ours[1]),
         ):
-            self._adjacency(tx, part, (direction, type_id), nodes, neighbours, ids)
+            fresh = self._fresh(nodes, (direction, type_id), created)
+            self._adjacency(tx, part, (direction, type_id), (nodes, neighbours, ids), fresh)
         _count_patterns(tx.overlay.stats, type_id, codes, label_sets)
         self._pending_relationships += count
         return ids
 
     def _endpoint_labels(
         self, tx: WriteTransaction, starts: np.ndarray, ends: np.ndarray
-    ) -> tuple[np.ndarray, list[frozenset[int]]]:
-        """Label-set codes of both ends (shape 2 x n) and the sets; checks that ends exist."""
+    ) -> tuple[np.ndarray, list[frozenset[int]], np.ndarray]:
+        """Label-set codes of both ends, the sets, and which ends this load created.
+
+        Codes and the mask have shape 2 x n (starts, ends). Checks that the ends exist.
+        """
         both = np.concatenate([starts, ends])
         codes = np.full(len(both), -1, dtype=np.int64)
+        ours = np.zeros(len(both), dtype=bool)
         known: dict[frozenset[int], int] = {}
         for ranges in (self._pending_ranges, self._ranges):
             if not ranges:
                 continue
             located = ranges.locate(both)
-            inside = (located >= 0) & (codes < 0)
+            found = located >= 0
+            ours |= found
+            inside = found & (codes < 0)
             if inside.any():
                 range_codes = np.asarray(
                     [known.setdefault(labels, len(known)) for labels in ranges.label_sets()],
@@ -559,27 +433,37 @@ class BulkLoad:
             )
             codes[unknown] = other_codes[inverse]
         sets = [labels for labels, _ in sorted(known.items(), key=lambda item: item[1])]
-        return codes.reshape(2, -1), sets
+        return codes.reshape(2, -1), sets, ours.reshape(2, -1)
 
-    def _fresh(self, nodes: np.ndarray, key: ListKey) -> np.ndarray:
-        """Mask of the nodes whose list `key` cannot exist yet (created here, never written)."""
-        ours = (self._pending_ranges.locate(nodes) >= 0) | (self._ranges.locate(nodes) >= 0)
+    def _fresh(self, nodes: np.ndarray, key: ListKey, created: np.ndarray) -> np.ndarray:
+        """Mask of the nodes whose list `key` cannot exist yet.
+
+        They are nodes this load created (`created`) whose list it never wrote.
+        """
         written = self._written.get(key)
-        if written is not None and len(written):
-            position = np.minimum(np.searchsorted(written, nodes), len(written) - 1)
-            ours &= written[position] != nodes
-        return ours
+        if written is None or not len(written):
+            return created
+        position = np.minimum(np.searchsorted(written, nodes), len(written) - 1)
+        fresh: np.ndarray = created & (written[position] != nodes)
+        return fresh
 
     def _adjacency(
         self,
         tx: WriteTransaction,
-        part: _Part,
+        part: BulkPart,
         key: ListKey,
-        nodes: np.ndarray,
-        neighbours: np.ndarray,
-        ids: np.ndarray,
+        pairs: tuple[np.ndarray, np.ndarray, np.ndarray],
+        fresh: np.ndarray,
     ) -> None:
-        fresh = self._fresh(nodes, key)
+        """Add (node, neighbour, relationship) `pairs` to the lists.
+
+        Where `fresh`, to the new lists built whole; elsewhere, to the overlay's changes.
+        """
+        nodes, neighbours, ids = pairs
+        if fresh.all():
+            # the arrays are kept as they are (each direction shares them: no copies)
+            part.lists.setdefault(key, Lists()).add(nodes, neighbours, ids)
+            return
         if fresh.any():
             part.lists.setdefault(key, Lists()).add(nodes[fresh], neighbours[fresh], ids[fresh])
         if not fresh.all():

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import struct
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
@@ -26,16 +26,16 @@ import numpy as np
 from engram.storage import keys as layout
 from engram.storage.chunks import CHUNK_CAPACITY
 from engram.storage.codec import BESIDE_STUB, vector_bytes
-from engram.storage.columns import Column, encode_rows
+from engram.storage.columns import Column, cut_rows, encode_matrix, encode_rows
 from engram.storage.rocks import Batch
 
 __all__ = [
     "IdRanges",
     "Lists",
     "NodeRun",
+    "Packed",
     "Records",
     "RelRun",
-    "distinct_small",
     "list_records",
     "matrix_rows",
     "member_records",
@@ -53,6 +53,10 @@ _HEAD: Final = _U64.pack(0)
 _PAIR: Final = 16
 _REL_HEADER: Final = np.dtype([("type", ">u4"), ("start", ">u8"), ("end", ">u8")])
 _NONE: Final = np.empty(0, dtype=np.int64)
+#: adjacency chunks are made (and written) in pieces of about this many pairs
+WINDOW_PAIRS: Final = 1 << 18
+_NODE_TAG: Final = bytes([layout.NODE])
+_REL_TAG: Final = bytes([layout.REL])
 
 
 @dataclass(slots=True)
@@ -106,6 +110,8 @@ class Lists:
                 order = stable_order(nodes)
                 nodes, neighbours, rels = nodes[order], neighbours[order], rels[order]
             self._sorted = (nodes, neighbours, rels)
+            # the pieces are no longer needed (later pairs are added after these)
+            self.nodes, self.neighbours, self.rels = [nodes], [neighbours], [rels]
         return self._sorted
 
     def groups(self) -> tuple[np.ndarray, np.ndarray]:
@@ -136,14 +142,6 @@ def stable_order(ids: np.ndarray) -> np.ndarray:
         high = (ids[order] >> 16).astype(np.uint16)
         order = order[np.argsort(high, kind="stable")]
     return order
-
-
-def distinct_small(values: np.ndarray) -> list[int]:
-    """The distinct values of an array of small non-negative integers, ascending."""
-    if not len(values):
-        return []
-    found: list[int] = np.flatnonzero(np.bincount(values)).tolist()
-    return found
 
 
 def matrix_rows(matrix: np.ndarray) -> list[bytes]:
@@ -209,6 +207,14 @@ class Records:
     def __len__(self) -> int:
         return len(self.keys)
 
+    def key_range(self) -> tuple[bytes, bytes]:
+        """The first and the last key."""
+        return self.keys[0], self.keys[-1]
+
+    def unpacked(self) -> Records:
+        """These records (see `Packed.unpacked`)."""
+        return self
+
     def put_into(self, batch: Batch) -> None:
         """Put every record into `batch` (one ``map`` over ``batch.put``)."""
         values = self.values
@@ -217,10 +223,49 @@ class Records:
         deque(map(batch.put, self.keys, values), maxlen=0)
 
 
-def member_records(tag: int, group: int, first: int, count: int, version: bytes) -> Records:
+@dataclass(frozen=True, slots=True)
+class Packed:
+    """Records as byte matrices, as numpy built them (`unpacked` makes the `bytes`).
+
+    Encoding a run gives matrices; turning their rows into `bytes` objects and putting
+    them is the writer's job, which may be another process (`engram.storage.ingest`).
+
+    Attributes:
+        keys: one key per row of a (n, key width) uint8 matrix, ascending.
+        values: one value per row of a (n, stride) uint8 matrix, or one `bytes` value
+            shared by every key.
+        sizes: the length of each value row (None: the whole row).
+    """
+
+    keys: np.ndarray
+    values: np.ndarray | bytes
+    sizes: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def key_range(self) -> tuple[bytes, bytes]:
+        """The first and the last key."""
+        return self.keys[0].tobytes(), self.keys[-1].tobytes()
+
+    def unpacked(self) -> Records:
+        """The same records as `bytes` objects."""
+        keys = matrix_rows(self.keys)
+        if isinstance(self.values, bytes):
+            return Records(keys, self.values)
+        if self.sizes is None:
+            return Records(keys, matrix_rows(self.values))
+        return Records(keys, cut_rows(self.values, self.sizes))
+
+    def put_into(self, batch: Batch) -> None:
+        """Put every record into `batch`."""
+        self.unpacked().put_into(batch)
+
+
+def member_records(tag: int, group: int, first: int, count: int, version: bytes) -> Packed:
     """Membership keys ``tag | group(u32) | id(u64)`` of ids first .. first + count - 1."""
-    keys = layout.prefixed_ids(_GROUP.pack(tag, group), np.arange(first, first + count))
-    return Records(keys, version)
+    keys = layout.prefixed_id_matrix(_GROUP.pack(tag, group), np.arange(first, first + count))
+    return Packed(keys, version)
 
 
 def _label_header(labels: frozenset[int]) -> bytes:
@@ -228,12 +273,28 @@ def _label_header(labels: frozenset[int]) -> bytes:
     return _LABEL_COUNT.pack(len(ordered)) + struct.pack(f">{len(ordered)}I", *ordered)
 
 
-def node_records(version: bytes, run: NodeRun) -> Records:
+def _encoded(
+    keys: np.ndarray,
+    columns: Mapping[int, Column],
+    prefix: bytes,
+    fixed: np.ndarray | None = None,
+) -> Packed | Records:
+    """Records of `keys` whose values are `prefix`, `fixed` rows and the property maps."""
+    count = len(keys)
+    matrix = encode_matrix(columns, count, prefix=prefix, fixed=fixed)
+    if matrix is None:
+        return Records(matrix_rows(keys), encode_rows(columns, count, prefix=prefix, fixed=fixed))
+    values, sizes = matrix
+    if count and int(sizes.min()) == values.shape[1]:
+        return Packed(keys, values)
+    return Packed(keys, values, sizes)
+
+
+def node_records(version: bytes, run: NodeRun) -> Packed | Records:
     """The node records of `run` (ids ascend)."""
     prefix = version + _label_header(run.labels)
-    payloads = encode_rows(run.columns, run.count, prefix=prefix)
-    keys = layout.node_keys(np.arange(run.first, run.first + run.count, dtype=np.int64))
-    return Records(keys, payloads)
+    ids = np.arange(run.first, run.first + run.count, dtype=np.int64)
+    return _encoded(layout.prefixed_id_matrix(_NODE_TAG, ids), run.columns, prefix)
 
 
 def vectors_beside(
@@ -272,7 +333,7 @@ def vector_records(version: bytes, run: NodeRun) -> Records | None:
     return Records(keys, [version + raw for _, _, raw in run.vectors])
 
 
-def rel_records(version: bytes, run: RelRun) -> Records:
+def rel_records(version: bytes, run: RelRun) -> Packed | Records:
     """The relationship records of `run` (ids ascend)."""
     count = len(run.starts)
     headers = np.empty(count, dtype=_REL_HEADER)
@@ -280,74 +341,113 @@ def rel_records(version: bytes, run: RelRun) -> Records:
     headers["start"] = run.starts
     headers["end"] = run.ends
     fixed = headers.view(np.uint8).reshape(count, _REL_HEADER.itemsize)
-    payloads = encode_rows(run.columns, count, prefix=version, fixed=fixed)
-    keys = layout.rel_keys(np.arange(run.first, run.first + count, dtype=np.int64))
-    return Records(keys, payloads)
+    keys = layout.prefixed_id_matrix(_REL_TAG, np.arange(run.first, run.first + count))
+    return _encoded(keys, run.columns, version, fixed)
 
 
 @dataclass(slots=True)
 class _Chunks:
-    """Adjacency chunks being collected, with the numbers their keys sort by."""
+    """Adjacency chunks being collected, with the position of their list in key order.
 
+    Within one node, keys order lists by (direction, type), which is the rank of the
+    list's kind; the chunks of one list are added head first, then its tails in order,
+    so a stable sort by (node, rank) puts every chunk where its key belongs.
+    """
+
+    kinds: int
     keys: list[list[bytes]] = field(default_factory=list)
     values: list[list[bytes]] = field(default_factory=list)
-    order: list[np.ndarray] = field(default_factory=list)
+    nodes: list[np.ndarray] = field(default_factory=list)
+    ranks: list[np.ndarray] = field(default_factory=list)
 
-    def add(self, keys: list[bytes], values: list[bytes], order: np.ndarray) -> None:
+    def add(self, keys: list[bytes], values: list[bytes], nodes: np.ndarray, rank: int) -> None:
         self.keys.append(keys)
         self.values.append(values)
-        self.order.append(order)
+        self.nodes.append(nodes)
+        self.ranks.append(np.full(len(nodes), rank, dtype=np.int64))
 
     def records(self) -> Records:
         if not self.keys:
             return Records([], [])
-        # columns: node, direction, type, chunk suffix (0 for a head, first rel + 1 after)
-        table = np.concatenate(self.order)
-        order = np.lexsort((table[:, 3], table[:, 2], table[:, 1], table[:, 0])).tolist()
         keys = list(chain.from_iterable(self.keys))
         values = list(chain.from_iterable(self.values))
-        if len(order) == 1:
+        if len(self.keys) == 1:
             return Records(keys, values)
-        pick = itemgetter(*order)
+        nodes, ranks = np.concatenate(self.nodes), np.concatenate(self.ranks)
+        if int(nodes.max()) < (1 << 62) // self.kinds:
+            order = stable_order(nodes * self.kinds + ranks)
+        else:
+            order = np.lexsort((ranks, nodes))
+        pick = itemgetter(*order.tolist())
         return Records(list(pick(keys)), list(pick(values)))
 
 
-def list_records(version: bytes, lists: Mapping[tuple[int, int], Lists]) -> Records:
-    """Every chunk of the new lists, keys ascending: a head chunk per list, tails after."""
-    chunks = _Chunks()
-    for (direction, type_id), found in lists.items():
-        _add_lists(chunks, version, direction, type_id, found)
-    return chunks.records()
+def list_records(version: bytes, lists: Mapping[tuple[int, int], Lists]) -> Iterator[Records]:
+    """Every chunk of the new lists, keys ascending: a head chunk per list, tails after.
+
+    The records come in pieces of consecutive node ids, each of about `WINDOW_PAIRS`
+    pairs: only one piece's `bytes` objects are alive at a time.
+    """
+    kinds = sorted(lists)  # (direction, type): their order in the keys of one node
+    if not kinds:
+        return
+    largest = max((lists[kind].sorted()[0] for kind in kinds), key=len)
+    pieces = max(1, sum(len(lists[kind].sorted()[0]) for kind in kinds) // WINDOW_PAIRS)
+    cuts = np.unique(largest[(np.arange(1, pieces) * len(largest)) // pieces])
+    firsts = {kind: _list_nodes(lists[kind]) for kind in kinds}
+    bounds = {
+        kind: [0, *np.searchsorted(firsts[kind], cuts).tolist(), len(firsts[kind])]
+        for kind in kinds
+    }
+    for piece in range(len(cuts) + 1):
+        chunks = _Chunks(len(kinds))
+        for rank, kind in enumerate(kinds):
+            low, high = bounds[kind][piece], bounds[kind][piece + 1]
+            if low < high:
+                _add_lists(chunks, version, kind, rank, lists[kind], slice(low, high))
+        yield chunks.records()
 
 
-def _add_lists(chunks: _Chunks, version: bytes, direction: int, type_id: int, lists: Lists) -> None:
+def _list_nodes(lists: Lists) -> np.ndarray:
+    """The node of each list, ascending."""
+    firsts: np.ndarray = lists.sorted()[0][lists.groups()[0]]
+    return firsts
+
+
+def _add_lists(
+    chunks: _Chunks,
+    version: bytes,
+    kind: tuple[int, int],
+    rank: int,
+    lists: Lists,
+    window: slice,
+) -> None:
+    """Add the chunks of the lists `window` (positions among the kind's lists)."""
     nodes, neighbours, rels = lists.sorted()
-    starts, ends = lists.groups()
+    starts, ends = (bound[window] for bound in lists.groups())
     sizes = ends - starts
-    short = sizes <= CHUNK_CAPACITY
-    head_nodes, short_starts, short_sizes = nodes[starts[short]], starts[short], sizes[short]
-    for size in distinct_small(short_sizes):
-        same = short_sizes == size
-        members = head_nodes[same]
-        keys, values = _heads(
-            version, (direction, type_id), members, short_starts[same], size, (neighbours, rels)
-        )
-        chunks.add(keys, values, _sort_rows(members, direction, type_id, np.zeros(len(members))))
-    long_starts, long_ends = starts[~short].tolist(), ends[~short].tolist()
-    for start, end in zip(long_starts, long_ends, strict=True):
+    short = np.flatnonzero(sizes <= CHUNK_CAPACITY)
+    # the short lists grouped by size (one chunk each: one byte matrix per size)
+    by_size = short[stable_order(sizes[short])]
+    ordered = sizes[by_size]
+    bounds = np.flatnonzero(np.diff(ordered)) + 1
+    lows = [0, *bounds.tolist()]
+    highs = [*bounds.tolist(), len(by_size)]
+    for low, high in zip(lows, highs, strict=True):
+        if low == high:
+            continue
+        members = by_size[low:high]
+        size = int(ordered[low])
+        head_nodes, head_starts = nodes[starts[members]], starts[members]
+        keys, values = _heads(version, kind, head_nodes, head_starts, size, (neighbours, rels))
+        chunks.add(keys, values, head_nodes, rank)
+    long = np.flatnonzero(sizes > CHUNK_CAPACITY)
+    direction, type_id = kind
+    for start, end in zip(starts[long].tolist(), ends[long].tolist(), strict=True):
         node = int(nodes[start])
         prefix = layout.adjacency_list_prefix(node, direction, type_id)
-        keys, values, suffixes = _long_list(version, prefix, neighbours[start:end], rels[start:end])
-        chunks.add(keys, values, _sort_rows(np.full(len(keys), node), direction, type_id, suffixes))
-
-
-def _sort_rows(nodes: np.ndarray, direction: int, type_id: int, suffixes: Any) -> np.ndarray:
-    table = np.empty((len(nodes), 4), dtype=np.uint64)
-    table[:, 0] = nodes
-    table[:, 1] = direction
-    table[:, 2] = type_id
-    table[:, 3] = suffixes
-    return table
+        keys, values = _long_list(version, prefix, neighbours[start:end], rels[start:end])
+        chunks.add(keys, values, np.full(len(keys), node, dtype=np.int64), rank)
 
 
 def _heads(
@@ -378,21 +478,20 @@ def _heads(
 
 def _long_list(
     version: bytes, prefix: bytes, neighbours: np.ndarray, rels: np.ndarray
-) -> tuple[list[bytes], list[bytes], list[int]]:
+) -> tuple[list[bytes], list[bytes]]:
     """A list longer than one chunk: the head, then tails of up to `CHUNK_CAPACITY` pairs.
 
-    Returns the keys, the values and the keys' chunk suffixes (0, then first rel + 1).
+    Returns the keys (head, then tails by their first relationship) and the values.
     """
     pairs = np.empty((len(rels), 2), dtype="<i8")
     pairs[:, 0] = neighbours
     pairs[:, 1] = rels
     raw = pairs.tobytes()
     tails = range(CHUNK_CAPACITY, len(rels), CHUNK_CAPACITY)
-    keys, suffixes = [prefix + _HEAD], [0]
+    keys = [prefix + _HEAD]
     values = [version + _U64.pack(len(tails)) + raw[: CHUNK_CAPACITY * _PAIR]]
     for tail in tails:
         end = min(tail + CHUNK_CAPACITY, len(rels))
-        suffixes.append(int(rels[tail]) + 1)
-        keys.append(prefix + _U64.pack(suffixes[-1]))
+        keys.append(prefix + _U64.pack(int(rels[tail]) + 1))
         values.append(version + _U64.pack(tail) + raw[tail * _PAIR : end * _PAIR])
-    return keys, values, suffixes
+    return keys, values

@@ -25,7 +25,16 @@ import numpy as np
 from engram.errors import InternalError
 from engram.storage.codec import check_property_value, encode_properties
 
-__all__ = ["Column", "Columns", "checked_columns", "encode_rows", "row_maps", "row_values"]
+__all__ = [
+    "Column",
+    "Columns",
+    "checked_columns",
+    "cut_rows",
+    "encode_matrix",
+    "encode_rows",
+    "row_maps",
+    "row_values",
+]
 
 Column: TypeAlias = np.ndarray | Sequence[Any]
 Columns: TypeAlias = Mapping[int, Column]
@@ -116,10 +125,9 @@ def encode_rows(
         fixed: a (count, width) uint8 array whose row `i` goes between `prefix` and the
             property map of row `i` (a relationship record's type and end points).
     """
-    if all(
-        isinstance(column, np.ndarray) and column.dtype.kind in "bif" for column in columns.values()
-    ):
-        return _encode_numeric(columns, count, prefix, fixed)
+    matrix = encode_matrix(columns, count, prefix=prefix, fixed=fixed)
+    if matrix is not None:
+        return cut_rows(*matrix)
     rows = row_maps(columns, count)
     if fixed is None:
         return [prefix + encode_properties(row) for row in rows]
@@ -134,30 +142,45 @@ def encode_rows(
 # vectorised msgpack -------------------------------------------------------------------
 
 
-def _int_widths(values: np.ndarray) -> tuple[np.ndarray, list[tuple[np.ndarray, int, str]]]:
+#: one msgpack form of a column's integers: (mask of the rows, or None: all; tag; dtype)
+_Form: TypeAlias = tuple[np.ndarray | None, int, str]
+#: msgpack's integer forms, as its packer chooses them: (lowest, highest, tag, dtype);
+#: fixints (tag -1) carry their value in the tag byte
+_INT_FORMS: Final = (
+    (0, 0x7F, -1, ""),
+    (0x80, 0xFF, 0xCC, ">u1"),
+    (0x100, 0xFFFF, 0xCD, ">u2"),
+    (0x10000, 0xFFFFFFFF, 0xCE, ">u4"),
+    (0x100000000, 2**63 - 1, 0xCF, ">u8"),
+    (-32, -1, -1, ""),
+    (-0x80, -33, 0xD0, ">i1"),
+    (-0x8000, -0x81, 0xD1, ">i2"),
+    (-0x80000000, -0x8001, 0xD2, ">i4"),
+    (-(2**63), -0x80000001, 0xD3, ">i8"),
+)
+
+
+def _int_widths(values: np.ndarray) -> tuple[np.ndarray, list[_Form]]:
     """Encoded size of each integer and, per msgpack form, (mask, tag, big-endian dtype).
 
-    The forms are those msgpack-python's packer chooses: fixints, then the smallest
-    unsigned form for non-negative values and the smallest signed form otherwise.
+    Only the forms the column's range reaches are tested (usually one or two); the
+    mask is None when one form takes every value.
     """
     sizes = np.empty(len(values), dtype=np.int64)
-    forms: list[tuple[np.ndarray, int, str]] = []
-    positive = values >= 0
-    rules: list[tuple[np.ndarray, int, str]] = [
-        (positive & (values < 0x80), -1, ""),
-        (positive & (values >= 0x80) & (values <= 0xFF), 0xCC, ">u1"),
-        (positive & (values > 0xFF) & (values <= 0xFFFF), 0xCD, ">u2"),
-        (positive & (values > 0xFFFF) & (values <= 0xFFFFFFFF), 0xCE, ">u4"),
-        (positive & (values > 0xFFFFFFFF), 0xCF, ">u8"),
-        (~positive & (values >= -32), -1, ""),
-        (~positive & (values < -32) & (values >= -0x80), 0xD0, ">i1"),
-        (~positive & (values < -0x80) & (values >= -0x8000), 0xD1, ">i2"),
-        (~positive & (values < -0x8000) & (values >= -0x80000000), 0xD2, ">i4"),
-        (~positive & (values < -0x80000000), 0xD3, ">i8"),
-    ]
-    for mask, tag, dtype in rules:
+    forms: list[_Form] = []
+    if not len(values):
+        return sizes, forms
+    lowest, highest = int(values.min()), int(values.max())
+    for low, high, tag, dtype in _INT_FORMS:
+        if high < lowest or low > highest:
+            continue
+        size = 1 + (np.dtype(dtype).itemsize if dtype else 0)
+        if low <= lowest and highest <= high:
+            sizes[:] = size
+            return sizes, [(None, tag, dtype)]
+        mask = (values >= low) & (values <= high)
         if mask.any():
-            sizes[mask] = 1 + (np.dtype(dtype).itemsize if dtype else 0)
+            sizes[mask] = size
             forms.append((mask, tag, dtype))
     return sizes, forms
 
@@ -179,10 +202,22 @@ def _map_header(entries: int) -> bytes:
     return b"\xde" + entries.to_bytes(2, "big")
 
 
-def _encode_numeric(
-    columns: Mapping[int, Column], count: int, prefix: bytes, fixed: np.ndarray | None
-) -> list[bytes]:
-    """Rows laid out in a (count, widest row) byte matrix, then cut to their lengths."""
+def encode_matrix(
+    columns: Mapping[int, Column],
+    count: int,
+    *,
+    prefix: bytes = b"",
+    fixed: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """`encode_rows` of numeric columns, as a byte matrix and the length of each row.
+
+    The matrix has `count` rows as wide as the widest; None when a column is not a
+    numeric array.
+    """
+    if not all(
+        isinstance(column, np.ndarray) and column.dtype.kind in "bif" for column in columns.values()
+    ):
+        return None
     header = _map_header(len(columns))
     plans = []
     width = 0 if fixed is None else fixed.shape[1]
@@ -190,7 +225,7 @@ def _encode_numeric(
     for key, column in columns.items():
         array = np.asarray(column)
         key_bytes = _int_bytes(key)
-        forms: list[tuple[np.ndarray, int, str]] = []
+        forms: list[_Form] = []
         if array.dtype.kind == "b":
             sizes += len(key_bytes) + 1
         elif array.dtype.kind == "f":
@@ -208,10 +243,10 @@ def _encode_numeric(
     for key_bytes, array, forms in plans:
         cursor = _put_block(out, cursor, _constant(key_bytes, count))
         cursor = _put_values(out, cursor, array, forms)
-    return _cut_rows(out, sizes)
+    return out, sizes
 
 
-def _cut_rows(out: np.ndarray, sizes: np.ndarray) -> list[bytes]:
+def cut_rows(out: np.ndarray, sizes: np.ndarray) -> list[bytes]:
     """Row `i` of `out` cut to `sizes[i]` bytes, one void-view ``tolist`` per distinct size."""
     count = len(sizes)
     if not count:
@@ -265,7 +300,7 @@ def _put_values(
     out: np.ndarray,
     cursor: int | np.ndarray,
     array: np.ndarray,
-    forms: list[tuple[np.ndarray, int, str]],
+    forms: list[_Form],
 ) -> int | np.ndarray:
     kind = array.dtype.kind
     if kind == "b":
@@ -277,7 +312,7 @@ def _put_values(
         return _put_block(out, cursor, block)
     sizes = np.zeros(len(array), dtype=np.int64)
     for mask, tag, dtype in forms:
-        values = array[mask]
+        values = array if mask is None else array[mask]
         if not dtype:
             block = (values & 0xFF).astype(np.uint8)[:, None]
         else:
@@ -286,7 +321,10 @@ def _put_values(
             block[:, 0] = tag
             block[:, 1:] = values.astype(dtype).view(np.uint8).reshape(-1, size)
         _put_block(out, cursor, block, mask)
-        sizes[mask] = block.shape[1]
+        if mask is None:
+            sizes[:] = block.shape[1]
+        else:
+            sizes[mask] = block.shape[1]
     if len(forms) == 1 and isinstance(cursor, int):
         return cursor + int(sizes[0]) if len(sizes) else cursor
     return cursor + sizes

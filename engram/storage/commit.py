@@ -11,9 +11,7 @@ built, so a failure while building leaves the store untouched.
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import chain
 from typing import Any, Final
 
 import msgpack
@@ -26,7 +24,7 @@ from engram.storage.codec import beside_keys, encode_node_split, encode_rel
 from engram.storage.derived_feed import feed_entries
 from engram.storage.ingest import INTENT_KEY, IngestFiles
 from engram.storage.overlay import NodeState, TxState
-from engram.storage.records import ChangeSet, VersionState
+from engram.storage.records import ChangeSet, IdSet, VersionState
 from engram.storage.rocks import Batch, KeyValueBackend
 from engram.storage.statistics import apply_delta
 
@@ -325,22 +323,22 @@ def _changes(overlay: TxState, version: int, nodes: set[int], rels: set[int]) ->
             k for k in before.keys() | after.keys() if not _same(before.get(k), after.get(k))
         )
     indexes = set(overlay.indexes) | overlay.created_indexes | overlay.dropped_indexes
-    node_parts: list[Iterable[int]] = [nodes]
-    rel_parts: list[Iterable[int]] = [rels]
+    node_ranges: list[range] = []
+    rel_ranges: list[range] = []
     for part in overlay.bulk:
         labels |= part.labels
         types |= part.types
         keys |= part.property_keys
         indexes |= part.indexes
-        node_parts.append(part.node_ids())
-        rel_parts.append(part.rel_ids())
+        node_ranges.extend(part.node_ids())
+        rel_ranges.extend(part.rel_ids())
     return ChangeSet(
         version=version,
         labels=frozenset(labels),
         types=frozenset(types),
-        # one set built from the ranges of a bulk load (millions of ids) and the overlay
-        nodes=frozenset(chain.from_iterable(node_parts)),
-        relationships=frozenset(chain.from_iterable(rel_parts)),
+        # a bulk load's ids (millions) stay ranges
+        nodes=IdSet(nodes, node_ranges) if node_ranges else frozenset(nodes),
+        relationships=IdSet(rels, rel_ranges) if rel_ranges else frozenset(rels),
         property_keys=frozenset(keys),
         indexes=frozenset(indexes),
         schema=bool(overlay.created_indexes or overlay.dropped_indexes),

@@ -37,8 +37,9 @@ from rocksdict import Options, SstFileWriter
 from engram.errors import InternalError, StorageError
 from engram.faults import crash_point
 from engram.storage import keys as layout
-from engram.storage.bulk_records import Records
+from engram.storage.bulk_records import Packed, Records
 from engram.storage.rocks import KeyValueBackend
+from engram.storage.table_process import TableProcess
 
 __all__ = [
     "INGEST_DIRECTORY",
@@ -54,25 +55,52 @@ __all__ = [
 INGEST_DIRECTORY: Final = "ingest"
 #: the intent record of an ingestion whose commit has not landed
 INTENT_KEY: Final = bytes([layout.META]) + b"ingest"
+#: whether large loads write their table files in a child process (tests turn it off)
+CHILD_PROCESS = True
 
 
 class _SortedFile:
-    """One table file being written; its keys must come in ascending order."""
+    """One table file: its key range, and its writer when this process writes it.
 
-    def __init__(self, path: str, options: Options) -> None:
+    Args:
+        path: where the file goes.
+        options: the table format, or None when the child process writes the file.
+        after: a key every key of the file must follow (the last of an earlier file
+            of the same records).
+        number: the child process's number of the file (None: written here).
+    """
+
+    def __init__(
+        self,
+        path: str,
+        options: Options | None,
+        after: bytes | None = None,
+        number: int | None = None,
+    ) -> None:
         self.path = path
         self.first: bytes | None = None
-        self.last = b""
+        self.last = after
+        self.number = number
+        self._writer: SstFileWriter | None = None
+        if options is None:
+            return
         try:
             self._writer = SstFileWriter(options=options)
             self._writer.open(path)
         except Exception as error:  # rocksdict raises bare exceptions for RocksDB statuses
             raise StorageError(f"cannot create the bulk table file: {error}") from error
 
-    def add(self, records: Records) -> None:
-        first, last = records.keys[0], records.keys[-1]
-        if (self.first is not None and first <= self.last) or last < first:
+    def extend(self, first: bytes, last: bytes) -> None:
+        """Take keys `first` .. `last`, which must follow every key so far."""
+        if (self.last is not None and first <= self.last) or last < first:
             raise InternalError("bulk records reached a table file out of key order")
+        if self.first is None:
+            self.first = first
+        self.last = last
+
+    def put(self, records: Records) -> None:
+        if self._writer is None:
+            raise InternalError("a bulk table file written elsewhere was given records")
         values = records.values
         if isinstance(values, bytes):
             values = [values] * len(records.keys)
@@ -80,11 +108,10 @@ class _SortedFile:
             deque(map(self._writer.__setitem__, records.keys, values), maxlen=0)
         except Exception as error:
             raise StorageError(f"writing the bulk table file failed: {error}") from error
-        if self.first is None:
-            self.first = first
-        self.last = last
 
     def finish(self) -> None:
+        if self._writer is None:
+            return
         try:
             self._writer.finish()
         except Exception as error:
@@ -94,63 +121,134 @@ class _SortedFile:
 class IngestFiles:
     """The table files one commit's new records go into, and the key ranges they cover.
 
-    Records go to a named file (one per key family or group: node records, relationship
-    records, the members of one label, ...); within a file their keys must ascend
-    across calls (`add` checks it), and different files must cover disjoint key ranges,
-    which the key layout gives when each file holds one family or one label's or type's
-    members. Files can be filled as records are created, long before the commit.
+    Records go to a named sequence of files (one per key family or group: node records,
+    relationship records, the members of one label, ...); within a name their keys must
+    ascend across calls (`add` checks it), and different names must cover disjoint key
+    ranges, which the key layout gives when each holds one family or one label's or
+    type's members. Files can be filled as records are created, long before the commit.
+
+    With `bloom_bits` given, a child process (`engram.storage.table_process`) is started
+    with the first records; once it is ready, the records of each name go on in a new
+    file that the child writes, from byte matrices, spending its own core on the
+    writer's one call per key. Until then (and for ``child=False``, and for good when
+    the child cannot start) this process writes them.
 
     Args:
         directory: the database directory (the files go into its ``ingest`` folder).
-        options: RocksDB options of the database (the files' table format).
+        options: RocksDB options of the files (the database's table format).
+        unfiltered: the same without bloom filters, for `add(..., filtered=False)`.
+        bloom_bits: the bloom filter bits per key of `options`, for the child process
+            (which writes LZ4-compressed files, so `options` must ask for LZ4); None:
+            no child process.
     """
 
-    def __init__(self, directory: str, options: Options) -> None:
+    def __init__(
+        self,
+        directory: str,
+        options: Options,
+        unfiltered: Options | None = None,
+        *,
+        bloom_bits: int | None = None,
+    ) -> None:
         self.folder = os.path.join(directory, INGEST_DIRECTORY)
         self.records = 0
         self._options = options
-        self._files: dict[str, _SortedFile] = {}
+        self._unfiltered = options if unfiltered is None else unfiltered
+        self._files: list[_SortedFile] = []
+        self._current: dict[str, _SortedFile] = {}  # the file each name goes on in
+        self._bloom_bits = bloom_bits
+        self._child: TableProcess | None = None
+        self._started = False
         self._finished = False
 
     @property
     def paths(self) -> list[str]:
         """The files, in the order they were started."""
-        return [found.path for found in self._files.values()]
+        return [found.path for found in self._files]
 
     @property
     def ranges(self) -> list[tuple[bytes, bytes]]:
         """(first key, last key) of each file."""
-        return [(f.first, f.last) for f in self._files.values() if f.first is not None]
+        return [(f.first, f.last) for f in self._files if f.first is not None and f.last]
 
-    def add(self, name: str, records: Records) -> None:
-        """Write `records` into the file `name`, after every key written there so far.
+    def add(
+        self, name: str, records: Records | Packed, *, filtered: bool = True, child: bool = True
+    ) -> None:
+        """Write `records` into the files of `name`, after every key written there so far.
+
+        `filtered` (when a file is started) says whether the file gets bloom filters
+        (only look-ups of missing keys gain from them); `child` whether the child
+        process may write them (a file this process writes is written at once).
 
         Raises:
             StorageError: a file cannot be written (every file is removed then).
             InternalError: the keys do not follow those already in the file.
         """
-        if not records.keys:
+        if not len(records):
             return
         if self._finished:
             raise InternalError("bulk records reached table files that are already finished")
         try:
-            found = self._files.get(name)
-            if found is None:
-                if not self._files:
-                    shutil.rmtree(self.folder, ignore_errors=True)
-                    os.makedirs(self.folder)
-                path = os.path.join(self.folder, f"{len(self._files):04d}.sst")
-                found = self._files[name] = _SortedFile(path, self._options)
-            found.add(records)
+            found = self._file(name, filtered=filtered, child=child)
+            found.extend(*records.key_range())
+            if found.number is not None and self._child is not None:
+                self._child.put(found.number, records)
+            else:
+                found.put(records.unpacked())
         except (StorageError, InternalError, OSError) as error:
             self.discard()
             if isinstance(error, OSError):
                 raise StorageError(f"cannot create the bulk table files: {error}") from error
             raise
-        self.records += len(records.keys)
+        self.records += len(records)
+
+    def start(self) -> None:
+        """Make the folder and start the child process now (`add` does it otherwise).
+
+        The child takes a tenth of a second to start: a caller that knows records are
+        coming can start it early.
+
+        Raises:
+            StorageError: the folder cannot be made.
+        """
+        if self._started:
+            return
+        self._started = True
+        try:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            os.makedirs(self.folder)
+        except OSError as error:
+            raise StorageError(f"cannot create the bulk table files: {error}") from error
+        if self._bloom_bits is not None and CHILD_PROCESS:
+            try:
+                self._child = TableProcess()
+            except StorageError:
+                self._child = None  # every file is written here instead
+
+    def _file(self, name: str, *, filtered: bool, child: bool) -> _SortedFile:
+        """The file `name` goes on in: its current one, or a new one."""
+        self.start()
+        found = self._current.get(name)
+        if self._child is not None and self._child.failed and not self._child.files:
+            self._child.close()  # it could not start: every file is written here
+            self._child = None
+        to_child = child and self._child is not None and self._child.ready
+        if found is not None and (found.number is not None or not to_child):
+            return found
+        path = os.path.join(self.folder, f"{len(self._files):04d}.sst")
+        after = None if found is None else found.last
+        if to_child and self._child is not None:
+            bloom_bits = self._bloom_bits if filtered and self._bloom_bits else 0
+            number = self._child.open(path, bloom_bits=bloom_bits, lz4=True)
+            found = _SortedFile(path, None, after, number)
+        else:
+            found = _SortedFile(path, self._options if filtered else self._unfiltered, after)
+        self._files.append(found)
+        self._current[name] = found
+        return found
 
     def finish(self) -> bool:
-        """Close the files; whether there is anything to ingest.
+        """Close the files (waiting for the child process); whether there is anything to ingest.
 
         Raises:
             StorageError: a file cannot be completed (every file is removed then).
@@ -159,8 +257,15 @@ class IngestFiles:
             return bool(self._files)
         self._finished = True
         try:
-            for found in self._files.values():
+            for found in self._files:
                 found.finish()
+            if self._child is not None:
+                child, self._child = self._child, None
+                try:
+                    if child.files:
+                        child.finish()
+                finally:
+                    child.close()
         except StorageError:
             self.discard()
             raise
@@ -168,7 +273,11 @@ class IngestFiles:
 
     def discard(self) -> None:
         """Remove the files (after ingestion RocksDB has moved them away)."""
-        self._files = {}
+        if self._child is not None:
+            child, self._child = self._child, None
+            child.close()
+        self._files = []
+        self._current = {}
         self._finished = True
         shutil.rmtree(self.folder, ignore_errors=True)
 

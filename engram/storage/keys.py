@@ -69,6 +69,7 @@ __all__ = [
     "node_keys",
     "parse_adjacency_key",
     "prefix_end",
+    "prefixed_id_matrix",
     "prefixed_ids",
     "rel_key",
     "rel_keys",
@@ -137,20 +138,26 @@ def rel_key(rel_id: int) -> bytes:
     return _ID.pack(REL, rel_id)
 
 
+def prefixed_id_matrix(prefix: bytes, ids: np.ndarray) -> np.ndarray:
+    """``prefix + id(u64)`` for each id, as the rows of a uint8 matrix (ids non-negative)."""
+    count, width = len(ids), len(prefix) + 8
+    matrix = np.empty((count, width), dtype=np.uint8)
+    matrix[:, : len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
+    matrix[:, len(prefix) :] = np.asarray(ids, dtype=">u8").view(np.uint8).reshape(count, 8)
+    return matrix
+
+
 def prefixed_ids(prefix: bytes, ids: np.ndarray) -> list[bytes]:
     r"""``prefix + id(u64)`` for each id, built as one byte matrix (ids are non-negative).
 
     >>> prefixed_ids(b"R", np.array([1, 258]))
     [b'R\x00\x00\x00\x00\x00\x00\x00\x01', b'R\x00\x00\x00\x00\x00\x00\x01\x02']
     """
-    count, width = len(ids), len(prefix) + 8
-    if not count:
+    if not len(ids):
         return []
-    matrix = np.empty((count, width), dtype=np.uint8)
-    matrix[:, : len(prefix)] = np.frombuffer(prefix, dtype=np.uint8)
-    matrix[:, len(prefix) :] = np.asarray(ids, dtype=">u8").view(np.uint8).reshape(count, 8)
+    matrix = prefixed_id_matrix(prefix, ids)
     # a void view's tolist makes one bytes object per row in C (trailing zeros kept)
-    keys: list[bytes] = matrix.view(f"V{width}").ravel().tolist()
+    keys: list[bytes] = matrix.view(f"V{matrix.shape[1]}").ravel().tolist()
     return keys
 
 

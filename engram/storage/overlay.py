@@ -10,7 +10,7 @@ demand for range seeks). Rollback drops the object.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -45,12 +45,12 @@ class FreshRecords(Protocol):
     property_keys: set[int]
     indexes: set[int]
 
-    def node_ids(self) -> Iterable[int]:
-        """Ids of the nodes created."""
+    def node_ids(self) -> list[range]:
+        """Ids of the nodes created, as ranges."""
         ...
 
-    def rel_ids(self) -> Iterable[int]:
-        """Ids of the relationships created."""
+    def rel_ids(self) -> list[range]:
+        """Ids of the relationships created, as ranges."""
         ...
 
     #: table files holding the records instead of the batch (`engram.storage.ingest`)

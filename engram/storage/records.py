@@ -10,14 +10,15 @@ structures built from ``S``; a commit decides which caches carry over to its ver
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Set
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, NamedTuple, TypeVar
 
 from engram.catalog import Catalog, Statistics
 from engram.config import CACHES
 
-__all__ = ["ChangeSet", "NodeRecord", "RelRecord", "VersionCaches", "VersionState"]
+__all__ = ["ChangeSet", "IdSet", "NodeRecord", "RelRecord", "VersionCaches", "VersionState"]
 
 T = TypeVar("T")
 
@@ -44,6 +45,40 @@ class RelRecord:
     end: int
 
 
+class IdSet(Set[int]):
+    """A read-only set of ids given as single ids and as ranges, without expanding them.
+
+    A bulk commit changes millions of consecutive ids; its `ChangeSet` holds them as a
+    few ranges. It compares equal to any set with the same members.
+
+    >>> ids = IdSet({2}, [range(10, 13)])
+    >>> len(ids), 11 in ids, 3 in ids, sorted(ids), ids == {2, 10, 11, 12}
+    (4, True, False, [2, 10, 11, 12], True)
+    """
+
+    __slots__ = ("_ids", "_ranges", "_size")
+
+    def __init__(self, ids: Iterable[int] = (), ranges: Iterable[range] = ()) -> None:
+        self._ranges = tuple(r for r in ranges if len(r))
+        self._ids = frozenset(i for i in ids if not any(i in r for r in self._ranges))
+        self._size = len(self._ids) + sum(len(r) for r in self._ranges)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._ids or any(item in r for r in self._ranges)
+
+    def __iter__(self) -> Iterator[int]:
+        return chain(self._ids, *self._ranges)
+
+    def __len__(self) -> int:
+        return self._size
+
+    def __hash__(self) -> int:
+        return self._hash()
+
+    def __repr__(self) -> str:
+        return f"IdSet({set(self._ids)!r}, {list(self._ranges)!r})"
+
+
 @dataclass(frozen=True, slots=True)
 class ChangeSet:
     """What one commit changed, for cache carry-over and commit listeners.
@@ -52,7 +87,7 @@ class ChangeSet:
         version: the commit version.
         labels: label ids whose membership changed.
         types: relationship type ids whose relationships were created or deleted.
-        nodes: ids of nodes created, deleted or modified.
+        nodes: ids of nodes created, deleted or modified (an `IdSet` after bulk loads).
         relationships: ids of relationships created, deleted or modified.
         property_keys: property key ids set or removed on nodes.
         indexes: ids of indexes whose entries changed, were created or dropped.
@@ -62,8 +97,8 @@ class ChangeSet:
     version: int
     labels: frozenset[int] = frozenset()
     types: frozenset[int] = frozenset()
-    nodes: frozenset[int] = frozenset()
-    relationships: frozenset[int] = frozenset()
+    nodes: Set[int] = frozenset()
+    relationships: Set[int] = frozenset()
     property_keys: frozenset[int] = frozenset()
     indexes: frozenset[int] = frozenset()
     schema: bool = False

@@ -39,6 +39,7 @@ from rocksdict import (
     BlockBasedOptions,
     Cache,
     Checkpoint,
+    DBCompressionType,
     DBRecoveryMode,
     IngestExternalFileOptions,
     Options,
@@ -52,6 +53,8 @@ from engram.errors import CorruptionError, DatabaseLocked, StorageError
 
 __all__ = ["BLOCK_CACHE_BYTES", "Batch", "Cursor", "KeyValueBackend", "RocksBackend"]
 
+#: bloom filter bits per key of the database's table files
+BLOOM_BITS: Final = 10
 #: RocksDB block cache per open database (an upper bound; filled by reads)
 BLOCK_CACHE_BYTES: Final = 256 * 1024 * 1024
 
@@ -164,7 +167,7 @@ class KeyValueBackend(Protocol):
         ...
 
 
-def _options(*, create: bool, secondary: bool) -> Options:
+def _options(*, create: bool, secondary: bool, filters: bool = True, lz4: bool = False) -> Options:
     options = Options(raw_mode=True)
     options.create_if_missing(create)
     options.increase_parallelism(max(2, os.cpu_count() or 2))
@@ -172,8 +175,9 @@ def _options(*, create: bool, secondary: bool) -> Options:
     options.set_write_buffer_size(64 * 1024 * 1024)
     options.set_wal_recovery_mode(DBRecoveryMode.tolerate_corrupted_tail_records())
     table = BlockBasedOptions()
-    # bloom filters make misses cheap: history look-ups and existence checks are misses
-    table.set_bloom_filter(10, False)
+    if filters:
+        # bloom filters make misses cheap: history look-ups and existence checks are misses
+        table.set_bloom_filter(BLOOM_BITS, False)
     table.set_cache_index_and_filter_blocks(True)
     table.set_pin_l0_filter_and_index_blocks_in_cache(True)
     # random point reads (records of many ids) live or die by the block cache; it only
@@ -182,6 +186,8 @@ def _options(*, create: bool, secondary: bool) -> Options:
     options.set_block_based_table_factory(table)
     if secondary:
         options.set_max_open_files(-1)
+    if lz4:
+        options.set_compression_type(DBCompressionType.lz4())
     return options
 
 
@@ -365,6 +371,17 @@ class RocksBackend:
     def options(self) -> Options:
         """Options for table files this database can ingest."""
         return _options(create=True, secondary=False)
+
+    def ingest_options(self, *, filtered: bool = True) -> Options:
+        """Options for the table files of a bulk load (`engram.storage.ingest`).
+
+        They are LZ4-compressed (faster to write than the default Snappy, as small).
+        Without `filtered`, they have no bloom filters, for key families no look-up
+        misses: a whole-key filter only saves work on a look-up of a missing key, and
+        relationship records are read by the ids of relationships that exist while
+        type members are only scanned; their files are written faster without one.
+        """
+        return _options(create=True, secondary=False, filters=filtered, lz4=True)
 
     def sync_wal(self) -> None:
         """Fsync the write-ahead log (releases the GIL while it waits for the disk)."""

@@ -44,7 +44,7 @@ from engram.storage.ingest import IngestFiles, ingest, pending_version, recover,
 from engram.storage.locking import LOCK_FILE, DirectoryLock
 from engram.storage.mvcc import HistoryLog, ReaderRegistry, VersionedReader
 from engram.storage.records import ChangeSet, VersionState
-from engram.storage.rocks import Batch, RocksBackend
+from engram.storage.rocks import BLOOM_BITS, Batch, RocksBackend
 from engram.storage.statistics import decode_statistics
 from engram.storage.transaction import ReadTransaction, WriteTransaction
 
@@ -293,7 +293,13 @@ class Store:
         """New table files for a bulk load's records (None when this store cannot ingest)."""
         if self.read_only:
             return None
-        return IngestFiles(self.path, self._kv.options)
+        kv = self._kv
+        return IngestFiles(
+            self.path,
+            kv.ingest_options(),
+            kv.ingest_options(filtered=False),
+            bloom_bits=BLOOM_BITS,
+        )
 
     def allocate_node_ids(self, count: int) -> int:
         """The first of `count` consecutive new node ids (writer only)."""

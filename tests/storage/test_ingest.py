@@ -17,6 +17,8 @@ from engram.errors import InternalError, StorageError
 from engram.faults import CRASH_EXIT_CODE
 from engram.storage import Direction, Store
 from engram.storage import bulk as bulk_module
+from engram.storage import bulk_records as bulk_records_module
+from engram.storage import ingest as ingest_module
 from engram.storage import keys as layout
 from engram.storage.bulk import BulkLoad
 from engram.storage.bulk_records import Records, stable_order
@@ -30,6 +32,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def always_ingest(monkeypatch):
     monkeypatch.setattr(bulk_module, "INGEST_MIN", 1)
+    # tests that set it get it back
+    monkeypatch.setattr(ingest_module, "CHILD_PROCESS", ingest_module.CHILD_PROCESS)
 
 
 def load_graph(store, rng):
@@ -268,13 +272,20 @@ def test_streaming_from_the_middle_of_a_load_matches_the_batch_path(tmp_path, mo
     assert graphs[0] == graphs[1]
 
 
-def test_a_rolled_back_streaming_load_leaves_no_files(store, schema, always_ingest):
+@pytest.mark.parametrize("child", [False, True])
+def test_a_rolled_back_streaming_load_leaves_no_files(store, schema, always_ingest, child):
+    ingest_module.CHILD_PROCESS = child
     load = BulkLoad(store)
     ids = load.create_nodes([schema.person], count=5)
     load.create_relationships(schema.knows, ids[:4], ids[1:])
-    assert os.listdir(os.path.join(store.path, INGEST_DIRECTORY))
+    files = load._part.files
+    assert files.paths  # started (the child process creates them on its side)
+    process = files._child
+    assert (process is not None) == child
     load.rollback()
     assert not os.path.exists(os.path.join(store.path, INGEST_DIRECTORY))
+    if process is not None:
+        assert process._process.poll() is not None  # the child has ended
     with store.begin_read() as tx:
         assert tx.count_nodes() == 0
     assert_sound(store)
@@ -289,3 +300,43 @@ def test_a_rolled_back_streaming_load_leaves_no_files(store, schema, always_inge
 def test_stable_order_is_a_stable_argsort(ids):
     array = np.asarray(ids, dtype=np.int64)
     assert stable_order(array).tolist() == np.argsort(array, kind="stable").tolist()
+
+
+def test_a_bulk_commit_reports_its_ids_as_ranges(store, schema, always_ingest):
+    seen = []
+    store.add_listener(seen.append)
+    with BulkLoad(store) as load:
+        ids = load.create_nodes([schema.person], count=5)
+        rels = load.create_relationships(schema.knows, ids[:4], ids[1:])
+    (changes,) = seen
+    assert changes.nodes == set(ids.tolist())
+    assert changes.relationships == set(rels.tolist())
+    assert int(ids[0]) in changes.nodes
+    assert int(ids[-1]) + 1 not in changes.nodes
+    assert len(changes.relationships) == 4
+    assert schema.knows in changes.types
+
+
+def test_files_of_unfiltered_families_have_no_bloom_filter(tmp_path, store):
+    kv = store._kv
+    files = IngestFiles(str(tmp_path), kv.ingest_options(), kv.ingest_options(filtered=False))
+    keys = layout.rel_keys(np.arange(2000))
+    files.add("with", Records(keys, b"v" * 40))
+    files.add("without", Records(layout.node_keys(np.arange(2000)), b"v" * 40), filtered=False)
+    assert files.finish()
+    with_filter, without = (os.path.getsize(path) for path in files.paths)
+    assert without < with_filter  # the same amount of data, less the filter block
+    files.discard()
+
+
+@pytest.mark.parametrize("ingested", [False, True])
+def test_adjacency_made_in_small_pieces_is_the_same(tmp_path, monkeypatch, ingested):
+    graphs = []
+    for pairs in (10**9, 7):
+        monkeypatch.setattr(bulk_records_module, "WINDOW_PAIRS", pairs)
+        monkeypatch.setattr(bulk_module, "INGEST_MIN", 1 if ingested else 10**12)
+        with engram.open(tmp_path / f"{pairs}", sync=False) as db:
+            load_graph(db._store, np.random.default_rng(23))
+            assert_sound(db._store)
+            graphs.append(graph_of(db._store))
+    assert graphs[0] == graphs[1]

@@ -196,3 +196,39 @@ def test_integrity_check_finds_missing_and_orphan_vectors(tmp_path):
         problems = check_integrity(view)
     assert f"node {node} lacks its vector {v_key}" in problems
     assert f"vector ({node + 1000}, {v_key}) has no matching record" in problems
+
+
+@pytest.mark.parametrize(("ingest", "child"), [(True, True), (True, False), (False, False)])
+def test_bulk_loads_store_vectors_beside(tmp_path, monkeypatch, ingest, child):
+    """A bulk load writes the vectors beside (into their own table file when it ingests)."""
+    from engram.storage import bulk as bulk_module
+    from engram.storage import ingest as ingest_module
+
+    monkeypatch.setattr(bulk_module, "INGEST_MIN", 1 if ingest else 10**12)
+    monkeypatch.setattr(ingest_module, "CHILD_PROCESS", child)
+    written: list[str] = []
+    add = ingest_module.IngestFiles.add
+
+    def recording(files, name, records, **options):
+        written.append(name)
+        return add(files, name, records, **options)
+
+    monkeypatch.setattr(ingest_module.IngestFiles, "add", recording)
+    rows = [{"i": i, "v": [float(i * 3 + j) for j in range(24)]} for i in range(2000)]
+    with engram.open(tmp_path / "db") as db:
+        with db.transaction() as tx:
+            doc, i_key = tx.storage.intern_label("Doc"), tx.storage.intern_property_key("i")
+            v_key = tx.storage.intern_property_key("v")
+        with bulk_module.BulkLoad(db._store) as load:
+            load.create_nodes(
+                [doc], columns={i_key: np.arange(2000), v_key: [row["v"] for row in rows]}
+            )
+        assert ("vectors" in written) == ingest
+        found = db.execute("MATCH (n:Doc) RETURN id(n), n.v ORDER BY n.i").rows()
+        assert [row[1] for row in found] == [row["v"] for row in rows]
+        node = found[777][0]
+        assert decode_node(_raw(db, layout.node_key(node)), 8)[1][v_key] is BESIDE
+        _sound(db)
+        db.execute("MATCH (n:Doc) WHERE n.i = 777 SET n.v = [1.5, 2.5]")
+        assert _raw(db, layout.vector_key(node, v_key)) is None
+        _sound(db)
