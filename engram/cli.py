@@ -13,7 +13,7 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "parse_size"]
 
 # subcommand -> "module:function"; the function takes the parsed namespace and returns
 # the process exit code
@@ -144,11 +144,20 @@ def _memory_limit(command: argparse.ArgumentParser, more: str = "") -> None:
     )
 
 
-def _size(text: str) -> int:
+def parse_size(text: str) -> int:
+    """A memory size as the command line and config files take it (`512MiB`, `2GiB`, bytes).
+
+    Raises:
+        ValueError: not a positive size.
+    """
     from engram.execution.memory import parse_bytes
 
+    return parse_bytes(text)
+
+
+def _size(text: str) -> int:
     try:
-        return parse_bytes(text)
+        return parse_size(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 

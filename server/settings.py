@@ -158,9 +158,9 @@ def _check_keys(where: str, data: Mapping[str, Any], kind: type) -> None:
 
 
 def _size(name: str, text: str) -> int:
-    from engram.execution.memory import parse_bytes
+    from engram.cli import parse_size
 
     try:
-        return parse_bytes(text)
+        return parse_size(text)
     except ValueError as error:
         raise SettingsError(f"limit '{name}': {error}") from None
