@@ -67,8 +67,12 @@ class GraphAccess(Protocol):
         lower_inclusive: bool = True,
         upper: Any = None,
         upper_inclusive: bool = True,
+        limit: int | None = None,
     ) -> np.ndarray:
-        """Node ids found through a property index (kinds: '=', 'IN', 'range', 'STARTS WITH')."""
+        """Node ids found through a property index (kinds: '=', 'IN', 'range', 'STARTS WITH').
+
+        With `limit`, a seek may stop after that many ids (they are the first ones).
+        """
         ...
 
     def node_exists(self, node_id: int) -> bool:

@@ -158,15 +158,16 @@ class StoreGraph:
         lower_inclusive: bool = True,
         upper: Any = None,
         upper_inclusive: bool = True,
+        limit: int | None = None,
     ) -> np.ndarray:
-        """Node ids through a property index."""
+        """Node ids through a property index (`limit`: it may stop after that many)."""
         definition = self._view.catalog.index(index)
         if definition is None:
             return _EMPTY_IDS
         self.reads += 1
         view = self._view
         if kind == "=":
-            return view.index_seek(definition, equal=list(values))
+            return view.index_seek(definition, equal=list(values), limit=limit)
         if kind == "IN":
             items = values[0]
             if not isinstance(items, list):
@@ -175,13 +176,13 @@ class StoreGraph:
         if kind == "STARTS WITH":
             prefix = values[0]
             return (
-                view.index_seek(definition, prefix=prefix)
+                view.index_seek(definition, prefix=prefix, limit=limit)
                 if isinstance(prefix, str)
                 else (_EMPTY_IDS)
             )
         low = None if lower is None else Bound(lower, lower_inclusive)
         high = None if upper is None else Bound(upper, upper_inclusive)
-        return view.index_seek(definition, lower=low, upper=high)
+        return view.index_seek(definition, lower=low, upper=high, limit=limit)
 
     def node_exists(self, node_id: int) -> bool:
         """Whether the node exists in this transaction."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any
 
 from engram import deadline
@@ -76,6 +77,7 @@ from engram.execution.operators.schema import SchemaExec
 from engram.execution.operators.sort import SortExec, TopExec
 from engram.execution.operators.vector import VectorSearchExec
 from engram.execution.physical import Batch, PhysicalOp, Row
+from engram.index.search import DEFAULT_EXACT_LIMIT
 from engram.planner import operators as lp
 from engram.planner.expressions import symbols_read
 from engram.planner.patterns import plan_naively
@@ -91,10 +93,15 @@ def output_layout(op: lp.LogicalOp) -> dict[Symbol, int]:
 
 
 def lower_nested(
-    plan: lp.LogicalOp, outer: Layout
+    plan: lp.LogicalOp, outer: Layout, *, seek_limit: int | None = None
 ) -> Callable[[Row, ExecContext], Iterator[Batch]]:
-    """A nested plan as a function of the outer row (for subquery expressions)."""
+    """A nested plan as a function of the outer row (for subquery expressions).
+
+    `seek_limit` lets a plan that is one index seek stop after that many nodes.
+    """
     physical = lower(plan)
+    if seek_limit is not None and isinstance(physical, IndexSeekExec):
+        physical = replace(physical, limit=seek_limit)
     arguments = _start(plan).arguments
     slots = tuple(outer[symbol] for symbol in arguments)
 
@@ -178,7 +185,9 @@ def _vector_search(op: lp.VectorSearch) -> PhysicalOp:
     with_node = layout_of((*op.child.fields, op.symbol))
     candidates, slot = None, -1
     if op.candidates is not None:
-        candidates = lower_nested(op.candidates, layout)
+        # an optional seek is dropped past the exact limit: one more id says so
+        limit = DEFAULT_EXACT_LIMIT + 1 if op.optional_candidates else None
+        candidates = lower_nested(op.candidates, layout, seek_limit=limit)
         slot = output_layout(op.candidates)[op.symbol]
     counted = op.limit if op.limit is not None else op.skip
     return VectorSearchExec(

@@ -206,8 +206,9 @@ class GraphReader(Protocol):
         lower: Bound | None = None,
         upper: Bound | None = None,
         prefix: str | None = None,
+        limit: int | None = None,
     ) -> np.ndarray:
-        """Node ids from an index seek, in value order."""
+        """Node ids from an index seek, in value order (`limit`: at least the first so many)."""
         ...
 
     def index_seek_in(self, index: IndexDef, values: Sequence[Any]) -> np.ndarray:

@@ -8,6 +8,7 @@ transaction, sees the transaction's own index changes.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import islice
 from typing import Any
 
 import numpy as np
@@ -38,11 +39,16 @@ class IndexReads:
     _overlay: TxState | None
 
     def _seek(
-        self, index: IndexDef, ranges: list[KeyRange], value_prefix: bytes | None = None
+        self,
+        index: IndexDef,
+        ranges: list[KeyRange],
+        value_prefix: bytes | None = None,
+        limit: int | None = None,
     ) -> np.ndarray:
         delta = None if self._overlay is None else self._overlay.indexes.get(index.id)
         if delta is None:
-            found = [node_of(index, key, raw) for key, raw in scan_ranges(self._reader, ranges)]
+            scanned = islice(scan_ranges(self._reader, ranges), limit)
+            found = [node_of(index, key, raw) for key, raw in scanned]
             return np.asarray(found, dtype=np.int64)
         entries = [
             (key, node_of(index, key, raw))
@@ -66,6 +72,7 @@ class IndexReads:
         lower: Bound | None = None,
         upper: Bound | None = None,
         prefix: str | None = None,
+        limit: int | None = None,
     ) -> np.ndarray:
         """Node ids from an index, in index (value) order.
 
@@ -75,6 +82,9 @@ class IndexReads:
             lower: optional lower bound on the next key.
             upper: optional upper bound on the next key.
             prefix: optional string prefix on the next key (STARTS WITH).
+            limit: read at most this many entries (callers that only need to know
+                whether there are more than a few); a write transaction's own index
+                changes are merged into the whole answer, so it may hold more.
         """
         if len(equal) > len(index.property_key_ids):
             raise InternalError(f"seek on index '{index.name}' has too many values")
@@ -86,7 +96,7 @@ class IndexReads:
             and len(equal) == len(index.property_key_ids)
         )
         value_prefix = ranges[0][0] if exact and ranges else None
-        return self._seek(index, ranges, value_prefix)
+        return self._seek(index, ranges, value_prefix, limit)
 
     def index_seek_in(self, index: IndexDef, values: Sequence[Any]) -> np.ndarray:
         """Node ids whose (first) indexed value is in `values` (an IN list)."""

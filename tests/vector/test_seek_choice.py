@@ -52,3 +52,22 @@ def test_narrow_and_wide_ranges_answer_like_the_exact_ranking(db, bound):
         assert len(found) == 10
         assert all(db_id % 100 < bound for db_id in found)
         assert len(set(found) & set(truth)) >= 9
+
+
+def test_a_seek_with_a_limit_stops_early_but_merges_a_transactions_own_changes(db):
+    from engram.storage import Bound
+
+    with db.begin_read() as view:
+        index = view.catalog.index("doc_bucket")
+        everything = view.index_seek(index, lower=Bound(50, True))
+        first = view.index_seek(index, lower=Bound(50, True), limit=7)
+    assert len(everything) == COUNT // 2
+    assert first.tolist() == everything[:7].tolist()
+    with db.begin_write() as tx:
+        bucket = tx.catalog.property_keys.id_of("bucket")
+        node = int(everything[0])
+        tx.set_node_property(node, bucket, 5)  # leaves the range: the overlay changes it
+        mine = tx.index_seek(index, lower=Bound(50, True), limit=7)
+        assert node not in mine.tolist()
+        assert len(mine) >= 7
+        tx.rollback()

@@ -67,6 +67,9 @@ class IndexSeekExec(PhysicalOp):
     values: tuple[CompiledExpr, ...]
     lower: CompiledExpr | None
     upper: CompiledExpr | None
+    #: the seek may stop after this many nodes per input row (a consumer that only needs
+    #: to know whether there are more: `VectorSearchExec`'s optional candidates)
+    limit: int | None = None
 
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
         seek = self.seek
@@ -87,6 +90,7 @@ class IndexSeekExec(PhysicalOp):
                         seek.lower_inclusive,
                         upper,
                         seek.upper_inclusive,
+                        limit=self.limit,
                     )
                 except QueryError as error:
                     origin = self.logical_origin()
