@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import Final
 
 __all__ = [
+    "RESULT_BUFFER",
     "AccessModeError",
     "CorruptionError",
     "CypherSyntaxError",
@@ -270,6 +271,10 @@ class QueryTimeout(EngramError):
     """The query ran longer than its timeout and was cancelled; it changed nothing."""
 
 
+#: how `MemoryLimitExceeded` names the rows a result keeps for `rows()` or iteration
+RESULT_BUFFER: Final = "the result buffer"
+
+
 class MemoryLimitExceeded(EngramError):
     """The query would hold more memory than its `memory_limit`; it was stopped, unchanged.
 
@@ -292,6 +297,11 @@ class MemoryLimitExceeded(EngramError):
             "engram.open(..., memory_limit=...)), or make the query hold less "
             "(LIMIT, aggregate earlier, filter before ORDER BY or collect())"
         )
+        if operator == RESULT_BUFFER:
+            self.hint = (
+                "read the rows with Result.stream(), which keeps none of them, or raise "
+                "memory_limit, or return fewer rows (LIMIT)"
+            )
         super().__init__(
             f"the query went over its memory limit of {format_bytes(limit)} "
             f"(about {format_bytes(used)} held, growing in {operator}); it was stopped "

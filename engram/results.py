@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import islice
 from types import TracebackType
-from typing import Any
+from typing import Any, Final
 
 from engram.errors import EngramError
 from engram.execution.gc_pause import gc_paused
@@ -18,6 +19,9 @@ from engram.planner.explain import PlanLine, render_lines
 from engram.values import Node, Path, Relationship
 
 __all__ = ["Plan", "Result", "ResultStats"]
+
+#: rows charged to the memory budget at a time while a result buffers them
+_HOLD_ROWS: Final = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +107,7 @@ class Result:
         *,
         plan: Plan | Callable[[], Plan | None] | None = None,
         on_close: Callable[[], None] | None = None,
+        hold: Callable[[list[tuple[Any, ...]]], None] | None = None,
     ) -> None:
         self.columns = columns
         self._source: Iterator[tuple[Any, ...]] | None = rows
@@ -110,6 +115,9 @@ class Result:
         self._stats = stats
         self._plan = plan
         self._on_close = on_close
+        #: charges rows the result keeps to the statement's memory budget (may raise)
+        self._hold = hold
+        self._unheld = 0  # rows buffered one by one and not charged yet
 
     # -- rows ----------------------------------------------------------------------------------
 
@@ -135,7 +143,21 @@ class Result:
             self.close()
             raise
         self._buffer.append(row)
+        if self._hold is not None:
+            self._unheld += 1
+            if self._unheld >= _HOLD_ROWS:
+                self._hold_last(self._unheld)
         return True
+
+    def _hold_last(self, count: int) -> None:
+        """Charge the last `count` buffered rows (closing the result if they do not fit)."""
+        self._unheld = 0
+        assert self._hold is not None
+        try:
+            self._hold(self._buffer[-count:])
+        except BaseException:
+            self.close()
+            raise
 
     def stream(self) -> Iterator[tuple[Any, ...]]:
         """The rows not read yet, without keeping them (memory stays flat on huge results).
@@ -169,9 +191,28 @@ class Result:
             # the rows all stay alive: collections on the way would only walk them (and
             # every other object of the process) again and again
             with gc_paused():
-                self._buffer.extend(self._source)
+                if self._hold is None:
+                    self._buffer.extend(self._source)
+                else:
+                    self._drain_held(self._source, self._hold)
         finally:
             self.close()
+
+    def _drain_held(
+        self, source: Iterator[tuple[Any, ...]], hold: Callable[[list[tuple[Any, ...]]], None]
+    ) -> None:
+        """Buffer every row, charging them to the memory budget a chunk at a time."""
+        if self._unheld:
+            hold(self._buffer[-self._unheld :])
+            self._unheld = 0
+        while True:
+            chunk = list(islice(source, _HOLD_ROWS))
+            if not chunk:
+                return
+            hold(chunk)
+            self._buffer.extend(chunk)
+            if len(chunk) < _HOLD_ROWS:
+                return
 
     def dicts(self) -> list[dict[str, Any]]:
         """Every row, as dicts from column name to value."""

@@ -15,7 +15,7 @@ from itertools import chain
 from typing import Any
 
 from engram.engine import CompiledQuery, QueryEngine
-from engram.errors import AccessModeError
+from engram.errors import RESULT_BUFFER, AccessModeError
 from engram.execution import builtins
 from engram.execution.context import ExecContext, UpdateCounters
 from engram.execution.gc_pause import gc_paused
@@ -264,12 +264,19 @@ class QuerySession:
         plan_of: Callable[[], Plan | None] | None = None
         if profile:
             plan_of = lambda: _profiled_plan(compiled, ctx)  # noqa: E731
+        held = ctx.memory.holding(RESULT_BUFFER)
+
+        def close() -> None:
+            snapshot.close()
+            held.close()
+
         return Result(
             list(compiled.columns),
             rows,
             lambda: _stats(ctx.counters),
             plan=plan_of,
-            on_close=snapshot.close,
+            on_close=close,
+            hold=lambda kept: held.add(POINTER * len(kept) + batch_size(kept)),
         )
 
     # -- explicit transactions -----------------------------------------------------------------
@@ -310,7 +317,7 @@ def _buffered(
 ) -> list[tuple[Any, ...]]:
     """Every result row as Python values, the buffer charged to the budget per batch."""
     rows: list[tuple[Any, ...]] = []
-    held = memory.holding("the result buffer")
+    held = memory.holding(RESULT_BUFFER)
     try:
         for batch in produced:
             converted = rows_to_python(batch, graph)

@@ -236,3 +236,22 @@ def test_range_to_a_float_bound_is_refused_before_it_runs(db):
         db.execute("RETURN size(range(1, 10^10))", memory_limit=MiB)
     assert caught.value.detail == "InvalidArgumentType"
     assert db.execute("RETURN size(range(1, 10))", memory_limit=MiB).scalar() == 10
+
+
+ROWS = "UNWIND range(1, 150000) AS x RETURN x, x * 2.0, toString(x) AS s"
+
+
+def test_rows_a_result_keeps_count_against_the_limit(db):
+    error = _fails(db, ROWS, 8 * MiB)
+    assert error.operator == "the result buffer"
+    assert "Result.stream()" in error.hint
+    # iterating keeps the rows too (a result can be read again), so it is charged alike
+    with pytest.raises(MemoryLimitExceeded):
+        for _ in db.execute(ROWS, memory_limit=8 * MiB):
+            pass
+    # streaming keeps none of them: the same query fits
+    assert sum(1 for _ in db.execute(ROWS, memory_limit=8 * MiB).stream()) == 150000
+    assert len(db.execute(ROWS, memory_limit=64 * MiB).rows()) == 150000
+    # the failed results released their snapshots: a write still commits, and a read sees it
+    db.execute("CREATE (:After)")
+    assert db.execute("MATCH (a:After) RETURN count(a)").scalar() == 1
