@@ -334,9 +334,10 @@ database serves the next query.
 - `MemoryLimitExceeded`: the rows and values the query holds at once (sorts, groups,
   `collect()`, `DISTINCT`, `UNION`, hash tables, shortest-path frontiers, large lists
   built by `range()` or list comprehensions, the buffered result of a write or of a
-  statement in a transaction) went over `memory_limit` bytes, given to `execute`,
-  `profile` or `Transaction.execute`, or by default to `engram.open(...)` (a quarter
-  of the machine's memory unless set). Attributes: `limit`, `used` (the estimate when
+  statement in a transaction, and the rows a read's `Result` keeps for `rows()` or
+  iteration; `Result.stream()` keeps none) went over `memory_limit` bytes, given to
+  `execute`, `profile` or `Transaction.execute`, or by default to `engram.open(...)`
+  (a quarter of the machine's memory unless set). Attributes: `limit`, `used` (the estimate when
   it stopped), `operator` (what was growing), `phase` (`"runtime"`) and `hint`:"""
 
 
