@@ -243,12 +243,7 @@ class StoreGraph:
         key_id = self._key(key)
         if key_id is None:
             return None
-        value = record.properties.get(key_id)
-        if type(value) is PackedFloats:  # vectors are decoded only when a query reads them
-            return value.floats()
-        if value is BESIDE:  # stored beside the record: read only when a query reads it
-            return self._view.node_vector(node_id, key_id)
-        return value
+        return self._unpacked(node_id, key_id, record.properties.get(key_id))
 
     def node_properties(self, node_id: int) -> dict[str, Any]:
         """All properties by name."""
@@ -265,6 +260,11 @@ class StoreGraph:
         )
 
     def _unpacked(self, node_id: int, key_id: int, value: Any) -> Any:
+        """A value of a packed record as the query sees it.
+
+        Vectors are decoded, and vectors stored beside the record read, only when a
+        query reads them.
+        """
         if type(value) is PackedFloats:
             return value.floats()
         if value is BESIDE:

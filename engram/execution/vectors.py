@@ -23,6 +23,9 @@ from engram.storage.transaction import ReadTransaction, WriteTransaction
 
 __all__ = ["VectorAccess", "create_vector_index"]
 
+_NONE = np.empty(0, dtype=np.int64)
+_NONE.flags.writeable = False
+
 
 def _manager(view: GraphView) -> VectorIndexes:
     if not isinstance(view, ReadTransaction | WriteTransaction):
@@ -86,15 +89,11 @@ class VectorAccess:
             members = np.intersect1d(members, candidates, assume_unique=True)
         return members
 
-    def covers(self, name: str) -> bool:
-        """Whether every node with the label of index `name` holds a vector (if cheap to know)."""
-        return self._manager.covers_label(self._view, self.definition(name))
-
     def missing(self, name: str, candidates: np.ndarray | None) -> np.ndarray:
         """Sorted ids of the label's nodes (within `candidates`) that hold no vector."""
         definition = self.definition(name)
         if self._manager.covers_label(self._view, definition):
-            return np.empty(0, dtype=np.int64)
+            return _NONE
         members = self.members(name, candidates)
         indexed = self._manager.indexed_nodes(self._view, definition)
         return np.setdiff1d(members, indexed, assume_unique=True)

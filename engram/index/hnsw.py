@@ -358,35 +358,35 @@ class HnswIndex:
         k = min(k, self.count)
         if k <= 0 or self.needs_visibility_filter(snapshot):
             return None
-        single = np.asarray(query, dtype=np.float32)
-        lock = self.lock
-        lock.acquire_shared()
-        try:
-            labels, distances = self._hnsw.knn_query(single, k=k, num_threads=1)
-        except RuntimeError:
-            return None
-        finally:
-            lock.release_shared()
-        found: np.ndarray = labels[0].astype(np.int64)
+        found = self._search(query, k, None)
         # a commit may have added newer slots while hnswlib searched
-        if self._max_begin > snapshot and (self._begin[found] > snapshot).any():
+        if found is None or (
+            self._max_begin > snapshot and (self._begin[found[0]] > snapshot).any()
+        ):
             return None
-        return found, distances[0]
+        return found
 
     def _knn(
         self, query: np.ndarray, k: int, accept: Callable[[int], bool] | None
     ) -> np.ndarray | None:
+        found = self._search(query, k, accept)
+        return None if found is None else found[0]
+
+    def _search(
+        self, query: np.ndarray, k: int, accept: Callable[[int], bool] | None
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """(slots, distances) of hnswlib's top `k` under the shared lock (None: not found)."""
         single = np.asarray(query, dtype=np.float32)
         lock = self.lock
         lock.acquire_shared()
         try:
-            labels, _ = self._hnsw.knn_query(single, k=k, num_threads=1, filter=accept)
+            labels, distances = self._hnsw.knn_query(single, k=k, num_threads=1, filter=accept)
         except RuntimeError:
             return None
         finally:
             lock.release_shared()
-        found: np.ndarray = labels[0].astype(np.int64)
-        return found
+        slots: np.ndarray = labels[0].astype(np.int64)
+        return slots, distances[0]
 
     # -- persistence ---------------------------------------------------------------------------
 

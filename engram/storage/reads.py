@@ -171,11 +171,16 @@ class GraphView(IndexReads):
         ]
         if not wanted:
             return
-        keys = [layout.vector_key(node_id, key) for node_id, _, key in wanted]
-        for (_, properties, key), raw in zip(wanted, self._reader.multi_get(keys), strict=True):
-            if raw is None or not isinstance(properties, dict):
+        vectors = self._vectors([(node_id, key) for node_id, _, key in wanted])
+        for (_, properties, key), vector in zip(wanted, vectors, strict=True):
+            if vector is None or not isinstance(properties, dict):
                 raise InternalError(f"node record refers to a missing vector (key {key})")
-            properties[key] = decode_vector(raw, _V)
+            properties[key] = vector
+
+    def _vectors(self, wanted: list[tuple[int, int]]) -> list[Any]:
+        """The vectors stored beside records for these (node, key id) pairs, in one read."""
+        raws = self._reader.multi_get([layout.vector_key(node, key) for node, key in wanted])
+        return [None if raw is None else decode_vector(raw, _V) for raw in raws]
 
     def is_deleted_node(self, node_id: int) -> bool:
         """Whether this transaction deleted the node (always False for readers)."""
@@ -250,10 +255,9 @@ class GraphView(IndexReads):
         ]
         beside = [position for position, value in enumerate(result) if value is BESIDE]
         if beside:
-            nodes = ids[beside].tolist()
-            raws = self._reader.multi_get([layout.vector_key(n, key_id) for n in nodes])
-            for position, raw in zip(beside, raws, strict=True):
-                result[position] = None if raw is None else decode_vector(raw, _V)
+            vectors = self._vectors([(node, key_id) for node in ids[beside].tolist()])
+            for position, vector in zip(beside, vectors, strict=True):
+                result[position] = vector
         if self._overlay is not None:
             for position, node_id in self._touched(ids, self._overlay.nodes):
                 result[position] = self.node_property(node_id, key_id)

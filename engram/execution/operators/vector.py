@@ -72,11 +72,6 @@ class VectorSearchExec(PhysicalOp):
                     yield from batched(iter(found), BATCH_SIZE)
 
     def _ranked(self, ctx: ExecContext, row: Row, limit: int | None, skip: int) -> list[Row]:
-        plain = self.threshold is None and self.candidates is None and not self.predicates
-        if plain and limit is not None:
-            found = self._top(ctx, row, skip + limit)
-            if found is not None:
-                return _rows(ctx.graph, row, found, skip, limit, *self._shape)
         threshold: float | None = None
         if self.threshold is not None:
             value = self.threshold(row, ctx)
@@ -117,24 +112,6 @@ class VectorSearchExec(PhysicalOp):
             nulls = access.members(name, candidates)
             first = [(node, None) for node in _accepted(nulls, accept, wanted)]
         return _rows(ctx.graph, row, first, skip, limit, *self._shape)
-
-    def _top(self, ctx: ExecContext, row: Row, wanted: int) -> list[tuple[int, Any]] | None:
-        """The plain top k (no predicate, every node of the label indexed), or None.
-
-        The common query, kept lean; None hands it to the general path (a null query
-        vector, nodes without a vector, a null ranking).
-        """
-        access: VectorAccess = ctx.graph.vectors  # type: ignore[attr-defined]  # StoreGraph
-        name = self.search.index
-        query = self.query(row, ctx)
-        if query is None or not access.covers(name):
-            return None
-        spec = SearchSpec(k=wanted, scored=self.search.score is not None)
-        function = self._function
-        hits = access.search(name, query, spec, function=function, position=2)
-        if hits is None:
-            return None
-        return list(zip(hits.nodes.tolist(), hits.scores.tolist(), strict=True))
 
     @property
     def _function(self) -> str:
@@ -209,6 +186,8 @@ class VectorSearchExec(PhysicalOp):
 
 def _accepted(nodes: np.ndarray, accept: Accept | None, wanted: int | None) -> list[int]:
     """The first `wanted` of `nodes` (in order) that pass `accept`."""
+    if not len(nodes):
+        return []
     if accept is None:
         chosen: list[int] = (nodes if wanted is None else nodes[:wanted]).tolist()
         return chosen
