@@ -13,7 +13,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from engram import deadline as compile_deadline
 from engram.binder import bind
@@ -47,6 +47,9 @@ from engram.planner.patterns import IndexInfo
 from engram.planner.planner import plan
 
 __all__ = ["CompiledQuery", "QueryEngine", "StatisticsView"]
+
+#: the property and vector indexes a plan was made for
+_Infos: TypeAlias = tuple[tuple[IndexInfo, ...], tuple[VectorIndexInfo, ...]]
 
 
 class StatisticsView:
@@ -180,20 +183,22 @@ class QueryEngine:
         self._cache_size = cache_size if CACHES else 0
         self._lock = threading.Lock()
         self.procedures_version = 0
-        self._last_infos: (
-            tuple[Catalog, tuple[tuple[IndexInfo, ...], tuple[VectorIndexInfo, ...]]] | None
-        ) = None
+        self._last_infos: tuple[Catalog, _Infos, int] | None = None
+        #: a small number per distinct set of indexes, for plan cache keys (hashing the
+        #: infos themselves would take longer than the rest of a cache hit)
+        self._info_tokens: dict[_Infos, int] = {}
 
-    def _index_infos(
-        self, catalog: Catalog
-    ) -> tuple[tuple[IndexInfo, ...], tuple[VectorIndexInfo, ...]]:
+    def _index_infos(self, catalog: Catalog) -> tuple[_Infos, int]:
+        """The catalog's indexes as the planner sees them, and their token."""
         # catalogs are immutable and shared by every reader of a version: remember the last
         last = self._last_infos
         if last is not None and last[0] is catalog:
-            return last[1]
+            return last[1], last[2]
         infos = (index_infos(catalog), vector_index_infos(catalog))
-        self._last_infos = (catalog, infos)
-        return infos
+        with self._lock:
+            token = self._info_tokens.setdefault(infos, len(self._info_tokens))
+        self._last_infos = (catalog, infos, token)
+        return infos, token
 
     def clear(self) -> None:
         """Drop every cached plan (after procedures change)."""
@@ -219,17 +224,15 @@ class QueryEngine:
         passes or `cancel` is set; constants folded while planning are built within
         `memory`.
         """
-        indexes, vectors = self._index_infos(catalog)
-        key = (text, indexes, vectors, disabled, self.procedures_version, _size_bucket(statistics))
+        infos, token = self._index_infos(catalog)
+        key = (text, token, disabled, self.procedures_version, _size_bucket(statistics))
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
                 return cached
         with compile_deadline.compiling(deadline, cancel), running(memory or MemoryBudget()):
-            compiled = self._compile(
-                text, catalog, statistics, (indexes, vectors), disabled, verify
-            )
+            compiled = self._compile(text, catalog, statistics, infos, disabled, verify)
         with self._lock:
             self._cache[key] = compiled
             while len(self._cache) > self._cache_size:
@@ -241,7 +244,7 @@ class QueryEngine:
         text: str,
         catalog: Catalog,
         statistics: Statistics,
-        indexes: tuple[tuple[IndexInfo, ...], tuple[VectorIndexInfo, ...]],
+        indexes: _Infos,
         disabled: frozenset[str],
         verify: bool,
     ) -> CompiledQuery:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from engram.errors import ErrorDetail, ErrorKind, QueryRuntimeError, TransactionError
+from engram.execution.column_reads import NOT_SERVED, LabelColumns
 from engram.execution.context import Expansion
 from engram.execution.entities import RelRef
 from engram.execution.vectors import VectorAccess, create_vector_index
@@ -51,7 +52,7 @@ def _deleted(kind: str, entity_id: int) -> QueryRuntimeError:
 class StoreGraph:
     """Name-level graph access over a read or write transaction."""
 
-    __slots__ = ("_keys", "_nodes", "_vectors", "_view", "_writer", "reads")
+    __slots__ = ("_columns", "_keys", "_nodes", "_vectors", "_view", "_writer", "reads")
 
     def __init__(self, view: GraphView) -> None:
         self._view = view
@@ -63,6 +64,8 @@ class StoreGraph:
         # decoded node records of this statement; every write through this object drops
         # the entry of the node it touches, so reads always see the statement's writes
         self._nodes: dict[int, NodeRecord | None] = {}
+        # properties of a vector search's results, from columns once they pay off
+        self._columns = LabelColumns(view)
 
     @property
     def vectors(self) -> VectorAccess:
@@ -195,17 +198,24 @@ class StoreGraph:
             return cache[node_id]
         self.reads += 1
         record = self._view.node(node_id, packed=True)
+        self._columns.count(record)
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
         cache[node_id] = record
         return record
 
-    def prefetch_nodes(self, node_ids: list[int]) -> None:
+    def prefetch_nodes(self, node_ids: list[int], label: str | None = None) -> None:
         """Read these nodes' records in one batch into the statement's cache.
 
         An operator that produces nodes whose properties the query reads next (a vector
-        search's results) saves a storage round trip per node.
+        search's results) saves a storage round trip per node. With `label` (every node
+        has it), their properties may come from the label's property columns instead,
+        once those pay off (`engram.execution.column_reads`).
         """
+        if label is not None:
+            label_id = self._label(label)
+            if label_id is not None and self._columns.adopt(node_ids, label_id):
+                return
         cache = self._nodes
         missing = [node for node in node_ids if node not in cache]
         if not missing:
@@ -213,7 +223,9 @@ class StoreGraph:
         if len(cache) + len(missing) > _CACHE_LIMIT:
             cache.clear()
         self.reads += len(missing)
-        cache.update(zip(missing, self._view.nodes(missing, packed=True), strict=True))
+        records = self._view.nodes(missing, packed=True)
+        self._columns.count_all(records)
+        cache.update(zip(missing, records, strict=True))
 
     def _labels(self, node_id: int) -> frozenset[int]:
         record = self._record(node_id)
@@ -235,6 +247,19 @@ class StoreGraph:
 
     def node_property(self, node_id: int, key: str) -> Any:
         """One property, None when absent."""
+        columns = self._columns
+        if node_id in columns.nodes:
+            key_id = self._keys.get(key)
+            if key_id is None:
+                key_id = self._key(key)
+                if key_id is None:
+                    return None
+            served = columns.served.get(key_id)
+            if served is None:
+                served = columns.values(key_id)
+            found = served.get(node_id, NOT_SERVED)
+            if found is not NOT_SERVED:
+                return found
         record = self._record(node_id)
         if record is None:
             if self.is_deleted_node(node_id):

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any, Final
 
 from engram.errors import MemoryLimitExceeded
@@ -169,15 +168,25 @@ def active_budget() -> MemoryBudget | None:
     return budget
 
 
-@contextmanager
-def running(budget: MemoryBudget) -> Iterator[None]:
-    """Make `budget` the thread's active budget (for functions without a context)."""
-    previous = getattr(_ACTIVE, "budget", None)
-    _ACTIVE.budget = budget
-    try:
-        yield
-    finally:
-        _ACTIVE.budget = previous
+class running:  # noqa: N801  # used as a function: `with running(budget):`
+    """Make `budget` the thread's active budget (for functions without a context).
+
+    A class rather than a generator-based context manager: a query enters it once per
+    batch it produces.
+    """
+
+    __slots__ = ("_budget", "_previous")
+
+    def __init__(self, budget: MemoryBudget) -> None:
+        self._budget = budget
+        self._previous: MemoryBudget | None = None
+
+    def __enter__(self) -> None:
+        self._previous = getattr(_ACTIVE, "budget", None)
+        _ACTIVE.budget = self._budget
+
+    def __exit__(self, *exc: object) -> None:
+        _ACTIVE.budget = self._previous
 
 
 def charge_active(nbytes: int, operator: str) -> None:

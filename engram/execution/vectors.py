@@ -43,7 +43,9 @@ class VectorAccess:
     def __init__(self, view: GraphView) -> None:
         self._view = view
         self._manager = _manager(view)
-        self._definitions: dict[str, tuple[object, IndexDef]] = {}
+        # shared by the store's transactions: a catalog is immutable and each version's
+        # readers share it, so the cache holds while the schema does not change
+        self._definitions = self._manager.by_name
 
     def definition(self, name: str) -> IndexDef:
         """The vector index called `name`.

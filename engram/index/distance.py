@@ -28,7 +28,6 @@ __all__ = [
     "VectorParams",
     "as_query",
     "check_stored_vector",
-    "distances_to_scores",
     "exact_scores",
     "similarity",
 ]
@@ -329,13 +328,3 @@ def exact_scores(metric: Metric, vectors: np.ndarray, query: np.ndarray) -> np.n
         cosine = np.clip(dots / norms, -1.0, 1.0)
     result = (1.0 + cosine) / 2.0
     return result
-
-
-def distances_to_scores(metric: Metric, distances: np.ndarray) -> np.ndarray:
-    """Approximate scores from hnswlib distances (used for ordering only)."""
-    values = distances.astype(np.float64)
-    if metric is Metric.COSINE:
-        return 1.0 - values / 2.0
-    if metric is Metric.L2:
-        return 1.0 / (1.0 + values)
-    return 1.0 - values

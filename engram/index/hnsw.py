@@ -40,22 +40,25 @@ class ReadWriteLock:
     """Many shared holders or one exclusive holder (writers wait for readers to leave)."""
 
     def __init__(self) -> None:
-        self._condition = threading.Condition(threading.Lock())
+        # readers take the mutex itself (a C-level lock): a search enters and leaves once
+        self._mutex = threading.Lock()
+        self._condition = threading.Condition(self._mutex)
         self._readers = 0
         self._writer = False
+        self._waiting = 0  # exclusive holders waiting for readers to leave
 
     def acquire_shared(self) -> None:
         """Enter as a reader (searches, inserts)."""
-        with self._condition:
+        with self._mutex:
             while self._writer:
                 self._condition.wait()
             self._readers += 1
 
     def release_shared(self) -> None:
         """Leave as a reader."""
-        with self._condition:
+        with self._mutex:
             self._readers -= 1
-            if not self._readers:
+            if not self._readers and self._waiting:
                 self._condition.notify_all()
 
     @contextmanager
@@ -71,8 +74,12 @@ class ReadWriteLock:
     def exclusive(self) -> Iterator[None]:
         """Hold the lock alone (resizing, saving)."""
         with self._condition:
-            while self._writer or self._readers:
-                self._condition.wait()
+            self._waiting += 1
+            try:
+                while self._writer or self._readers:
+                    self._condition.wait()
+            finally:
+                self._waiting -= 1
             self._writer = True
         try:
             yield

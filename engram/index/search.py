@@ -25,12 +25,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from itertools import pairwise
+from operator import sub
 from typing import Final
 
 import numpy as np
 
-from engram.index.distance import Metric, distances_to_scores, exact_scores
+from engram.index.distance import Metric, exact_scores
 from engram.index.hnsw import HnswIndex
 
 __all__ = ["DEFAULT_EXACT_LIMIT", "Accept", "Hits", "SearchSpec", "rank_vectors", "search"]
@@ -45,6 +45,9 @@ _TIE_MARGIN: Final = 8
 #: hnswlib's float32 distances order results exactly when neighbours differ by more
 #: than this (relative): its rounding error is far smaller (ADR 0005)
 _CLEAR_GAP: Final = 2e-5
+#: the scores of results whose caller does not read them (`_by_distance`)
+_NANS = np.full(64, np.nan)
+_NANS.flags.writeable = False
 _MIN_SELECTIVITY: Final = 0.001
 #: candidate sets below this fraction of the index go through hnswlib's filter callback
 _CALLBACK_FRACTION: Final = 0.005
@@ -132,7 +135,8 @@ def _by_distance(index: HnswIndex, query: np.ndarray, snapshot: int, k: int) -> 
     """The top k in hnswlib's order, when its distances leave no near tie to resolve.
 
     Exact rescoring (and the id order of ties) would give the same order, so the
-    rescoring is skipped; the scores are hnswlib's, converted (callers do not read them).
+    rescoring is skipped, and so are the scores: callers that take this path do not read
+    them (they are NaN).
     """
     found = index.knn_plain(query, k + 1, snapshot)
     if found is None:
@@ -141,11 +145,22 @@ def _by_distance(index: HnswIndex, query: np.ndarray, snapshot: int, k: int) -> 
     if len(slots) < min(k + 1, index.count):
         return None
     head = distances.tolist()  # a few floats: plain Python beats numpy calls here
-    tolerance = _CLEAR_GAP * (1.0 + max(map(abs, head)))
-    if any(later - earlier <= tolerance for earlier, later in pairwise(head)):
-        return None
-    scores = distances_to_scores(index.params.metric, distances[:k])
-    return Hits(index.nodes_of(slots[:k]), scores, "hnsw")
+    if len(head) > 1:
+        tolerance = _CLEAR_GAP * (1.0 + max(map(abs, head)))
+        if min(map(sub, head[1:], head)) <= tolerance:
+            return None
+    nodes = index.nodes_of(slots[:k])
+    return Hits(nodes, _unscored(len(nodes)), "hnsw")
+
+
+def _unscored(count: int) -> np.ndarray:
+    """`count` NaN scores (read-only, shared)."""
+    global _NANS
+    if _NANS.shape[0] < count:
+        grown = np.full(max(count, 2 * _NANS.shape[0]), np.nan)
+        grown.flags.writeable = False
+        _NANS = grown
+    return _NANS[:count]
 
 
 def rank_vectors(

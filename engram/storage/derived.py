@@ -118,6 +118,8 @@ class PropertyColumn:
     #: 'str' columns: the distinct strings, sorted, and each entry's index among them
     categories: np.ndarray | None = None
     codes: np.ndarray | None = None
+    #: every node of the column has the property
+    complete: bool = False
 
     def positions(self, node_ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(position, found) of each node id in the column."""
@@ -185,4 +187,5 @@ def build_column(ids: np.ndarray, raw: list[Any]) -> PropertyColumn:
             array.flags.writeable = False
     for array in (values, present):
         array.flags.writeable = False
-    return PropertyColumn(ids, values, present, kind, slots, exact, categories, codes)
+    complete = bool(present.all())
+    return PropertyColumn(ids, values, present, kind, slots, exact, categories, codes, complete)

@@ -504,6 +504,25 @@ class GraphView(IndexReads):
             ("column", label_id, key_id), lambda: self._build_column(label_id, key_id)
         )
 
+    def cached_column(self, label_id: int, key_id: int) -> PropertyColumn | None:
+        """The version's column of the property if some reader has built it (else None)."""
+        if self._overlay is not None:
+            return None
+        found: PropertyColumn | None = self._state.caches.peek(("column", label_id, key_id))
+        return found
+
+    def label_reads(self) -> dict[int, int] | None:
+        """Node records read at this version so far, per label, by every reader of it.
+
+        A shared, mutable tally (lost increments between threads only delay a decision);
+        commits never carry it over. None in a write transaction, whose reads see its own
+        changes rather than the version's.
+        """
+        if self._overlay is not None:
+            return None
+        tally: dict[int, int] = self._state.caches.get(("label-reads",), dict)
+        return tally
+
     def _build_column(self, label_id: int, key_id: int) -> PropertyColumn:
         if label_id == -1:
             ids = joined_ids(self.scan_nodes(1 << 16))

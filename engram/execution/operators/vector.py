@@ -118,8 +118,9 @@ class VectorSearchExec(PhysicalOp):
         return f"vector.similarity.{self.search.function}"
 
     @property
-    def _shape(self) -> tuple[bool, bool]:
-        return self.search.score is not None, self.search.fetch
+    def _shape(self) -> tuple[bool, str | None]:
+        search = self.search
+        return search.score is not None, search.label if search.fetch else None
 
     def _candidates(self, ctx: ExecContext, row: Row) -> np.ndarray | None:
         """The candidate ids (sorted unique), or None for none.
@@ -208,12 +209,12 @@ def _rows(
     skip: int,
     limit: int | None,
     with_score: bool,
-    fetch: bool,
+    fetch: str | None,
 ) -> list[Row]:
     end = None if limit is None else skip + limit
     chosen = ranked[skip:end]
-    if fetch:  # the query reads the found nodes next: fetch their records in one batch
-        graph.prefetch_nodes([node for node, _ in chosen[:BATCH_SIZE]])
+    if fetch is not None:  # the query reads the found nodes (of label `fetch`) next
+        graph.prefetch_nodes([node for node, _ in chosen[:BATCH_SIZE]], fetch)
     if with_score:
         return [(*row, NodeRef(node), score) for node, score in chosen]
     return [(*row, NodeRef(node)) for node, _ in chosen]

@@ -15,7 +15,6 @@ from engram.index.distance import (
     VectorParams,
     as_query,
     check_stored_vector,
-    distances_to_scores,
     exact_scores,
     similarity,
 )
@@ -138,10 +137,3 @@ def test_index_scores_match_the_functions(vectors):
                 assert math.isnan(score) or not np.asarray(row).any() or not q.any()
             else:
                 assert score == pytest.approx(expected, rel=1e-9, abs=1e-12)
-
-
-def test_distances_order_like_scores():
-    distances = np.array([0.0, 0.5, 2.0], dtype=np.float32)
-    for metric in Metric:
-        scores = distances_to_scores(metric, distances)
-        assert list(scores) == sorted(scores, reverse=True)
