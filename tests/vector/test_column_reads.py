@@ -74,7 +74,8 @@ def test_answers_match_records_before_and_after_the_switch(db):
     for q, rows in zip(queries, later, strict=True):
         assert rows == _exact(db, TOP, q=q)
     assert _column(db, "id") is not None
-    assert _column(db, "name") is not None and _column(db, "score") is not None
+    assert _column(db, "name") is not None
+    assert _column(db, "score") is not None
     assert _column(db, "note").present.sum() == COUNT - COUNT // 5  # absent stays null
     # a column of mixed types is built but not used: the records answer
     assert _column(db, "mixed").kind == "object"
