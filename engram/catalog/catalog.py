@@ -88,13 +88,19 @@ class Catalog:
     _by_label: Mapping[int, tuple[IndexDef, ...]] = field(
         default_factory=dict, init=False, compare=False, hash=False, repr=False
     )
+    _by_name: Mapping[str, IndexDef] = field(
+        default_factory=dict, init=False, compare=False, hash=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         by_label: dict[int, list[IndexDef]] = {}
+        by_name: dict[str, IndexDef] = {}
         for index in self.indexes:
             by_label.setdefault(index.label_id, []).append(index)
+            by_name.setdefault(index.name, index)
         frozen = {label: tuple(found) for label, found in by_label.items()}
         object.__setattr__(self, "_by_label", MappingProxyType(frozen))
+        object.__setattr__(self, "_by_name", MappingProxyType(by_name))
 
     # names ---------------------------------------------------------------------------
 
@@ -157,10 +163,7 @@ class Catalog:
 
     def index(self, name: str) -> IndexDef | None:
         """The index or constraint called `name`."""
-        for index in self.indexes:
-            if index.name == name:
-                return index
-        return None
+        return self._by_name.get(name)
 
     def index_by_id(self, index_id: int) -> IndexDef | None:
         """The index with storage id `index_id`."""

@@ -24,6 +24,7 @@ Write transactions never use columns: their reads must see their own changes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Final
 
 import numpy as np
@@ -32,10 +33,8 @@ from engram.storage.derived import PropertyColumn
 from engram.storage.reads import GraphView
 from engram.storage.records import NodeRecord
 
-__all__ = ["NOT_SERVED", "LabelColumns"]
+__all__ = ["LabelColumns"]
 
-#: `LabelColumns.value`'s answer when the record path must answer instead
-NOT_SERVED: Final = object()
 #: strings longer than this are not worth a column of their own
 _SHORT_TEXT: Final = 256
 _COLUMN_KINDS: Final = frozenset({"int", "float", "bool", "str"})
@@ -52,21 +51,25 @@ def _small_scalar(value: Any) -> bool:
 
 
 class LabelColumns:
-    """One statement's use of property columns for nodes of a known label."""
+    """One statement's use of property columns for nodes of a known label.
 
-    __slots__ = ("_adopted", "_columns", "_tally", "_values", "_view", "nodes", "served")
+    Args:
+        view: the statement's transaction.
+        record_of: the statement's (cached) record read, for the one node that decides
+            whether a key is worth a column.
+    """
 
-    def __init__(self, view: GraphView) -> None:
+    __slots__ = ("_columns", "_record_of", "_tally", "_view", "adopted", "served")
+
+    def __init__(self, view: GraphView, record_of: Callable[[int], NodeRecord | None]) -> None:
         self._view = view
+        self._record_of = record_of
         self._tally = view.label_reads()
-        #: the nodes whose properties columns answer
-        self.nodes: set[int] = set()
-        #: (label id, nodes) as `adopt` took them
-        self._adopted: list[tuple[int, list[int]]] = []
+        #: (label id, nodes) as `adopt` took them: the nodes whose properties columns answer
+        self.adopted: list[tuple[int, list[int]]] = []
         self._columns: dict[tuple[int, int], PropertyColumn | None] = {}
-        #: key id -> (value per node the column has, how many of `_adopted` that covers)
-        self._values: dict[int, tuple[dict[int, Any], int]] = {}
-        #: key id -> value per node the column has, for keys whose values cover `nodes`
+        #: key id -> the key's value per adopted node its column has (None: absent); the
+        #: nodes a column does not answer for are missing, and the record path answers
         self.served: dict[int, dict[int, Any]] = {}
 
     def count(self, record: NodeRecord | None) -> None:
@@ -78,13 +81,8 @@ class LabelColumns:
 
     def count_all(self, records: list[NodeRecord | None]) -> None:
         """Tally many record reads."""
-        tally = self._tally
-        if tally is None:
-            return
         for record in records:
-            if record is not None:
-                for label in record.labels:
-                    tally[label] = tally.get(label, 0) + 1
+            self.count(record)
 
     def adopt(self, node_ids: list[int], label_id: int) -> bool:
         """Serve these nodes (all with the label) from columns if columns pay off now."""
@@ -96,39 +94,36 @@ class LabelColumns:
             if reads < max(1, self._view.count_nodes(label_id)):
                 return False
             tally[label_id] = _READY  # the version's readers need not count the label again
-
-        fresh = [node for node in node_ids if node not in self.nodes]
-        if fresh:
-            self.nodes.update(fresh)
-            self._adopted.append((label_id, fresh))
-            self.served.clear()
+        self.adopted.append((label_id, node_ids))
+        for key_id, values in self.served.items():  # keys read before: look them up now
+            self._look_up(label_id, key_id, node_ids, values)
         return True
 
     def values(self, key_id: int) -> dict[int, Any]:
-        """The key's value (None when absent) per node of `nodes` whose column has it.
-
-        The nodes a column does not answer for are missing: the record path answers.
-        Looks up every node adopted since the key's last look-up in one pass.
-        """
-        values, done = self._values.get(key_id, ({}, 0))
-        for label_id, nodes in self._adopted[done:]:
-            column = self._columns.get((label_id, key_id), _UNKNOWN)
-            if column is _UNKNOWN:
-                column = self._column(label_id, key_id, nodes[0])
-                self._columns[(label_id, key_id)] = column
-            if column is not None:
-                assert isinstance(column, PropertyColumn)
-                _look_up(column, nodes, values)
-        self._values[key_id] = (values, len(self._adopted))
-        self.served[key_id] = values
+        """`served[key_id]`, looking up every adopted node on the key's first read."""
+        values = self.served.get(key_id)
+        if values is None:
+            values = {}
+            for label_id, nodes in self.adopted:
+                self._look_up(label_id, key_id, nodes, values)
+            self.served[key_id] = values
         return values
+
+    def _look_up(self, label_id: int, key_id: int, nodes: list[int], into: dict[int, Any]) -> None:
+        column = self._columns.get((label_id, key_id), _UNKNOWN)
+        if column is _UNKNOWN:
+            column = self._column(label_id, key_id, nodes[0])
+            self._columns[(label_id, key_id)] = column
+        if column is not None:
+            assert isinstance(column, PropertyColumn)
+            _look_up(column, nodes, into)
 
     def _column(self, label_id: int, key_id: int, node_id: int) -> PropertyColumn | None:
         view = self._view
         column = view.cached_column(label_id, key_id)
         if column is None:
             # decide on the node at hand whether the key is worth a column at all
-            sample = view.node(node_id, packed=True)
+            sample = self._record_of(node_id)
             if sample is None or not _small_scalar(sample.properties.get(key_id)):
                 return None
             column = view.property_column(label_id, key_id)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from engram.errors import ErrorDetail, ErrorKind, QueryRuntimeError, TransactionError
-from engram.execution.column_reads import NOT_SERVED, LabelColumns
+from engram.execution.column_reads import LabelColumns
 from engram.execution.context import Expansion
 from engram.execution.entities import RelRef
 from engram.execution.vectors import VectorAccess, create_vector_index
@@ -32,6 +32,7 @@ __all__ = ["StoreGraph"]
 _CACHE_LIMIT = 65536
 _DIRECTIONS = {"->": Direction.OUT, "<-": Direction.IN, "--": Direction.BOTH}
 _EMPTY_IDS = np.empty(0, dtype=np.int64)
+_NOT_SERVED = object()
 _EMPTY_EXPANSION: Expansion = (
     _EMPTY_IDS,
     _EMPTY_IDS,
@@ -64,8 +65,9 @@ class StoreGraph:
         # decoded node records of this statement; every write through this object drops
         # the entry of the node it touches, so reads always see the statement's writes
         self._nodes: dict[int, NodeRecord | None] = {}
-        # properties of a vector search's results, from columns once they pay off
-        self._columns = LabelColumns(view)
+        # properties of a vector search's results, from columns once they pay off; made
+        # by the first record read or search fetch
+        self._columns: LabelColumns | None = None
 
     @property
     def vectors(self) -> VectorAccess:
@@ -198,7 +200,7 @@ class StoreGraph:
             return cache[node_id]
         self.reads += 1
         record = self._view.node(node_id, packed=True)
-        self._columns.count(record)
+        (self._columns or self._column_reads()).count(record)
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
         cache[node_id] = record
@@ -212,9 +214,10 @@ class StoreGraph:
         has it), their properties may come from the label's property columns instead,
         once those pay off (`engram.execution.column_reads`).
         """
+        columns = self._columns or self._column_reads()
         if label is not None:
             label_id = self._label(label)
-            if label_id is not None and self._columns.adopt(node_ids, label_id):
+            if label_id is not None and columns.adopt(node_ids, label_id):
                 return
         cache = self._nodes
         missing = [node for node in node_ids if node not in cache]
@@ -224,8 +227,12 @@ class StoreGraph:
             cache.clear()
         self.reads += len(missing)
         records = self._view.nodes(missing, packed=True)
-        self._columns.count_all(records)
+        columns.count_all(records)
         cache.update(zip(missing, records, strict=True))
+
+    def _column_reads(self) -> LabelColumns:
+        self._columns = LabelColumns(self._view, self._record)
+        return self._columns
 
     def _labels(self, node_id: int) -> frozenset[int]:
         record = self._record(node_id)
@@ -248,17 +255,15 @@ class StoreGraph:
     def node_property(self, node_id: int, key: str) -> Any:
         """One property, None when absent."""
         columns = self._columns
-        if node_id in columns.nodes:
-            key_id = self._keys.get(key)
+        if columns is not None and columns.adopted:
+            key_id = self._key(key)
             if key_id is None:
-                key_id = self._key(key)
-                if key_id is None:
-                    return None
+                return None
             served = columns.served.get(key_id)
             if served is None:
                 served = columns.values(key_id)
-            found = served.get(node_id, NOT_SERVED)
-            if found is not NOT_SERVED:
+            found = served.get(node_id, _NOT_SERVED)
+            if found is not _NOT_SERVED:
                 return found
         record = self._record(node_id)
         if record is None:

@@ -254,12 +254,13 @@ def parse_bytes(text: str) -> int:
     cleaned = text.strip().lower().replace("_", "")
     number = cleaned.rstrip("abcdefghijklmnopqrstuvwxyz").strip()
     unit = cleaned[len(number) :].strip() if number else cleaned
+    not_a_size = ValueError(f"{text!r} is not a size (examples: 268435456, 512MiB, 2GiB, 1.5g)")
     if unit not in _UNITS or not number:
-        raise ValueError(f"{text!r} is not a size (examples: 268435456, 512MiB, 2GiB, 1.5g)")
+        raise not_a_size
     try:
         value = float(number) * _UNITS[unit]
     except ValueError:
-        raise ValueError(f"{text!r} is not a size (examples: 268435456, 512MiB, 2GiB)") from None
+        raise not_a_size from None
     if not value >= 1:
         raise ValueError(f"{text!r} is not a positive size")
     return int(value)

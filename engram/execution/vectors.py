@@ -43,9 +43,6 @@ class VectorAccess:
     def __init__(self, view: GraphView) -> None:
         self._view = view
         self._manager = _manager(view)
-        # shared by the store's transactions: a catalog is immutable and each version's
-        # readers share it, so the cache holds while the schema does not change
-        self._definitions = self._manager.by_name
 
     def definition(self, name: str) -> IndexDef:
         """The vector index called `name`.
@@ -54,17 +51,9 @@ class VectorAccess:
             QueryRuntimeError: ProcedureError when there is none.
         """
         catalog = self._view.catalog
-        cached = self._definitions.get(name) if isinstance(name, str) else None
-        if cached is not None and cached[0] is catalog:
-            return cached[1]
-        found = self._find(name)
-        self._definitions[name] = (catalog, found)
-        return found
-
-    def _find(self, name: str) -> IndexDef:
-        found = self._view.catalog.index(name) if isinstance(name, str) else None
+        found = catalog.index(name) if isinstance(name, str) else None
         if found is None or found.kind != VECTOR_KIND:
-            known = sorted(i.name for i in self._view.catalog.indexes if i.kind == VECTOR_KIND)
+            known = sorted(i.name for i in catalog.indexes if i.kind == VECTOR_KIND)
             hint = f"vector indexes: {', '.join(known)}" if known else "CREATE VECTOR INDEX first"
             raise QueryRuntimeError(
                 f"there is no vector index named {name!r}",

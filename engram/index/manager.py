@@ -197,8 +197,6 @@ class VectorIndexes:
         self._covers: dict[int, tuple[int, bool]] = {}
         #: index id -> (version, nodes whose predicates searches checked row by row then)
         self._checked: dict[int, tuple[int, int]] = {}
-        #: index name -> (catalog, its definition there): name look-ups of searches
-        self.by_name: dict[str, tuple[object, IndexDef]] = {}
         self._pending: dict[int, tuple[object, HnswIndex]] = {}
         self._wake = threading.Condition(threading.Lock())
         self._wanted: set[int] = set()

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from operator import sub
 from typing import Final
 
@@ -45,9 +46,6 @@ _TIE_MARGIN: Final = 8
 #: hnswlib's float32 distances order results exactly when neighbours differ by more
 #: than this (relative): its rounding error is far smaller (ADR 0005)
 _CLEAR_GAP: Final = 2e-5
-#: the scores of results whose caller does not read them (`_by_distance`)
-_NANS = np.full(64, np.nan)
-_NANS.flags.writeable = False
 _MIN_SELECTIVITY: Final = 0.001
 #: candidate sets below this fraction of the index go through hnswlib's filter callback
 _CALLBACK_FRACTION: Final = 0.005
@@ -153,14 +151,12 @@ def _by_distance(index: HnswIndex, query: np.ndarray, snapshot: int, k: int) -> 
     return Hits(nodes, _unscored(len(nodes)), "hnsw")
 
 
+@lru_cache(maxsize=64)
 def _unscored(count: int) -> np.ndarray:
-    """`count` NaN scores (read-only, shared)."""
-    global _NANS
-    if _NANS.shape[0] < count:
-        grown = np.full(max(count, 2 * _NANS.shape[0]), np.nan)
-        grown.flags.writeable = False
-        _NANS = grown
-    return _NANS[:count]
+    """`count` NaN scores (read-only, shared: a new array costs more than the search's rest)."""
+    nans = np.full(count, np.nan)
+    nans.flags.writeable = False
+    return nans
 
 
 def rank_vectors(

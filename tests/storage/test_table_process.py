@@ -16,8 +16,7 @@ from engram.storage import keys as layout
 from engram.storage import table_process
 from engram.storage.bulk import BulkLoad
 from engram.storage.bulk_records import Packed, Records
-from engram.storage.ingest import INGEST_DIRECTORY, IngestFiles
-from engram.storage.rocks import BLOOM_BITS
+from engram.storage.ingest import INGEST_DIRECTORY
 from tests.storage.test_bulk import assert_sound, graph_of
 from tests.storage.test_ingest import load_graph
 
@@ -37,18 +36,8 @@ def ready(process):
     return process
 
 
-def child_files(store):
-    kv = store._kv
-    return IngestFiles(
-        store.path,
-        kv.ingest_options(),
-        kv.ingest_options(filtered=False),
-        bloom_bits=BLOOM_BITS,
-    )
-
-
 def test_every_form_of_records_reaches_the_file_unchanged(store):
-    files = child_files(store)
+    files = store.ingest_files()
     files.add("adjacency", Records([b"\x14a"], b"first"), child=False)  # starts the child
     ready(files._child)
     ids = np.arange(10, 20)

@@ -34,19 +34,26 @@ def load(db: Any, matrix: np.ndarray, *, start: int = 0, metric: str = "cosine")
         db.execute(CREATE_INDEX % (matrix.shape[1], metric))
 
 
-def exact_ids(db: Any, query: np.ndarray, k: int) -> list[int]:
-    """The true top-k ids by cosine (the query ranked with every optimizer rule off)."""
+def unoptimized(db: Any, text: str, **params: Any) -> list[tuple[Any, ...]]:
+    """The rows of `text` with every optimizer rule off (exact ranking, records only)."""
     saved = db.session.disabled_rules
     db.session.disabled_rules = frozenset({"*"})
     try:
-        rows = db.execute(
-            "MATCH (d:Doc) WHERE d.emb IS NOT NULL RETURN d.id "
-            "ORDER BY vector.similarity.cosine(d.emb, $q) DESC LIMIT $k",
-            q=query.tolist(),
-            k=k,
-        ).rows()
+        rows: list[tuple[Any, ...]] = db.execute(text, **params).rows()
     finally:
         db.session.disabled_rules = saved
+    return rows
+
+
+def exact_ids(db: Any, query: np.ndarray, k: int) -> list[int]:
+    """The true top-k ids by cosine (the query ranked with every optimizer rule off)."""
+    rows = unoptimized(
+        db,
+        "MATCH (d:Doc) WHERE d.emb IS NOT NULL RETURN d.id "
+        "ORDER BY vector.similarity.cosine(d.emb, $q) DESC LIMIT $k",
+        q=query.tolist(),
+        k=k,
+    )
     return [row[0] for row in rows]
 
 

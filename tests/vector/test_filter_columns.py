@@ -12,22 +12,13 @@ import numpy as np
 import pytest
 
 import engram
-from tests.vector.support import load, manager, vectors
+from tests.vector.support import load, manager, unoptimized, vectors
 
 RANKED = (
     "MATCH (d:Doc) WHERE {where} RETURN d.id "
     "ORDER BY vector.similarity.cosine(d.emb, $q) DESC, d.id LIMIT $k"
 )
 ROUNDS = 40
-
-
-def _exact(db, text, **params):
-    saved = db.session.disabled_rules
-    db.session.disabled_rules = frozenset({"*"})
-    try:
-        return db.execute(text, **params).rows()
-    finally:
-        db.session.disabled_rules = saved
 
 
 @pytest.fixture
@@ -61,7 +52,7 @@ def test_column_checks_agree_with_row_checks(db, where):
     rng = np.random.default_rng(0)
     for _ in range(ROUNDS):
         query = rng.normal(size=8).tolist()
-        expected = _exact(db, text, q=query, k=10, low=90)
+        expected = unoptimized(db, text, q=query, k=10, low=90)
         found = db.execute(plain, q=query, k=10, low=90).rows()
         assert [row[0] for row in found] == [row[0] for row in expected]
     with db.begin_read() as view:  # the later rounds ran through columns
@@ -90,7 +81,7 @@ def test_mixed_types_fall_back_to_row_checks(db):
     rng = np.random.default_rng(1)
     for _ in range(ROUNDS):
         query = rng.normal(size=8).tolist()
-        expected = _exact(db, text, q=query, k=5)
+        expected = unoptimized(db, text, q=query, k=5)
         found = db.execute(plain, q=query, k=5).rows()
         assert [row[0] for row in found] == [row[0] for row in expected]
         assert len(found) == 5

@@ -6,7 +6,7 @@ import pytest
 
 import engram
 from engram.index.search import DEFAULT_EXACT_LIMIT
-from tests.vector.support import load, vectors
+from tests.vector.support import load, unoptimized, vectors
 
 TOP = (
     "MATCH (d:Doc) WHERE d.bucket < $b RETURN d.id "
@@ -26,13 +26,7 @@ def db():
 
 
 def _truth(db, query, bound):
-    saved = db.session.disabled_rules
-    db.session.disabled_rules = frozenset({"*"})
-    try:
-        rows = db.execute(TOP, q=query.tolist(), b=bound).rows()
-    finally:
-        db.session.disabled_rules = saved
-    return [row[0] for row in rows]
+    return [row[0] for row in unoptimized(db, TOP, q=query.tolist(), b=bound)]
 
 
 def test_explain_says_a_large_range_is_dropped(db):
