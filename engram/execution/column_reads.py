@@ -94,6 +94,8 @@ class LabelColumns:
             if reads < max(1, self._view.count_nodes(label_id)):
                 return False
             tally[label_id] = _READY  # the version's readers need not count the label again
+        if not node_ids:
+            return True
         self.adopted.append((label_id, node_ids))
         for key_id, values in self.served.items():  # keys read before: look them up now
             self._look_up(label_id, key_id, node_ids, values)

@@ -148,3 +148,17 @@ def test_nodes_the_column_does_not_hold_fall_back_to_records(db):
     rows = db.execute(TOP, q=q).rows()
     assert rows[0][:2] == (1000, None)
     assert rows == unoptimized(db, TOP, q=q)
+
+
+def test_a_search_that_returns_nothing_adopts_nothing(db):
+    # no node passes the first row's filter; the second row's filter then reads
+    # properties in the same statement
+    q = _queries(1, 16)[0]
+    _switched(db, q)
+    text = (
+        "UNWIND [1000, 1] AS i MATCH (d:Doc) WHERE d.score > i RETURN i, d.id "
+        "ORDER BY vector.similarity.cosine(d.emb, $q) DESC LIMIT 3"
+    )
+    rows = db.execute(text, q=q).rows()
+    assert len(rows) == 3
+    assert rows == unoptimized(db, text, q=q)
