@@ -36,6 +36,9 @@ __all__ = [
 POINTER: Final = 8
 #: elements of a list or map measured before the rest is assumed to be alike
 _SAMPLE: Final = 8
+#: lists up to this long are measured element by element: a sample's estimate can fall
+#: when an element is added (the sampled positions move), and short lists are cheap
+_EXACT: Final = 256
 #: the share of the machine's memory one query may hold by default (docs/adr/0009)
 DEFAULT_SHARE: Final = 4
 
@@ -77,7 +80,7 @@ def value_size(value: Any) -> int:
 
 def _sampled(items: Sequence[Any]) -> int:
     count = len(items)
-    if count <= _SAMPLE:
+    if count <= _EXACT:
         return sum(value_size(item) for item in items)
     step = count // _SAMPLE
     sample = [value_size(items[i * step]) for i in range(_SAMPLE)]
