@@ -28,7 +28,10 @@ def check_parameters(statement: BStatement, supplied: Container[str]) -> None:
         ParameterError: kind ParameterMissing, detail MissingParameter, naming the first
             missing parameter (alphabetically) and pointing at its first use.
     """
-    missing = sorted(name for name in statement.parameters if name not in supplied)
+    used = statement.parameters
+    if not used or (isinstance(supplied, dict) and supplied.keys() >= used):
+        return
+    missing = sorted(name for name in used if name not in supplied)
     if not missing:
         return
     name = missing[0]

@@ -91,6 +91,14 @@ class GraphAccess(Protocol):
         """One property (None when absent)."""
         ...
 
+    def node_property_values(self, node_ids: list[int], key: str) -> list[Any] | None:
+        """`node_property` of many nodes, in order; None when they must be read row by row.
+
+        None in a write transaction: a read there can fail (a node deleted by it), and
+        which failure a query reports depends on the order of its reads.
+        """
+        ...
+
     def node_properties(self, node_id: int) -> dict[str, Any]:
         """All properties by name."""
         ...
@@ -262,7 +270,7 @@ class Profiler(Protocol):
         ...
 
 
-@dataclass
+@dataclass(slots=True)
 class ExecContext:
     """Everything a running query may use besides its input rows."""
 

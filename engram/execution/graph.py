@@ -275,6 +275,24 @@ class StoreGraph:
             return None
         return self._unpacked(node_id, key_id, record.properties.get(key_id))
 
+    def node_property_values(self, node_ids: list[int], key: str) -> list[Any] | None:
+        """`node_property` of many nodes, in order (None in a write transaction)."""
+        if self._writer is not None:
+            return None
+        columns = self._columns
+        if columns is not None and columns.adopted:
+            key_id = self._key(key)
+            if key_id is None:
+                return [None] * len(node_ids)
+            served = columns.served.get(key_id)
+            if served is None:
+                served = columns.values(key_id)
+            found = [served.get(node, _NOT_SERVED) for node in node_ids]
+            if _NOT_SERVED not in found:
+                return found
+        read = self.node_property
+        return [read(node, key) for node in node_ids]
+
     def node_properties(self, node_id: int) -> dict[str, Any]:
         """All properties by name."""
         record = self._record(node_id)

@@ -17,10 +17,12 @@ from engram.binder.bound import (
     BExists,
     BExpr,
     BPatternComprehension,
+    BProperty,
     BSetItem,
     BSetLabels,
     BSetProperties,
     BSetProperty,
+    BVariable,
     Symbol,
 )
 from engram.binder.walk import bound_children
@@ -54,6 +56,7 @@ from engram.execution.operators.mutate import (
 )
 from engram.execution.operators.paths import ShortestPathExec
 from engram.execution.operators.relational import (
+    ColumnRead,
     DistinctExec,
     EagerExec,
     FilterExec,
@@ -348,8 +351,30 @@ def _project_select(project: lp.Project, select: lp.Select) -> PhysicalOp | None
         for symbol in select.symbols
     )
     return ProjectSelectExec(
-        logical=select, child=lower(project.child), outputs=outputs, project=project
+        logical=select,
+        child=lower(project.child),
+        outputs=outputs,
+        project=project,
+        reads=_column_reads(select.symbols, expressions, layout),
     )
+
+
+def _column_reads(
+    symbols: tuple[Symbol, ...], expressions: dict[Symbol, BExpr], layout: Layout
+) -> tuple[ColumnRead, ...] | None:
+    """The outputs as column reads (`ProjectSelectExec.reads`), or None if one is computed."""
+    reads: list[ColumnRead] = []
+    for symbol in symbols:
+        expr = expressions.get(symbol)
+        if expr is None:
+            reads.append((layout[symbol], None))
+        elif isinstance(expr, BVariable):
+            reads.append((layout[expr.symbol], None))
+        elif isinstance(expr, BProperty) and isinstance(expr.subject, BVariable):
+            reads.append((layout[expr.subject.symbol], expr.key))
+        else:
+            return None
+    return tuple(reads)
 
 
 def _holds(name: str, distinct: bool) -> str:

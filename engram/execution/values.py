@@ -32,20 +32,24 @@ _ENTITIES = (NodeRef, RelRef, PathValue)
 
 def from_python(value: Any) -> Any:
     """A parameter or procedure value as a runtime value (raises ParameterError if unusable)."""
-    if value is None or type(value) in _SCALARS or type(value) in _ENTITIES:
+    kind = type(value)
+    if value is None or kind in _SCALARS or kind in _ENTITIES:
         return value
-    if isinstance(value, bool | int | float | str):
-        return _builtin(value)
-    if isinstance(value, list | tuple):
+    if kind is list or isinstance(value, list | tuple):
         if _SCALARS.issuperset(map(type, value)):
             return list(value)  # plain values (an embedding): one C-level copy
         return [from_python(item) for item in value]
+    if isinstance(value, bool | int | float | str):
+        return _builtin(value)
     if isinstance(value, Mapping):
         return {str(key): from_python(item) for key, item in value.items()}
     if isinstance(value, np.ndarray):
         if value.ndim != 1:
             raise _unusable(value, "only 1-dimensional arrays are supported")
-        return [from_python(item) for item in value.tolist()]
+        items = value.tolist()
+        if value.dtype.kind in "biuf":  # numbers (an embedding): Python scalars already
+            return items
+        return [from_python(item) for item in items]
     if isinstance(value, np.generic):
         return from_python(value.item())
     if isinstance(value, Node):

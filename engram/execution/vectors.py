@@ -72,6 +72,20 @@ class VectorAccess:
             self._view, definition, query, spec, function=function, position=position
         )
 
+    def top(
+        self, name: str, query: Any, k: int, *, scored: bool, function: str, position: int
+    ) -> Hits | None:
+        """The top `k` of index `name` on the lean path (`VectorIndexes.top`), or None."""
+        return self._manager.top(
+            self._view,
+            self.definition(name),
+            query,
+            k,
+            scored=scored,
+            function=function,
+            position=position,
+        )
+
     def members(self, name: str, candidates: np.ndarray | None) -> np.ndarray:
         """Sorted ids of the nodes with the index's label (within `candidates`)."""
         definition = self.definition(name)

@@ -45,7 +45,7 @@ from engram.index.persistence import (
     remove_unreferenced,
     write_files,
 )
-from engram.index.search import Hits, SearchSpec, rank_vectors, search
+from engram.index.search import Hits, SearchSpec, plain_top, rank_vectors, search
 from engram.storage import keys as layout
 from engram.storage.backup import add_backup_hook
 from engram.storage.derived_feed import changed_nodes, decode_ids, register_value_check
@@ -506,6 +506,37 @@ class VectorIndexes:
             plain = replace(spec, exclude=frozenset(), extra=())
             return rank_vectors(params.metric, vector, nodes, vectors, plain, "exact")
         return search(index, vector, view.version, spec)
+
+    def top(
+        self,
+        view: GraphView,
+        definition: IndexDef,
+        query: Any,
+        k: int,
+        *,
+        scored: bool,
+        function: str,
+        position: int,
+    ) -> Hits | None:
+        """The top `k` of every node of the label, when nothing stands in the way.
+
+        The lean path of `ORDER BY similarity DESC LIMIT k` without other predicates: a
+        committed snapshot, every node of the label holding a vector (none sorts first
+        with a null similarity), a query vector, an index. None otherwise (and when the
+        index's plain search does not apply); the general path (`search`) then answers.
+
+        Raises:
+            QueryRuntimeError: the query is not a vector of the index's dimension.
+        """
+        if k <= 0 or isinstance(view, WriteTransaction) or not self.covers_label(view, definition):
+            return None
+        vector = as_query(query, params_of(definition), function, position)
+        if vector is None:
+            return None
+        index = self.index_for(view, definition)
+        if index is None:
+            return None
+        return plain_top(index, vector, view.version, k, scored)
 
     def _own_writes(
         self, view: GraphView, definition: IndexDef

@@ -34,7 +34,15 @@ import numpy as np
 from engram.index.distance import Metric, exact_scores
 from engram.index.hnsw import HnswIndex
 
-__all__ = ["DEFAULT_EXACT_LIMIT", "Accept", "Hits", "SearchSpec", "rank_vectors", "search"]
+__all__ = [
+    "DEFAULT_EXACT_LIMIT",
+    "Accept",
+    "Hits",
+    "SearchSpec",
+    "plain_top",
+    "rank_vectors",
+    "search",
+]
 
 #: node ids -> mask of the ones the query's other predicates keep
 Accept = Callable[[np.ndarray], np.ndarray]
@@ -102,16 +110,26 @@ def search(index: HnswIndex, query: np.ndarray, snapshot: int, spec: SearchSpec)
     if spec.k is None:
         return _exact(index, query, index.visible_slots(snapshot), spec, "exact")
     if spec.accept is None and spec.threshold is None and not (spec.exclude or spec.extra):
-        plain = _plain(index, query, snapshot, spec.k, spec.exact_limit, spec.scored)
+        plain = plain_top(index, query, snapshot, spec.k, spec.scored, spec.exact_limit)
         if plain is not None:
             return plain
     return _growing(index, query, snapshot, spec)
 
 
-def _plain(
-    index: HnswIndex, query: np.ndarray, snapshot: int, k: int, exact_limit: int, scored: bool
+def plain_top(
+    index: HnswIndex,
+    query: np.ndarray,
+    snapshot: int,
+    k: int,
+    scored: bool,
+    exact_limit: int = DEFAULT_EXACT_LIMIT,
 ) -> Hits | None:
-    """The common case, kept lean: top k of everything, nothing retired in the way."""
+    """`search` without candidates, predicates, threshold or own writes, kept lean.
+
+    The top `k` (k > 0) of every vector the reader sees, as `search` gives them; None
+    when retired slots are in the way or `k` is most of the index (`search` then takes
+    its general path).
+    """
     count = index.count
     fetch = min(count, max(2 * k, k + _TIE_MARGIN))
     if index.retired_count or (fetch > exact_limit and 2 * fetch > count):

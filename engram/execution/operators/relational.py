@@ -12,6 +12,7 @@ from typing import Any
 
 from engram.errors import ErrorDetail, ErrorKind, Phase, QueryRuntimeError, Span
 from engram.execution.context import ExecContext
+from engram.execution.entities import NodeRef
 from engram.execution.expressions import CompiledExpr
 from engram.execution.memory import POINTER, Holding, batch_size, value_size
 from engram.execution.ordering import group_key
@@ -19,6 +20,7 @@ from engram.execution.physical import Batch, PhysicalOp, Row, batched
 from engram.planner.operators import LogicalOp
 
 __all__ = [
+    "ColumnRead",
     "DistinctExec",
     "EagerExec",
     "FilterExec",
@@ -33,6 +35,10 @@ __all__ = [
     "column_picker",
     "count_argument",
 ]
+
+#: a projection output as a read: (slot, None) is the slot's value, (slot, key) the property
+#: `key` of the node in the slot
+ColumnRead = tuple[int, str | None]
 
 #: rows a Project computes between deadline checks
 _CHECK_ROWS = 32
@@ -136,18 +142,25 @@ class ProjectSelectExec(PhysicalOp):
     child: PhysicalOp
     outputs: tuple[CompiledExpr, ...]
     project: LogicalOp = field(compare=False, repr=False)
+    #: the outputs as column reads, when every one is a slot or a variable's property
+    reads: tuple[ColumnRead, ...] | None = None
 
     @property
     def fused(self) -> tuple[LogicalOp, ...]:
         return (self.project,)
 
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
-        outputs = self.outputs
+        outputs, reads = self.outputs, self.reads
         for batch in self.child.run(ctx, arg):
             out: Batch = []
             for first in range(0, len(batch), _CHECK_ROWS):
                 ctx.check()
                 chunk = batch[first : first + _CHECK_ROWS]
+                if reads is not None:
+                    rows = _read_columns(chunk, reads, ctx)
+                    if rows is not None:
+                        out.extend(rows)
+                        continue
                 if len(outputs) == 1:
                     (only,) = outputs
                     out.extend([(only(row, ctx),) for row in chunk])
@@ -157,6 +170,28 @@ class ProjectSelectExec(PhysicalOp):
                 else:
                     out.extend([tuple([f(row, ctx) for f in outputs]) for row in chunk])
             yield out
+
+
+def _read_columns(chunk: Batch, reads: tuple[ColumnRead, ...], ctx: ExecContext) -> Batch | None:
+    """The rows of a projection made only of column reads, computed column by column.
+
+    A node property is read for the whole chunk at once (`node_property_values`: from
+    property columns when they answer). None when a property's subject is not a node in
+    every row, or the graph reads row by row; the projection then computes row by row.
+    """
+    columns = []
+    for slot, key in reads:
+        values = [row[slot] for row in chunk]
+        if key is not None:
+            ids = [value.id for value in values if type(value) is NodeRef]
+            if len(ids) != len(values):
+                return None
+            found = ctx.graph.node_property_values(ids, key)
+            if found is None:
+                return None
+            values = found
+        columns.append(values)
+    return list(zip(*columns, strict=True))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

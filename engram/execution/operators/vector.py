@@ -29,6 +29,8 @@ from engram.planner.operators import VectorSearch
 __all__ = ["VectorSearchExec"]
 
 Nested = Callable[[Row, ExecContext], Iterator[Batch]]
+#: a query vector not evaluated yet
+_UNSET: Any = object()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -72,6 +74,28 @@ class VectorSearchExec(PhysicalOp):
                     yield from batched(iter(found), BATCH_SIZE)
 
     def _ranked(self, ctx: ExecContext, row: Row, limit: int | None, skip: int) -> list[Row]:
+        search = self.search
+        query: Any = _UNSET
+        plain = self.threshold is None and self.candidates is None and not self.predicates
+        if plain and limit is not None:  # the common case first, on a lean path
+            query = self.query(row, ctx)
+            hits = ctx.graph.vectors.top(  # type: ignore[attr-defined]  # StoreGraph
+                search.index,
+                query,
+                skip + limit,
+                scored=search.score is not None,
+                function=self._function,
+                position=2,
+            )
+            if hits is not None:
+                ranked = list(zip(hits.nodes.tolist(), hits.scores.tolist(), strict=True))
+                return _rows(ctx.graph, row, ranked, skip, limit, *self._shape)
+        return self._general(ctx, row, limit, skip, query)
+
+    def _general(
+        self, ctx: ExecContext, row: Row, limit: int | None, skip: int, query: Any
+    ) -> list[Row]:
+        """`_ranked` for every shape of search; `query` is `_UNSET` unless evaluated already."""
         threshold: float | None = None
         if self.threshold is not None:
             value = self.threshold(row, ctx)
@@ -88,7 +112,8 @@ class VectorSearchExec(PhysicalOp):
             if few is not None:  # score the few nodes that pass exactly
                 candidates, accept = few, None
         first: list[tuple[int, float | None]] = []
-        query = self.query(row, ctx)
+        if query is _UNSET:
+            query = self.query(row, ctx)
         if threshold is None:
             nulls = access.members(name, candidates) if query is None else None
             if nulls is None:
