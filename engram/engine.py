@@ -32,7 +32,7 @@ from engram.errors import (
 from engram.execution.context import ExecContext
 from engram.execution.graph import StoreGraph
 from engram.execution.lowering import lower
-from engram.execution.memory import MemoryBudget, running
+from engram.execution.memory import ACTIVE, MemoryBudget, running
 from engram.execution.physical import Batch, PhysicalOp
 from engram.execution.procedures import ProcedureRegistry
 from engram.execution.profile import Profiler
@@ -331,11 +331,17 @@ class QueryEngine:
 
 def _batches(compiled: CompiledQuery, ctx: ExecContext) -> Iterator[Batch]:
     batches = compiled.physical.run(ctx, ())
+    active, memory = ACTIVE, ctx.memory
     try:
         while True:
             # functions that build large values (range()) check the running query's budget
-            with running(ctx.memory):
+            # (`running(memory)`, inlined: a query of a few rows passes here twice)
+            previous = getattr(active, "budget", None)
+            active.budget = memory
+            try:
                 batch = next(batches, None)
+            finally:
+                active.budget = previous
             if batch is None:
                 return
             yield batch

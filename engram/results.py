@@ -7,6 +7,7 @@ calling `rows()` after a partial iteration sees every row.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -14,7 +15,6 @@ from types import TracebackType
 from typing import Any, Final
 
 from engram.errors import EngramError
-from engram.execution.gc_pause import gc_paused
 from engram.planner.explain import PlanLine, render_lines
 from engram.values import Node, Path, Relationship
 
@@ -187,15 +187,20 @@ class Result:
         """Read every remaining row into the buffer at once (and release the source)."""
         if self._source is None:
             return
+        # the rows all stay alive: collections on the way would only walk them (and every
+        # other object of the process) again and again (`gc_paused`, inlined: most
+        # results are a few rows, and this is on the way of every one)
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
         try:
-            # the rows all stay alive: collections on the way would only walk them (and
-            # every other object of the process) again and again
-            with gc_paused():
-                if self._hold is None:
-                    self._buffer.extend(self._source)
-                else:
-                    self._drain_held(self._source, self._hold)
+            if self._hold is None:
+                self._buffer.extend(self._source)
+            else:
+                self._drain_held(self._source, self._hold)
         finally:
+            if paused:
+                gc.enable()
             self.close()
 
     def _drain_held(

@@ -7,6 +7,7 @@ boundary, and guarantees that a failing statement changes nothing.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -157,19 +158,19 @@ class QuerySession:
         except BaseException:
             snapshot.close()
             raise
-        if compiled.explain is ExplainMode.EXPLAIN:
+        statement = compiled.statement
+        mode = statement.explain
+        if mode is ExplainMode.EXPLAIN:
             snapshot.close()
             return _plan_result(self.explain(text))
-        profiled = profile or compiled.explain is ExplainMode.PROFILE
-        if compiled.is_updating and read_only:
+        profiled = profile or mode is ExplainMode.PROFILE
+        if statement.is_updating:
             snapshot.close()
-            raise AccessModeError("this statement writes, and only reads are allowed here")
-        if compiled.is_updating and not self._store.read_only:
-            snapshot.close()
-            return self._run_write(text, params, limits, profiled, compiled.explain)
-        if compiled.is_updating:
-            snapshot.close()
-            raise AccessModeError("the database is open read-only: this statement writes")
+            if read_only:
+                raise AccessModeError("this statement writes, and only reads are allowed here")
+            if self._store.read_only:
+                raise AccessModeError("the database is open read-only: this statement writes")
+            return self._run_write(text, params, limits, profiled, mode)
         return self._run_read(compiled, snapshot, params, limits, profiled)
 
     def _run_write(
@@ -245,15 +246,22 @@ class QuerySession:
         graph = StoreGraph(snapshot)
         try:
             produced, ctx = self._start(compiled, graph, params, limits, profile)
-            if compiled.explain is ExplainMode.PROFILE:
+            if compiled.statement.explain is ExplainMode.PROFILE:
                 for _ in produced:
                     pass
                 plan = _profiled_plan(compiled, ctx)
                 snapshot.close()
                 return _plan_result(plan)
             stream = _converted(produced, graph, snapshot)
-            with gc_paused():  # the first batch can be the whole work of the query
+            # the first batch can be the whole work of the query: no collections meanwhile
+            paused = gc.isenabled()
+            if paused:
+                gc.disable()
+            try:
                 first = next(stream, None)
+            finally:
+                if paused:
+                    gc.enable()
         except BaseException:
             snapshot.close()
             raise

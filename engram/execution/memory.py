@@ -20,6 +20,7 @@ from engram.errors import MemoryLimitExceeded
 from engram.execution.entities import NodeRef, PathValue, RelRef
 
 __all__ = [
+    "ACTIVE",
     "Holding",
     "MemoryBudget",
     "active_budget",
@@ -162,12 +163,14 @@ class Holding:
         self.held = 0
 
 
-_ACTIVE = threading.local()
+#: `budget`: the budget of the query the thread is running (`running` sets it; the
+#: engine sets it directly around each batch, the hottest place)
+ACTIVE = threading.local()
 
 
 def active_budget() -> MemoryBudget | None:
     """The budget of the query this thread is running, if any."""
-    budget: MemoryBudget | None = getattr(_ACTIVE, "budget", None)
+    budget: MemoryBudget | None = getattr(ACTIVE, "budget", None)
     return budget
 
 
@@ -185,16 +188,16 @@ class running:  # noqa: N801  # used as a function: `with running(budget):`
         self._previous: MemoryBudget | None = None
 
     def __enter__(self) -> None:
-        self._previous = getattr(_ACTIVE, "budget", None)
-        _ACTIVE.budget = self._budget
+        self._previous = getattr(ACTIVE, "budget", None)
+        ACTIVE.budget = self._budget
 
     def __exit__(self, *exc: object) -> None:
-        _ACTIVE.budget = self._previous
+        ACTIVE.budget = self._previous
 
 
 def charge_active(nbytes: int, operator: str) -> None:
     """Check that a value of `nbytes` about to be built fits the running query's budget."""
-    budget: MemoryBudget | None = getattr(_ACTIVE, "budget", None)
+    budget: MemoryBudget | None = getattr(ACTIVE, "budget", None)
     if budget is not None:
         budget.check(nbytes, operator)
 

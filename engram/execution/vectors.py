@@ -74,7 +74,7 @@ class VectorAccess:
 
     def top(
         self, name: str, query: Any, k: int, *, scored: bool, function: str, position: int
-    ) -> Hits | None:
+    ) -> tuple[list[int], list[float] | None] | None:
         """The top `k` of index `name` on the lean path (`VectorIndexes.top`), or None."""
         return self._manager.top(
             self._view,

@@ -29,6 +29,7 @@ __all__ = [
     "as_query",
     "check_stored_vector",
     "exact_scores",
+    "plain_query",
     "similarity",
 ]
 
@@ -222,6 +223,24 @@ def check_stored_vector(value: Any, params: VectorParams, where: str) -> np.ndar
     return single
 
 
+def plain_query(value: Any, params: VectorParams) -> list[float] | None:
+    """`value` itself when it is a query vector in the usual shape, else None.
+
+    The usual shape: a list of the index's dimension of finite Python floats, not all
+    zero under cosine. Anything else (null, integers, numpy arrays, another size, NaN or
+    infinity, the zero vector) goes through `as_query`, which converts it or raises.
+    """
+    if (
+        type(value) is list
+        and len(value) == params.dimensions
+        and set(map(type, value)) == _FLOATS
+        and math.isfinite(sum(value))  # a NaN or infinity (or an overflow) goes the long way
+        and (params.metric is not Metric.COSINE or any(value))
+    ):
+        return value
+    return None
+
+
 def as_query(value: Any, params: VectorParams, function: str, position: int) -> np.ndarray | None:
     """A query vector as float64; None when every similarity to it is null.
 
@@ -234,15 +253,9 @@ def as_query(value: Any, params: VectorParams, function: str, position: int) -> 
     """
     if value is None:
         return None
-    if (
-        type(value) is list
-        and len(value) == params.dimensions
-        and set(map(type, value)) == _FLOATS
-        and math.isfinite(sum(value))  # a NaN or infinity (or an overflow) goes the long way
-    ):
-        if params.metric is Metric.COSINE and not any(value):
-            return None
-        return np.array(value, dtype=np.float64)
+    plain = plain_query(value, params)
+    if plain is not None:
+        return np.array(plain, dtype=np.float64)
     vector = _numbers(value, function, position)
     if len(vector) != params.dimensions:
         raise _dimension_mismatch(function, params.dimensions, len(vector))

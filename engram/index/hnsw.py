@@ -355,14 +355,14 @@ class HnswIndex:
         return found
 
     def knn_plain(
-        self, query: np.ndarray, k: int, snapshot: int
+        self, query: np.ndarray | list[float], k: int, snapshot: int
     ) -> tuple[np.ndarray, np.ndarray] | None:
-        """Slots and hnswlib distances of the nearest `k` vectors, best first, unfiltered.
+        """Slots (unsigned) and hnswlib distances of the nearest `k` vectors, best first.
 
-        Only when a reader at `snapshot` sees every live slot; None otherwise, and when
-        hnswlib cannot find `k` (callers then take `knn`).
+        Unfiltered; only when a reader at `snapshot` sees every live slot. None
+        otherwise, and when hnswlib cannot find `k` (callers then take `knn`).
         """
-        k = min(k, self.count)
+        k = min(k, len(self._slot_of))
         if k <= 0 or self.needs_visibility_filter(snapshot):
             return None
         found = self._search(query, k, None)
@@ -377,23 +377,24 @@ class HnswIndex:
         self, query: np.ndarray, k: int, accept: Callable[[int], bool] | None
     ) -> np.ndarray | None:
         found = self._search(query, k, accept)
-        return None if found is None else found[0]
+        return None if found is None else found[0].astype(np.int64)
 
     def _search(
-        self, query: np.ndarray, k: int, accept: Callable[[int], bool] | None
+        self, query: np.ndarray | list[float], k: int, accept: Callable[[int], bool] | None
     ) -> tuple[np.ndarray, np.ndarray] | None:
-        """(slots, distances) of hnswlib's top `k` under the shared lock (None: not found)."""
-        single = np.asarray(query, dtype=np.float32)
+        """(slots, unsigned; distances) of hnswlib's top `k` under the shared lock.
+
+        None when hnswlib cannot find `k`. hnswlib converts the query to float32 itself.
+        """
         lock = self.lock
         lock.acquire_shared()
         try:
-            labels, distances = self._hnsw.knn_query(single, k=k, num_threads=1, filter=accept)
+            labels, distances = self._hnsw.knn_query(query, k=k, num_threads=1, filter=accept)
         except RuntimeError:
             return None
         finally:
             lock.release_shared()
-        slots: np.ndarray = labels[0].astype(np.int64)
-        return slots, distances[0]
+        return labels[0], distances[0]
 
     # -- persistence ---------------------------------------------------------------------------
 

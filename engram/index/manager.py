@@ -33,7 +33,7 @@ import numpy as np
 from engram.catalog import Catalog, IndexDef
 from engram.errors import EngramError, QueryRuntimeError
 from engram.faults import crash_point
-from engram.index.distance import VectorParams, as_query, check_stored_vector
+from engram.index.distance import VectorParams, as_query, check_stored_vector, plain_query
 from engram.index.hnsw import HnswIndex
 from engram.index.persistence import (
     DERIVED_DIR,
@@ -45,7 +45,7 @@ from engram.index.persistence import (
     remove_unreferenced,
     write_files,
 )
-from engram.index.search import Hits, SearchSpec, plain_top, rank_vectors, search
+from engram.index.search import Hits, SearchSpec, plain_top, rank_vectors, search, top_nodes
 from engram.storage import keys as layout
 from engram.storage.backup import add_backup_hook
 from engram.storage.derived_feed import changed_nodes, decode_ids, register_value_check
@@ -517,26 +517,35 @@ class VectorIndexes:
         scored: bool,
         function: str,
         position: int,
-    ) -> Hits | None:
-        """The top `k` of every node of the label, when nothing stands in the way.
+    ) -> tuple[list[int], list[float] | None] | None:
+        """The top `k` nodes of the label, best first, and their scores if `scored`.
 
-        The lean path of `ORDER BY similarity DESC LIMIT k` without other predicates: a
-        committed snapshot, every node of the label holding a vector (none sorts first
-        with a null similarity), a query vector, an index. None otherwise (and when the
-        index's plain search does not apply); the general path (`search`) then answers.
+        The lean path of `ORDER BY similarity DESC LIMIT k` without other predicates,
+        when nothing stands in its way: a committed snapshot, every node of the label
+        holding a vector (none sorts first with a null similarity), a query vector, an
+        index. None otherwise (and when the index's plain search does not apply); the
+        general path (`search`) then answers.
 
         Raises:
             QueryRuntimeError: the query is not a vector of the index's dimension.
         """
         if k <= 0 or isinstance(view, WriteTransaction) or not self.covers_label(view, definition):
             return None
-        vector = as_query(query, params_of(definition), function, position)
+        params = params_of(definition)
+        plain = None if scored else plain_query(query, params)
+        if plain is not None:  # the usual query, unscored: hnswlib's order when it is exact
+            index = self.index_for(view, definition)
+            nodes = None if index is None else top_nodes(index, plain, view.version, k)
+            if nodes is not None:
+                return nodes, None
+        vector = as_query(query, params, function, position)
         if vector is None:
             return None
         index = self.index_for(view, definition)
-        if index is None:
+        hits = None if index is None else plain_top(index, vector, view.version, k, scored)
+        if hits is None:
             return None
-        return plain_top(index, vector, view.version, k, scored)
+        return hits.nodes.tolist(), hits.scores.tolist() if scored else None
 
     def _own_writes(
         self, view: GraphView, definition: IndexDef

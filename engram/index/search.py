@@ -42,6 +42,7 @@ __all__ = [
     "plain_top",
     "rank_vectors",
     "search",
+    "top_nodes",
 ]
 
 #: node ids -> mask of the ones the query's other predicates keep
@@ -130,14 +131,14 @@ def plain_top(
     when retired slots are in the way or `k` is most of the index (`search` then takes
     its general path).
     """
-    count = index.count
-    fetch = min(count, max(2 * k, k + _TIE_MARGIN))
-    if index.retired_count or (fetch > exact_limit and 2 * fetch > count):
+    fetch = _plain_fetch(index, k, exact_limit)
+    if fetch is None:
         return None
     if not scored:
-        ordered = _by_distance(index, query, snapshot, k)
-        if ordered is not None:
-            return ordered
+        slots = _clear_order(index, query, snapshot, k)
+        if slots is not None:
+            nodes = index.nodes_of(slots)
+            return Hits(nodes, _unscored(len(nodes)), "hnsw")
     found = index.knn(query, fetch, snapshot)
     if found is None:
         return None
@@ -147,26 +148,56 @@ def plain_top(
     return Hits(nodes[order], scores[order], "hnsw")
 
 
-def _by_distance(index: HnswIndex, query: np.ndarray, snapshot: int, k: int) -> Hits | None:
-    """The top k in hnswlib's order, when its distances leave no near tie to resolve.
+def top_nodes(
+    index: HnswIndex, query: np.ndarray | list[float], snapshot: int, k: int
+) -> list[int] | None:
+    """The nodes `plain_top` gives a caller that reads no score, best first, as a list.
 
-    Exact rescoring (and the id order of ties) would give the same order, so the
-    rescoring is skipped, and so are the scores: callers that take this path do not read
-    them (they are NaN).
+    None when `plain_top`'s lean conditions fail or hnswlib's order needs exact
+    rescoring; `plain_top` (or `search`) then answers.
+    """
+    if _plain_fetch(index, k, DEFAULT_EXACT_LIMIT) is None:
+        return None
+    slots = _clear_order(index, query, snapshot, k)
+    if slots is None:
+        return None
+    nodes: list[int] = index.nodes_of(slots).tolist()
+    return nodes
+
+
+def _plain_fetch(index: HnswIndex, k: int, exact_limit: int) -> int | None:
+    """How many results a plain top `k` fetches to rescore (None: not a plain search).
+
+    Not one when retired slots are in the way, or when `k` is most of the index.
+    """
+    count = index.count
+    fetch = min(count, max(2 * k, k + _TIE_MARGIN))
+    if index.retired_count or (fetch > exact_limit and 2 * fetch > count):
+        return None
+    return fetch
+
+
+def _clear_order(
+    index: HnswIndex, query: np.ndarray | list[float], snapshot: int, k: int
+) -> np.ndarray | None:
+    """Slots of the top k in hnswlib's order, when its distances leave no near tie.
+
+    Exact rescoring (and the id order of ties) would give the same order, so callers
+    skip the rescoring, and the scores: they do not read them.
     """
     found = index.knn_plain(query, k + 1, snapshot)
     if found is None:
         return None
     slots, distances = found
-    if len(slots) < min(k + 1, index.count):
-        return None
     head = distances.tolist()  # a few floats: plain Python beats numpy calls here
+    if len(head) < min(k + 1, index.count):
+        return None
     if len(head) > 1:
         tolerance = _CLEAR_GAP * (1.0 + max(map(abs, head)))
         if min(map(sub, head[1:], head)) <= tolerance:
             return None
-    nodes = index.nodes_of(slots[:k])
-    return Hits(nodes, _unscored(len(nodes)), "hnsw")
+    top: np.ndarray = slots[:k]
+    return top
 
 
 @lru_cache(maxsize=64)

@@ -114,7 +114,14 @@ class ReadTransaction(_Transaction, GraphView):
     def __init__(self, store: Store, reader: VersionedReader, state: VersionState) -> None:
         GraphView.__init__(self, reader, state, None)
         self._store = store
-        self._release = weakref.finalize(self, store.abandon_read, reader.version)
+
+    def __del__(self) -> None:
+        # a transaction dropped unclosed releases its version (`abandon_read` never
+        # blocks: it may run inside any other call, as collections do); `__del__` rather
+        # than `weakref.finalize`, which costs more than the rest of `begin_read`
+        reader = getattr(self, "_reader", None)  # None: __init__ failed
+        if not self._ended and reader is not None:
+            self._store.abandon_read(reader.version)
 
     @property
     def read_only(self) -> bool:
@@ -125,7 +132,6 @@ class ReadTransaction(_Transaction, GraphView):
         """End the transaction (idempotent)."""
         if not self._ended:
             self._ended = "ended"
-            self._release.detach()
             self._store.end_read(self._reader.version)
 
     commit = close

@@ -38,6 +38,52 @@ def test_numpy_and_tuple_parameters(db):
     assert db.execute("RETURN $v", v=np.int64(7)).scalar() == 7
 
 
+@pytest.mark.parametrize(
+    ("array", "expected"),
+    [
+        (np.array([0.5, -2.0], dtype=np.float32), [0.5, -2.0]),
+        (np.array([3, 4], dtype=np.uint8), [3, 4]),
+        (np.array([True, False]), [True, False]),
+        (np.array(["a", "b"]), ["a", "b"]),
+        (np.array([1, "x", None], dtype=object), [1, "x", None]),
+    ],
+)
+def test_numpy_arrays_become_lists_of_python_values(db, array, expected):
+    value = db.execute("RETURN $v", v=array).scalar()
+    assert value == expected
+    assert [type(item) for item in value] == [type(item) for item in expected]
+
+
+def test_unusable_numpy_arrays_are_parameter_errors(db):
+    with pytest.raises(ParameterError, match="1-dimensional"):
+        db.execute("RETURN $v", v=np.zeros((2, 2)))
+    with pytest.raises(ParameterError, match="complex"):
+        db.execute("RETURN $v", v=np.array([1j]))
+
+
+def test_projections_read_properties_of_whatever_the_variable_holds(db):
+    """Node properties are read a chunk at a time; maps, relationships and null row by row."""
+    rows = db.execute(
+        "MATCH (a:Person {name: 'Ada'})-[r:KNOWS]->(b) OPTIONAL MATCH (b)-[:KNOWS]->(c) "
+        "WITH a, r, b, c, {name: 'map'} AS m RETURN a.name, r.since, b.name, c.name, m.name, b "
+        "ORDER BY b.name"
+    ).rows()
+    assert [row[:5] for row in rows] == [
+        ("Ada", 1990, "Alan", None, "map"),
+        ("Ada", None, "Grace", None, "map"),
+    ]
+    assert [row[5]["name"] for row in rows] == ["Alan", "Grace"]
+
+
+def test_projections_in_a_write_transaction_see_its_writes(db):
+    with db.transaction() as tx:
+        tx.execute("MATCH (p:Person {name: 'Ada'}) SET p.age = 37")
+        rows = tx.execute("MATCH (p:Person) RETURN p.name, p.age ORDER BY p.name").rows()
+        assert rows == [("Ada", 37), ("Alan", 41), ("Grace", None)]
+        with pytest.raises(QueryError, match="deleted"):
+            tx.execute("MATCH (p:Person {name: 'Grace'}) DETACH DELETE p RETURN p.name").rows()
+
+
 def test_missing_parameter_is_a_compile_time_error(db):
     with pytest.raises(ParameterError) as raised:
         db.execute("MATCH (p:Person {name: $name}) RETURN p")

@@ -79,7 +79,7 @@ class VectorSearchExec(PhysicalOp):
         plain = self.threshold is None and self.candidates is None and not self.predicates
         if plain and limit is not None:  # the common case first, on a lean path
             query = self.query(row, ctx)
-            hits = ctx.graph.vectors.top(  # type: ignore[attr-defined]  # StoreGraph
+            found = ctx.graph.vectors.top(  # type: ignore[attr-defined]  # StoreGraph
                 search.index,
                 query,
                 skip + limit,
@@ -87,9 +87,9 @@ class VectorSearchExec(PhysicalOp):
                 function=self._function,
                 position=2,
             )
-            if hits is not None:
-                ranked = list(zip(hits.nodes.tolist(), hits.scores.tolist(), strict=True))
-                return _rows(ctx.graph, row, ranked, skip, limit, *self._shape)
+            if found is not None:
+                nodes, scores = found
+                return _top_rows(ctx.graph, row, nodes, scores, skip, search)
         return self._general(ctx, row, limit, skip, query)
 
     def _general(
@@ -225,6 +225,25 @@ def _accepted(nodes: np.ndarray, accept: Accept | None, wanted: int | None) -> l
         start += chunk
         chunk *= 2
     return kept if wanted is None else kept[:wanted]
+
+
+def _top_rows(
+    graph: Any,
+    row: Row,
+    nodes: list[int],
+    scores: list[float] | None,
+    skip: int,
+    search: VectorSearch,
+) -> list[Row]:
+    """`_rows` of the lean path's top nodes (and their scores when the query reads them)."""
+    nodes = nodes[skip:]
+    if search.fetch:  # the query reads the found nodes next
+        graph.prefetch_nodes(nodes[:BATCH_SIZE], search.label)
+    if scores is not None:
+        return [
+            (*row, NodeRef(node), score) for node, score in zip(nodes, scores[skip:], strict=True)
+        ]
+    return [(*row, NodeRef(node)) for node in nodes]
 
 
 def _rows(
