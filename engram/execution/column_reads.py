@@ -42,6 +42,9 @@ _UNKNOWN: Final = object()
 #: a label's tally once its columns pay off at the version
 _READY: Final = 1 << 62
 
+#: the statement's cached record read (`StoreGraph._record`)
+RecordOf = Callable[[int], NodeRecord | None]
+
 
 def _small_scalar(value: Any) -> bool:
     kind = type(value)
@@ -55,15 +58,17 @@ class LabelColumns:
 
     Args:
         view: the statement's transaction.
-        record_of: the statement's (cached) record read, for the one node that decides
-            whether a key is worth a column.
+
+    The methods that may build a column take `record_of`, the statement's (cached)
+    record read, for the one node that decides whether a key is worth a column (held
+    by no attribute: the statement's graph holds this object, and a cycle would keep
+    both, and the snapshot, alive until a collection).
     """
 
-    __slots__ = ("_columns", "_record_of", "_tally", "_view", "adopted", "served")
+    __slots__ = ("_columns", "_tally", "_view", "adopted", "served")
 
-    def __init__(self, view: GraphView, record_of: Callable[[int], NodeRecord | None]) -> None:
+    def __init__(self, view: GraphView) -> None:
         self._view = view
-        self._record_of = record_of
         self._tally = view.label_reads()
         #: (label id, nodes) as `adopt` took them: the nodes whose properties columns answer
         self.adopted: list[tuple[int, list[int]]] = []
@@ -84,7 +89,7 @@ class LabelColumns:
         for record in records:
             self.count(record)
 
-    def adopt(self, node_ids: list[int], label_id: int) -> bool:
+    def adopt(self, node_ids: list[int], label_id: int, record_of: RecordOf) -> bool:
         """Serve these nodes (all with the label) from columns if columns pay off now."""
         tally = self._tally
         if tally is None:
@@ -98,38 +103,82 @@ class LabelColumns:
             return True
         self.adopted.append((label_id, node_ids))
         for key_id, values in self.served.items():  # keys read before: look them up now
-            self._look_up(label_id, key_id, node_ids, values)
+            self._look_up(label_id, key_id, node_ids, values, record_of)
         return True
 
-    def values(self, key_id: int) -> dict[int, Any]:
+    def values(self, key_id: int, record_of: RecordOf) -> dict[int, Any]:
         """`served[key_id]`, looking up every adopted node on the key's first read."""
         values = self.served.get(key_id)
         if values is None:
             values = {}
             for label_id, nodes in self.adopted:
-                self._look_up(label_id, key_id, nodes, values)
+                self._look_up(label_id, key_id, nodes, values, record_of)
             self.served[key_id] = values
         return values
 
-    def _look_up(self, label_id: int, key_id: int, nodes: list[int], into: dict[int, Any]) -> None:
+    def batch(self, node_ids: list[int], key_id: int, record_of: RecordOf) -> list[Any] | None:
+        """The key's values for `node_ids`, when they are the nodes adopted last, in order.
+
+        The usual read: a projection of a search's results. None otherwise, or when the
+        key has no column or a node is missing from it (`values` then answers).
+        """
+        label_id, nodes = self.adopted[-1]
+        if nodes != node_ids:
+            return None
         column = self._columns.get((label_id, key_id), _UNKNOWN)
         if column is _UNKNOWN:
-            column = self._column(label_id, key_id, nodes[0])
+            column = self._column(label_id, key_id, nodes[0], record_of)
+            self._columns[(label_id, key_id)] = column
+        if column is None:
+            return None
+        assert isinstance(column, PropertyColumn)
+        return _values(column, nodes)
+
+    def _look_up(
+        self,
+        label_id: int,
+        key_id: int,
+        nodes: list[int],
+        into: dict[int, Any],
+        record_of: RecordOf,
+    ) -> None:
+        column = self._columns.get((label_id, key_id), _UNKNOWN)
+        if column is _UNKNOWN:
+            column = self._column(label_id, key_id, nodes[0], record_of)
             self._columns[(label_id, key_id)] = column
         if column is not None:
             assert isinstance(column, PropertyColumn)
             _look_up(column, nodes, into)
 
-    def _column(self, label_id: int, key_id: int, node_id: int) -> PropertyColumn | None:
+    def _column(
+        self, label_id: int, key_id: int, node_id: int, record_of: RecordOf
+    ) -> PropertyColumn | None:
         view = self._view
         column = view.cached_column(label_id, key_id)
         if column is None:
             # decide on the node at hand whether the key is worth a column at all
-            sample = self._record_of(node_id)
+            sample = record_of(node_id)
             if sample is None or not _small_scalar(sample.properties.get(key_id)):
                 return None
             column = view.property_column(label_id, key_id)
         return column if column.kind in _COLUMN_KINDS else None
+
+
+def _values(column: PropertyColumn, nodes: list[int]) -> list[Any] | None:
+    """Each node's value (None when absent), or None if a node is not in the column."""
+    slots, values, present = column.slots, column.values, column.present
+    if slots is None:  # a column over sorted ids: `_look_up` searches them
+        found: dict[int, Any] = {}
+        _look_up(column, nodes, found)
+        return [found[node] for node in nodes] if len(found) == len(nodes) else None
+    size, complete = slots.shape[0], column.complete
+    out = []
+    for node in nodes:
+        position = slots.item(node) if 0 <= node < size else -1
+        if position < 0:
+            return None
+        out.append(values.item(position) if complete or present.item(position) else None)
+    return out
 
 
 def _look_up(column: PropertyColumn, nodes: list[int], into: dict[int, Any]) -> None:

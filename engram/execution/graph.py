@@ -217,7 +217,7 @@ class StoreGraph:
         columns = self._columns or self._column_reads()
         if label is not None:
             label_id = self._label(label)
-            if label_id is not None and columns.adopt(node_ids, label_id):
+            if label_id is not None and columns.adopt(node_ids, label_id, self._record):
                 return
         cache = self._nodes
         missing = [node for node in node_ids if node not in cache]
@@ -231,7 +231,7 @@ class StoreGraph:
         cache.update(zip(missing, records, strict=True))
 
     def _column_reads(self) -> LabelColumns:
-        self._columns = LabelColumns(self._view, self._record)
+        self._columns = LabelColumns(self._view)
         return self._columns
 
     def _labels(self, node_id: int) -> frozenset[int]:
@@ -261,7 +261,7 @@ class StoreGraph:
                 return None
             served = columns.served.get(key_id)
             if served is None:
-                served = columns.values(key_id)
+                served = columns.values(key_id, self._record)
             found = served.get(node_id, _NOT_SERVED)
             if found is not _NOT_SERVED:
                 return found
@@ -284,9 +284,12 @@ class StoreGraph:
             key_id = self._key(key)
             if key_id is None:
                 return [None] * len(node_ids)
+            batch = columns.batch(node_ids, key_id, self._record)
+            if batch is not None:
+                return batch
             served = columns.served.get(key_id)
             if served is None:
-                served = columns.values(key_id)
+                served = columns.values(key_id, self._record)
             found = [served.get(node, _NOT_SERVED) for node in node_ids]
             if _NOT_SERVED not in found:
                 return found

@@ -207,6 +207,7 @@ def _vector_search(op: lp.VectorSearch) -> PhysicalOp:
         optional_candidates=op.optional_candidates,
         origin=op.query.origin,
         count_origin=(counted or op.query).origin,
+        function=f"vector.similarity.{op.function}",
     )
 
 

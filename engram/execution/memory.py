@@ -90,7 +90,7 @@ def _sampled(items: Sequence[Any]) -> int:
 
 def row_size(row: Sequence[Any]) -> int:
     """Estimated bytes of one row tuple and its values."""
-    return 40 + POINTER * len(row) + sum(value_size(value) for value in row)
+    return 40 + POINTER * len(row) + sum(map(value_size, row))
 
 
 def batch_size(batch: Sequence[Sequence[Any]]) -> int:

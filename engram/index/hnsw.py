@@ -357,7 +357,7 @@ class HnswIndex:
     def knn_plain(
         self, query: np.ndarray | list[float], k: int, snapshot: int
     ) -> tuple[np.ndarray, np.ndarray] | None:
-        """Slots (unsigned) and hnswlib distances of the nearest `k` vectors, best first.
+        """Slots and hnswlib distances of the nearest `k` vectors, best first.
 
         Unfiltered; only when a reader at `snapshot` sees every live slot. None
         otherwise, and when hnswlib cannot find `k` (callers then take `knn`).
@@ -377,12 +377,12 @@ class HnswIndex:
         self, query: np.ndarray, k: int, accept: Callable[[int], bool] | None
     ) -> np.ndarray | None:
         found = self._search(query, k, accept)
-        return None if found is None else found[0].astype(np.int64)
+        return None if found is None else found[0]
 
     def _search(
         self, query: np.ndarray | list[float], k: int, accept: Callable[[int], bool] | None
     ) -> tuple[np.ndarray, np.ndarray] | None:
-        """(slots, unsigned; distances) of hnswlib's top `k` under the shared lock.
+        """(slots, distances) of hnswlib's top `k` under the shared lock.
 
         None when hnswlib cannot find `k`. hnswlib converts the query to float32 itself.
         """
@@ -394,7 +394,9 @@ class HnswIndex:
             return None
         finally:
             lock.release_shared()
-        return labels[0], distances[0]
+        # signed slots: numpy indexes with unsigned ones at twice the cost
+        slots: np.ndarray = labels[0].astype(np.int64)
+        return slots, distances[0]
 
     # -- persistence ---------------------------------------------------------------------------
 

@@ -48,6 +48,8 @@ class VectorSearchExec(PhysicalOp):
     candidate_slot: int
     origin: Span
     count_origin: Span
+    #: the similarity function's full name, for messages
+    function: str
     #: the candidates may be dropped when there are too many (`VectorSearch.optional_candidates`)
     optional_candidates: bool = False
 
@@ -84,7 +86,7 @@ class VectorSearchExec(PhysicalOp):
                 query,
                 skip + limit,
                 scored=search.score is not None,
-                function=self._function,
+                function=self.function,
                 position=2,
             )
             if found is not None:
@@ -130,17 +132,13 @@ class VectorSearchExec(PhysicalOp):
             selectivity=self.search.selectivity,
             scored=self.search.score is not None,
         )
-        hits = access.search(name, query, spec, function=self._function, position=2)
+        hits = access.search(name, query, spec, function=self.function, position=2)
         if hits is not None:
             first.extend(zip(hits.nodes.tolist(), hits.scores.tolist(), strict=True))
         elif threshold is None:
             nulls = access.members(name, candidates)
             first = [(node, None) for node in _accepted(nulls, accept, wanted)]
         return _rows(ctx.graph, row, first, skip, limit, *self._shape)
-
-    @property
-    def _function(self) -> str:
-        return f"vector.similarity.{self.search.function}"
 
     @property
     def _shape(self) -> tuple[bool, str | None]:
