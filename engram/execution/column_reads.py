@@ -29,7 +29,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from engram.storage.derived import PropertyColumn
+from engram.storage.derived import NOT_IN_COLUMN, PropertyColumn
 from engram.storage.reads import GraphView
 from engram.storage.records import NodeRecord
 
@@ -131,8 +131,11 @@ class LabelColumns:
             self._columns[(label_id, key_id)] = column
         if column is None:
             return None
-        assert isinstance(column, PropertyColumn)
-        return _values(column, nodes)
+        by_node = self._view.column_by_node(label_id, key_id)
+        if by_node is None or min(nodes) < 0 or max(nodes) >= len(by_node):
+            return None
+        found = [by_node[node] for node in nodes]
+        return None if NOT_IN_COLUMN in found else found
 
     def _look_up(
         self,
@@ -162,23 +165,6 @@ class LabelColumns:
                 return None
             column = view.property_column(label_id, key_id)
         return column if column.kind in _COLUMN_KINDS else None
-
-
-def _values(column: PropertyColumn, nodes: list[int]) -> list[Any] | None:
-    """Each node's value (None when absent), or None if a node is not in the column."""
-    slots, values, present = column.slots, column.values, column.present
-    if slots is None:  # a column over sorted ids: `_look_up` searches them
-        found: dict[int, Any] = {}
-        _look_up(column, nodes, found)
-        return [found[node] for node in nodes] if len(found) == len(nodes) else None
-    size, complete = slots.shape[0], column.complete
-    out = []
-    for node in nodes:
-        position = slots.item(node) if 0 <= node < size else -1
-        if position < 0:
-            return None
-        out.append(values.item(position) if complete or present.item(position) else None)
-    return out
 
 
 def _look_up(column: PropertyColumn, nodes: list[int], into: dict[int, Any]) -> None:

@@ -15,7 +15,18 @@ import numpy as np
 
 from engram.storage.adjacency import Expansion
 
-__all__ = ["Csr", "PropertyColumn", "build_column", "build_csr", "column_kind"]
+__all__ = [
+    "NOT_IN_COLUMN",
+    "Csr",
+    "PropertyColumn",
+    "build_column",
+    "build_csr",
+    "column_kind",
+    "values_by_node",
+]
+
+#: `values_by_node`'s entry for a node id the column does not hold
+NOT_IN_COLUMN: Final = object()
 
 _INT64_MIN: Final = -(2**63)
 
@@ -156,6 +167,25 @@ class PropertyColumn:
 
     def _empty(self, count: int) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros(count, dtype=self.values.dtype), np.zeros(count, dtype=bool)
+
+
+def values_by_node(column: PropertyColumn) -> list[Any] | None:
+    """A dense column's values as a plain list indexed by node id (None when absent).
+
+    `NOT_IN_COLUMN` for ids the column does not hold; None for a column over sparse
+    ids. A few scattered nodes read from it touch one list entry each, where the arrays
+    take a call per array and node (or a gather's several calls), which cost the most
+    when the arrays are out of the CPU caches, as after an index search.
+    """
+    slots = column.slots
+    if slots is None:
+        return None
+    values = np.full(slots.shape[0], NOT_IN_COLUMN, dtype=object)
+    values[column.ids] = column.values
+    if not column.complete:
+        values[column.ids[~column.present]] = None
+    listed: list[Any] = values.tolist()
+    return listed
 
 
 def build_column(ids: np.ndarray, raw: list[Any]) -> PropertyColumn:

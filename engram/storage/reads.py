@@ -19,7 +19,7 @@ from engram.storage import keys as layout
 from engram.storage.adjacency import Direction, Expansion, degree_base, expand_base
 from engram.storage.codec import BESIDE, decode_node, decode_node_labels, decode_rel, decode_vector
 from engram.storage.codec import decode_rel_header as _rel_header
-from engram.storage.derived import Csr, PropertyColumn, build_column, build_csr
+from engram.storage.derived import Csr, PropertyColumn, build_column, build_csr, values_by_node
 from engram.storage.endpoints import Endpoints, relationship_endpoints
 from engram.storage.id_arrays import (
     ID_DTYPE,
@@ -510,6 +510,20 @@ class GraphView(IndexReads):
             return None
         found: PropertyColumn | None = self._state.caches.peek(("column", label_id, key_id))
         return found
+
+    def column_by_node(self, label_id: int, key_id: int) -> list[Any] | None:
+        """The version's built column of the property as a list by node id (`values_by_node`).
+
+        None while no reader has built the column, in a write transaction, and for a
+        column over sparse ids.
+        """
+        column = self.cached_column(label_id, key_id)
+        if column is None:
+            return None
+        listed: list[Any] | None = self._state.caches.get(
+            ("column", label_id, key_id, "by node"), lambda: values_by_node(column)
+        )
+        return listed
 
     def label_reads(self) -> dict[int, int] | None:
         """Node records read at this version so far, per label, by every reader of it.

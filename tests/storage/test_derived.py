@@ -9,7 +9,13 @@ import pytest
 
 from engram.storage import Direction
 from engram.storage.adjacency import expand_base
-from engram.storage.derived import build_column, build_csr, column_kind
+from engram.storage.derived import (
+    NOT_IN_COLUMN,
+    build_column,
+    build_csr,
+    column_kind,
+    values_by_node,
+)
 
 
 def _rows(expansion):
@@ -160,3 +166,27 @@ def test_column_kinds(values, kind):
     assert [v for v, p in zip(got.tolist(), present, strict=True) if p] == [
         v for v in values if v is not None
     ]
+
+
+@pytest.mark.parametrize(
+    "raw", [[10**12 + i for i in range(6)], ["a", None, "c", None, "e", "f"], [1.5] * 6]
+)
+def test_values_by_node_list_the_column_by_node_id(raw):
+    ids = np.array([1, 2, 4, 5, 8, 9], dtype=np.int64)
+    column = build_column(ids, raw)
+    listed = values_by_node(column)
+    assert listed is not None
+    assert len(listed) == 10
+    for node in range(10):
+        if node in ids:
+            expected = raw[ids.tolist().index(node)]
+            assert listed[node] == expected
+            assert type(listed[node]) is type(expected)
+        else:
+            assert listed[node] is NOT_IN_COLUMN
+
+
+def test_values_by_node_is_none_for_sparse_ids():
+    column = build_column(np.array([3, 10**9], dtype=np.int64), [1, 2])
+    assert column.slots is None
+    assert values_by_node(column) is None
