@@ -364,10 +364,12 @@ def _note_text(note: Any) -> str:
 
 def check_parameters(compiled: CompiledQuery, params: Mapping[str, Any]) -> dict[str, Any]:
     """The parameters as runtime values; every parameter the query uses must be given."""
-    try:
-        bound_parameters_check(compiled.statement, params)
-    except QueryError as error:
-        raise error.with_source(compiled.text) from None
+    used = compiled.statement.parameters
+    if used and not (isinstance(params, dict) and params.keys() >= used):
+        try:
+            bound_parameters_check(compiled.statement, params)
+        except QueryError as error:
+            raise error.with_source(compiled.text) from None
     return {name: from_python(value) for name, value in params.items()}
 
 

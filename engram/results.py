@@ -194,30 +194,26 @@ class Result:
         if paused:
             gc.disable()
         try:
-            if self._hold is None:
-                self._buffer.extend(self._source)
-            else:
-                self._drain_held(self._source, self._hold)
+            hold, source = self._hold, self._source
+            if hold is None:
+                self._buffer.extend(source)
+                return
+            # buffer every row, charging them to the memory budget a chunk at a time
+            if self._unheld:
+                hold(self._buffer[-self._unheld :])
+                self._unheld = 0
+            while True:
+                chunk = list(islice(source, _HOLD_ROWS))
+                if not chunk:
+                    return
+                hold(chunk)
+                self._buffer.extend(chunk)
+                if len(chunk) < _HOLD_ROWS:
+                    return
         finally:
             if paused:
                 gc.enable()
             self.close()
-
-    def _drain_held(
-        self, source: Iterator[tuple[Any, ...]], hold: Callable[[list[tuple[Any, ...]]], None]
-    ) -> None:
-        """Buffer every row, charging them to the memory budget a chunk at a time."""
-        if self._unheld:
-            hold(self._buffer[-self._unheld :])
-            self._unheld = 0
-        while True:
-            chunk = list(islice(source, _HOLD_ROWS))
-            if not chunk:
-                return
-            hold(chunk)
-            self._buffer.extend(chunk)
-            if len(chunk) < _HOLD_ROWS:
-                return
 
     def dicts(self) -> list[dict[str, Any]]:
         """Every row, as dicts from column name to value."""

@@ -123,13 +123,7 @@ class LabelColumns:
         key has no column or a node is missing from it (`values` then answers).
         """
         label_id, nodes = self.adopted[-1]
-        if nodes != node_ids:
-            return None
-        column = self._columns.get((label_id, key_id), _UNKNOWN)
-        if column is _UNKNOWN:
-            column = self._column(label_id, key_id, nodes[0], record_of)
-            self._columns[(label_id, key_id)] = column
-        if column is None:
+        if nodes != node_ids or self._column_for(label_id, key_id, nodes[0], record_of) is None:
             return None
         by_node = self._view.column_by_node(label_id, key_id)
         if by_node is None or min(nodes) < 0 or max(nodes) >= len(by_node):
@@ -145,13 +139,20 @@ class LabelColumns:
         into: dict[int, Any],
         record_of: RecordOf,
     ) -> None:
+        column = self._column_for(label_id, key_id, nodes[0], record_of)
+        if column is not None:
+            _look_up(column, nodes, into)
+
+    def _column_for(
+        self, label_id: int, key_id: int, node_id: int, record_of: RecordOf
+    ) -> PropertyColumn | None:
+        """The column this statement uses for (label, key), decided once per statement."""
         column = self._columns.get((label_id, key_id), _UNKNOWN)
         if column is _UNKNOWN:
-            column = self._column(label_id, key_id, nodes[0], record_of)
+            column = self._column(label_id, key_id, node_id, record_of)
             self._columns[(label_id, key_id)] = column
-        if column is not None:
-            assert isinstance(column, PropertyColumn)
-            _look_up(column, nodes, into)
+        assert column is None or isinstance(column, PropertyColumn)
+        return column
 
     def _column(
         self, label_id: int, key_id: int, node_id: int, record_of: RecordOf

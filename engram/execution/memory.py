@@ -144,9 +144,15 @@ class Holding:
         self.held = 0
 
     def add(self, nbytes: int) -> None:
-        """Hold `nbytes` more."""
+        """Hold `nbytes` more (raises `MemoryLimitExceeded` past the limit)."""
         self.held += nbytes
-        self.budget.reserve(nbytes, self.operator)
+        budget = self.budget  # `budget.reserve`, inlined: every result passes here
+        used = budget.used + nbytes
+        budget.used = used
+        if used > budget.peak:
+            budget.peak = used
+            if budget.limit is not None and used > budget.limit:
+                raise MemoryLimitExceeded(budget.limit, used, self.operator)
 
     def resize(self, nbytes: int) -> None:
         """Hold exactly `nbytes` now (a buffer that was cut back gives bytes back)."""
@@ -159,7 +165,7 @@ class Holding:
 
     def close(self) -> None:
         """Release everything held."""
-        self.budget.release(self.held)
+        self.budget.used -= self.held
         self.held = 0
 
 

@@ -363,7 +363,7 @@ class HnswIndex:
         otherwise, and when hnswlib cannot find `k` (callers then take `knn`).
         """
         k = min(k, len(self._slot_of))
-        if k <= 0 or self.needs_visibility_filter(snapshot):
+        if k <= 0 or snapshot < self._max_begin:  # `needs_visibility_filter`
             return None
         found = self._search(query, k, None)
         # a commit may have added newer slots while hnswlib searched

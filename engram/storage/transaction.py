@@ -40,6 +40,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 _ITERATORS: Final = frozenset({"scan_nodes", "scan_label", "scan_relationships"})
 _LIFECYCLE: Final = frozenset({"commit", "rollback", "close"})
+#: reads of the version's in-memory caches: no storage failure to translate, and only a
+#: running statement calls them (on the way of every search that reads properties)
+_CACHE_READS: Final = frozenset({"cached_column", "column_by_node", "label_reads"})
 
 
 def _translated(error: Exception) -> EngramError | None:
@@ -86,7 +89,9 @@ def _guard_public_methods(cls: type) -> None:
         if base not in (GraphView, IndexReads, GraphWriter):
             continue
         for name, member in vars(base).items():
-            if name.startswith("_") or name in _LIFECYCLE or not callable(member):
+            if name.startswith("_") or name in _LIFECYCLE or name in _CACHE_READS:
+                continue
+            if not callable(member):
                 continue
             setattr(cls, name, _guard(member, iterator=name in _ITERATORS))
 

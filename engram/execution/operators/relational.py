@@ -366,15 +366,18 @@ class ProduceResultsExec(PhysicalOp):
 
     child: PhysicalOp
     slots: tuple[int, ...]
+    _pick: Callable[[Batch], Batch] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_pick", column_picker(self.slots))
 
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
-        slots = self.slots
-        if not slots:
+        if not self.slots:
             # a statement without RETURN: run it to the end, produce no rows
             for _ in self.child.run(ctx, arg):
                 ctx.check()
             return
-        pick = column_picker(slots)
+        pick = self._pick
         for batch in self.child.run(ctx, arg):
             ctx.check()
             if batch:
