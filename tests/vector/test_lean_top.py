@@ -12,6 +12,7 @@ import pytest
 
 import engram
 from engram import QueryError
+from engram.index.search import top_nodes
 from tests.vector.support import load, manager, unoptimized, vectors
 
 COUNT = 200
@@ -105,3 +106,15 @@ def test_a_write_transaction_sees_its_own_vectors(db):
         tx.execute("CREATE (:Doc {id: 999, emb: $q})", q=q)
         assert tx.execute(TOP, q=q, k=1).rows() == [(999,)]
     assert db.execute(TOP, q=q, k=1).rows() == [(999,)]
+
+
+def test_near_ties_are_ranked_exactly_with_ties_by_id(db):
+    q = _queries(1)[0]
+    # five copies of one vector: hnswlib's order among them is arbitrary, the answer's is by id
+    db.execute("UNWIND range(1000, 1004) AS i CREATE (:Doc {id: i, emb: $q})", q=q)
+    with db.begin_read() as view:
+        index = manager(db).index_for(view, view.catalog.index("doc_emb"))
+        assert top_nodes(index, q, view.version, 10) is None  # a tie: rescored
+    rows = db.execute(TOP, q=q, k=10).rows()
+    assert rows[:5] == [(1000,), (1001,), (1002,), (1003,), (1004,)]
+    assert rows == unoptimized(db, TOP, q=q, k=10)
