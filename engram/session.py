@@ -20,7 +20,13 @@ from engram.execution import builtins
 from engram.execution.context import ExecContext, UpdateCounters
 from engram.execution.gc_pause import gc_paused
 from engram.execution.graph import StoreGraph
-from engram.execution.memory import POINTER, MemoryBudget, batch_size, default_memory_limit
+from engram.execution.memory import (
+    POINTER,
+    Holding,
+    MemoryBudget,
+    batch_size,
+    default_memory_limit,
+)
 from engram.execution.procedures import ProcedureRegistry, ProcedureSpec, parse_signature
 from engram.execution.profile import plan_lines
 from engram.execution.values import rows_to_python
@@ -282,7 +288,7 @@ class QuerySession:
         plan_of: Callable[[], Plan | None] | None = None
         if profile:
             plan_of = lambda: _profiled_plan(compiled, ctx)  # noqa: E731
-        held = ctx.memory.holding(RESULT_BUFFER)
+        held = Holding(ctx.memory, RESULT_BUFFER)
 
         def close() -> None:
             snapshot.close()

@@ -118,9 +118,9 @@ ADJ_KEY_LEN: Final = 22
 ADJ_LIST_PREFIX_LEN: Final = 14
 
 
-def version_bytes(version: int) -> bytes:
-    """The 8-byte big-endian form of a commit version."""
-    return _U64.pack(version)
+#: the 8-byte big-endian form of a commit version (the struct's packer: a C call, made
+#: by every statement's snapshot)
+version_bytes: Final = _U64.pack
 
 
 def node_key(node_id: int) -> bytes:

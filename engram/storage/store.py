@@ -336,7 +336,8 @@ class Store:
 
     def begin_read(self) -> ReadTransaction:
         """Start a read transaction at the latest published version (never blocks on writers)."""
-        self._check_usable()
+        if self._closed or self._failure is not None:
+            self._check_usable()
         registry = self._readers
         with registry.lock:
             if self.read_only and not registry.has_readers():
