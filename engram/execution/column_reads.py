@@ -29,7 +29,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from engram.storage.derived import NOT_IN_COLUMN, PropertyColumn
+from engram.storage.derived import NOT_IN_COLUMN, SCALAR_KINDS, PropertyColumn
 from engram.storage.reads import GraphView
 from engram.storage.records import NodeRecord
 
@@ -37,7 +37,7 @@ __all__ = ["LabelColumns"]
 
 #: strings longer than this are not worth a column of their own
 _SHORT_TEXT: Final = 256
-_COLUMN_KINDS: Final = frozenset({"int", "float", "bool", "str"})
+_COLUMN_KINDS: Final = SCALAR_KINDS
 _UNKNOWN: Final = object()
 #: a label's tally once its columns pay off at the version
 _READY: Final = 1 << 62
@@ -123,9 +123,13 @@ class LabelColumns:
         key has no column or a node is missing from it (`values` then answers).
         """
         label_id, nodes = self.adopted[-1]
-        if nodes != node_ids or self._column_for(label_id, key_id, nodes[0], record_of) is None:
+        if nodes != node_ids:
             return None
         by_node = self._view.column_by_node(label_id, key_id)
+        if by_node is None:  # no column of scalars yet at this version: decide, maybe build
+            if self._column_for(label_id, key_id, nodes[0], record_of) is None:
+                return None
+            by_node = self._view.column_by_node(label_id, key_id)
         if by_node is None or min(nodes) < 0 or max(nodes) >= len(by_node):
             return None
         found = [by_node[node] for node in nodes]

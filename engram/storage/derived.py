@@ -17,6 +17,7 @@ from engram.storage.adjacency import Expansion
 
 __all__ = [
     "NOT_IN_COLUMN",
+    "SCALAR_KINDS",
     "Csr",
     "PropertyColumn",
     "build_column",
@@ -27,6 +28,8 @@ __all__ = [
 
 #: `values_by_node`'s entry for a node id the column does not hold
 NOT_IN_COLUMN: Final = object()
+#: column kinds whose values are plain scalars (numbers, booleans, strings)
+SCALAR_KINDS: Final = frozenset({"int", "float", "bool", "str"})
 
 _INT64_MIN: Final = -(2**63)
 
@@ -173,12 +176,13 @@ def values_by_node(column: PropertyColumn) -> list[Any] | None:
     """A dense column's values as a plain list indexed by node id (None when absent).
 
     `NOT_IN_COLUMN` for ids the column does not hold; None for a column over sparse
-    ids. A few scattered nodes read from it touch one list entry each, where the arrays
-    take a call per array and node (or a gather's several calls), which cost the most
-    when the arrays are out of the CPU caches, as after an index search.
+    ids, or of values other than scalars (`SCALAR_KINDS`). A few scattered nodes read
+    from it touch one list entry each, where the arrays take a call per array and node
+    (or a gather's several calls), which cost the most when the arrays are out of the
+    CPU caches, as after an index search.
     """
     slots = column.slots
-    if slots is None:
+    if slots is None or column.kind not in SCALAR_KINDS:
         return None
     values = np.full(slots.shape[0], NOT_IN_COLUMN, dtype=object)
     values[column.ids] = column.values

@@ -515,14 +515,19 @@ class GraphView(IndexReads):
         """The version's built column of the property as a list by node id (`values_by_node`).
 
         None while no reader has built the column, in a write transaction, and for a
-        column over sparse ids.
+        column over sparse ids or of values other than scalars.
         """
-        column = self.cached_column(label_id, key_id)
-        if column is None:
+        if self._overlay is not None:
             return None
-        listed: list[Any] | None = self._state.caches.get(
-            ("column", label_id, key_id, "by node"), lambda: values_by_node(column)
-        )
+        caches = self._state.caches
+        listed: list[Any] | None = caches.peek(("column", label_id, key_id, "by node"))
+        if listed is None:
+            column = caches.peek(("column", label_id, key_id))
+            if column is None:
+                return None
+            listed = caches.get(
+                ("column", label_id, key_id, "by node"), lambda: values_by_node(column)
+            )
         return listed
 
     def label_reads(self) -> dict[int, int] | None:

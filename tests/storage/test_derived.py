@@ -186,7 +186,10 @@ def test_values_by_node_list_the_column_by_node_id(raw):
             assert listed[node] is NOT_IN_COLUMN
 
 
-def test_values_by_node_is_none_for_sparse_ids():
+def test_values_by_node_is_none_for_sparse_ids_and_other_values():
     column = build_column(np.array([3, 10**9], dtype=np.int64), [1, 2])
     assert column.slots is None
     assert values_by_node(column) is None
+    mixed = build_column(np.array([0, 1], dtype=np.int64), [1, "one"])
+    assert mixed.slots is not None
+    assert values_by_node(mixed) is None
