@@ -253,15 +253,7 @@ class QuerySession:
     ) -> Result:
         graph = StoreGraph(snapshot)
         try:
-            produced, ctx = self.engine.run(
-                compiled,
-                graph,
-                params,
-                profile=profile,
-                cancel=limits.cancel,
-                deadline=limits.deadline,
-                memory=limits.memory,
-            )
+            produced, ctx = self._start(compiled, graph, params, limits, profile)
             if compiled.statement.explain is ExplainMode.PROFILE:
                 for _ in produced:
                     pass
