@@ -356,47 +356,55 @@ class HnswIndex:
 
     def knn_plain(
         self, query: np.ndarray | list[float], k: int, snapshot: int
-    ) -> tuple[np.ndarray, np.ndarray] | None:
-        """Slots and hnswlib distances of the nearest `k` vectors, best first.
+    ) -> tuple[list[int], list[float]] | None:
+        """Slots and hnswlib distances of the nearest `k` vectors, best first, as lists.
 
         Unfiltered; only when a reader at `snapshot` sees every live slot. None
-        otherwise, and when hnswlib cannot find `k` (callers then take `knn`).
+        otherwise, and when hnswlib cannot find `k` (callers then take `knn`). Lists: a
+        caller of this lean path reads a few of them one by one.
         """
         k = min(k, len(self._slot_of))
         if k <= 0 or snapshot < self._max_begin:  # `needs_visibility_filter`
             return None
         found = self._search(query, k, None)
-        # a commit may have added newer slots while hnswlib searched
-        if found is None or (
-            self._max_begin > snapshot and (self._begin[found[0]] > snapshot).any()
-        ):
+        if found is None:
             return None
-        return found
+        slots: list[int] = found[0].tolist()[0]
+        # a commit may have added newer slots while hnswlib searched
+        if self._max_begin > snapshot and (self._begin[slots] > snapshot).any():
+            return None
+        return slots, found[1].tolist()[0]
+
+    def node_list(self, slots: list[int]) -> list[int]:
+        """Node ids of a few slots, as a list."""
+        node_of = self._nodes.item
+        return [node_of(slot) for slot in slots]
 
     def _knn(
         self, query: np.ndarray, k: int, accept: Callable[[int], bool] | None
     ) -> np.ndarray | None:
         found = self._search(query, k, accept)
-        return None if found is None else found[0]
+        # signed slots: numpy indexes with unsigned ones at twice the cost
+        return None if found is None else found[0][0].astype(np.int64)
 
     def _search(
         self, query: np.ndarray | list[float], k: int, accept: Callable[[int], bool] | None
     ) -> tuple[np.ndarray, np.ndarray] | None:
-        """(slots, distances) of hnswlib's top `k` under the shared lock.
+        """The (labels, distances) arrays of hnswlib's top `k` (one row), under the lock.
 
         None when hnswlib cannot find `k`. hnswlib converts the query to float32 itself.
         """
         lock = self.lock
         lock.acquire_shared()
         try:
-            labels, distances = self._hnsw.knn_query(query, k=k, num_threads=1, filter=accept)
+            found: tuple[np.ndarray, np.ndarray] = self._hnsw.knn_query(
+                query, k=k, num_threads=1, filter=accept
+            )
         except RuntimeError:
             return None
         finally:
             lock.release_shared()
-        # signed slots: numpy indexes with unsigned ones at twice the cost
-        slots: np.ndarray = labels[0].astype(np.int64)
-        return slots, distances[0]
+        return found
 
     # -- persistence ---------------------------------------------------------------------------
 

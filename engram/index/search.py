@@ -137,7 +137,7 @@ def plain_top(
     if not scored:
         slots = _clear_order(index, query, snapshot, k)
         if slots is not None:
-            nodes = index.nodes_of(slots)
+            nodes = np.array(index.node_list(slots), dtype=np.int64)
             return Hits(nodes, _unscored(len(nodes)), "hnsw")
     found = index.knn(query, fetch, snapshot)
     if found is None:
@@ -159,10 +159,7 @@ def top_nodes(
     if _plain_fetch(index, k, DEFAULT_EXACT_LIMIT) is None:
         return None
     slots = _clear_order(index, query, snapshot, k)
-    if slots is None:
-        return None
-    nodes: list[int] = index.nodes_of(slots).tolist()
-    return nodes
+    return None if slots is None else index.node_list(slots)
 
 
 def _plain_fetch(index: HnswIndex, k: int, exact_limit: int) -> int | None:
@@ -179,7 +176,7 @@ def _plain_fetch(index: HnswIndex, k: int, exact_limit: int) -> int | None:
 
 def _clear_order(
     index: HnswIndex, query: np.ndarray | list[float], snapshot: int, k: int
-) -> np.ndarray | None:
+) -> list[int] | None:
     """Slots of the top k in hnswlib's order, when its distances leave no near tie.
 
     Exact rescoring (and the id order of ties) would give the same order, so callers
@@ -188,16 +185,14 @@ def _clear_order(
     found = index.knn_plain(query, k + 1, snapshot)
     if found is None:
         return None
-    slots, distances = found
-    head = distances.tolist()  # a few floats: plain Python beats numpy calls here
+    slots, head = found  # a few floats: plain Python beats numpy calls here
     if len(head) < min(k + 1, index.count):
         return None
     if len(head) > 1:
         tolerance = _CLEAR_GAP * (1.0 + max(map(abs, head)))
         if min(map(sub, head[1:], head)) <= tolerance:
             return None
-    top: np.ndarray = slots[:k]
-    return top
+    return slots[:k]
 
 
 @lru_cache(maxsize=64)
