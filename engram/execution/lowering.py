@@ -533,7 +533,8 @@ def _eager(op: lp.Eager) -> PhysicalOp:
 def _produce(op: lp.ProduceResults) -> PhysicalOp:
     layout = output_layout(op.child)
     slots = tuple(layout[symbol] for _, symbol in op.columns)
-    return ProduceResultsExec(logical=op, child=lower(op.child), slots=slots)
+    identity = slots == tuple(range(len(layout)))
+    return ProduceResultsExec(logical=op, child=lower(op.child), slots=slots, identity=identity)
 
 
 def _create_exec(op: lp.Create, *, reject_nulls: bool = False) -> CreateExec:

@@ -366,12 +366,19 @@ class ProduceResultsExec(PhysicalOp):
 
     child: PhysicalOp
     slots: tuple[int, ...]
+    #: the child's rows are the result rows as they are (its slots, in order)
+    identity: bool = False
     _pick: Callable[[Batch], Batch] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_pick", column_picker(self.slots))
 
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
+        if self.identity and self.slots:
+            return self.child.run(ctx, arg)  # the child's batches, without a generator
+        return self._picked(ctx, arg)
+
+    def _picked(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
         if not self.slots:
             # a statement without RETURN: run it to the end, produce no rows
             for _ in self.child.run(ctx, arg):

@@ -26,7 +26,7 @@ class StartExec(PhysicalOp):
     """Emit the argument row once."""
 
     def execute(self, ctx: ExecContext, arg: Row) -> Iterator[Batch]:
-        yield [arg]
+        return iter(([arg],))  # not a generator: nothing to resume in Python
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
