@@ -24,11 +24,13 @@ __all__ = [
     "DEFAULT_EF_CONSTRUCTION",
     "DEFAULT_EF_SEARCH",
     "DEFAULT_M",
+    "HNSW_SAFE",
     "Metric",
     "VectorParams",
     "as_query",
     "check_stored_vector",
     "exact_scores",
+    "hnsw_safe",
     "plain_query",
     "similarity",
 ]
@@ -38,6 +40,10 @@ DEFAULT_EF_CONSTRUCTION: Final = 200
 DEFAULT_EF_SEARCH: Final = 64
 MAX_DIMENSIONS: Final = 65_536
 _FLOATS: Final = {float}
+#: query components up to this size keep hnswlib's float32 arithmetic finite (its sums of
+#: squares and products overflow from about 1.8e19 / sqrt(dimensions)); larger queries
+#: are searched exactly in float64
+HNSW_SAFE: Final = 1e15
 
 
 class Metric(enum.StrEnum):
@@ -236,9 +242,16 @@ def plain_query(value: Any, params: VectorParams) -> list[float] | None:
         and set(map(type, value)) == _FLOATS
         and math.isfinite(sum(value))  # a NaN or infinity (or an overflow) goes the long way
         and (params.metric is not Metric.COSINE or any(value))
+        and min(value) >= -HNSW_SAFE
+        and max(value) <= HNSW_SAFE
     ):
         return value
     return None
+
+
+def hnsw_safe(vector: np.ndarray) -> bool:
+    """Whether hnswlib's float32 arithmetic stays finite for this query (`HNSW_SAFE`)."""
+    return bool(np.abs(vector).max() <= HNSW_SAFE)
 
 
 def as_query(value: Any, params: VectorParams, function: str, position: int) -> np.ndarray | None:

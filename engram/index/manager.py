@@ -33,7 +33,13 @@ import numpy as np
 from engram.catalog import Catalog, IndexDef
 from engram.errors import EngramError, QueryRuntimeError
 from engram.faults import crash_point
-from engram.index.distance import VectorParams, as_query, check_stored_vector, plain_query
+from engram.index.distance import (
+    VectorParams,
+    as_query,
+    check_stored_vector,
+    hnsw_safe,
+    plain_query,
+)
 from engram.index.hnsw import HnswIndex
 from engram.index.persistence import (
     DERIVED_DIR,
@@ -500,7 +506,8 @@ class VectorIndexes:
         exclude, extra = self._own_writes(view, definition)
         if exclude or extra:
             spec = replace(spec, exclude=exclude, extra=extra)
-        index = self.index_for(view, definition)
+        # a query too large for hnswlib's float32 arithmetic is ranked exactly, in float64
+        index = self.index_for(view, definition) if hnsw_safe(vector) else None
         if index is None:
             nodes, vectors = _read_vectors(view, view.catalog, definition, strict=False)
             plain = replace(spec, exclude=frozenset(), extra=())
@@ -541,7 +548,7 @@ class VectorIndexes:
                 return nodes, None
             rescore = True  # a near tie: rescore at once rather than search for it again
         vector = as_query(query, params, function, position)
-        if vector is None:
+        if vector is None or not hnsw_safe(vector):
             return None
         index = self.index_for(view, definition)
         hits = None if index is None else plain_top(index, vector, view.version, k, rescore)

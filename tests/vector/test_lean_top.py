@@ -118,3 +118,12 @@ def test_near_ties_are_ranked_exactly_with_ties_by_id(db):
     rows = db.execute(TOP, q=q, k=10).rows()
     assert rows[:5] == [(1000,), (1001,), (1002,), (1003,), (1004,)]
     assert rows == unoptimized(db, TOP, q=q, k=10)
+
+
+@pytest.mark.parametrize("big", [1e20, 1e39])
+def test_huge_query_components_are_ranked_exactly(db, big):
+    """hnswlib computes in float32, where these overflow: such queries are ranked in float64."""
+    q = [big, *_queries(1)[0][1:]]
+    assert db.execute(TOP, q=q, k=10).rows() == unoptimized(db, TOP, q=q, k=10)
+    filtered = "MATCH (d:Doc) WHERE d.id % 2 = 0 " + TOP[len("MATCH (d:Doc) ") :]
+    assert db.execute(filtered, q=q, k=10).rows() == unoptimized(db, filtered, q=q, k=10)
