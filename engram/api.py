@@ -300,8 +300,7 @@ class Database:
         profile: bool = False,
         read_only: bool = False,
     ) -> Result:
-        merged = kwargs if params is None else {**params, **kwargs} if kwargs else params
-        text, values = (query, merged) if type(query) is str else query_text(query, merged)
+        text, values = query_text(query, {**(params or {}), **kwargs})
         return self.session.run(
             text,
             values,
@@ -309,7 +308,7 @@ class Database:
             profile=profile,
             read_only=read_only,
             cancel=cancel,
-            memory_limit=None if memory_limit is None else _checked_limit(memory_limit),
+            memory_limit=_checked_limit(memory_limit),
         )
 
     def register_procedure(self, signature: str, implementation: Callable[..., Any]) -> None:

@@ -32,7 +32,7 @@ from engram.errors import (
 from engram.execution.context import ExecContext
 from engram.execution.graph import StoreGraph
 from engram.execution.lowering import lower
-from engram.execution.memory import ACTIVE, MemoryBudget, running
+from engram.execution.memory import MemoryBudget, running
 from engram.execution.physical import Batch, PhysicalOp
 from engram.execution.procedures import ProcedureRegistry
 from engram.execution.profile import Profiler
@@ -331,17 +331,11 @@ class QueryEngine:
 
 def _batches(compiled: CompiledQuery, ctx: ExecContext) -> Iterator[Batch]:
     batches = compiled.physical.run(ctx, ())
-    active, memory = ACTIVE, ctx.memory
     try:
         while True:
             # functions that build large values (range()) check the running query's budget
-            # (`running(memory)`, inlined: a query of a few rows passes here twice)
-            previous = getattr(active, "budget", None)
-            active.budget = memory
-            try:
+            with running(ctx.memory):
                 batch = next(batches, None)
-            finally:
-                active.budget = previous
             if batch is None:
                 return
             yield batch
@@ -364,12 +358,10 @@ def _note_text(note: Any) -> str:
 
 def check_parameters(compiled: CompiledQuery, params: Mapping[str, Any]) -> dict[str, Any]:
     """The parameters as runtime values; every parameter the query uses must be given."""
-    used = compiled.statement.parameters
-    if used and not (isinstance(params, dict) and params.keys() >= used):
-        try:
-            bound_parameters_check(compiled.statement, params)
-        except QueryError as error:
-            raise error.with_source(compiled.text) from None
+    try:
+        bound_parameters_check(compiled.statement, params)
+    except QueryError as error:
+        raise error.with_source(compiled.text) from None
     return {name: from_python(value) for name, value in params.items()}
 
 

@@ -7,7 +7,6 @@ calling `rows()` after a partial iteration sees every row.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -15,6 +14,7 @@ from types import TracebackType
 from typing import Any, Final
 
 from engram.errors import EngramError
+from engram.execution.gc_pause import gc_paused
 from engram.planner.explain import PlanLine, render_lines
 from engram.values import Node, Path, Relationship
 
@@ -187,33 +187,31 @@ class Result:
         """Read every remaining row into the buffer at once (and release the source)."""
         if self._source is None:
             return
-        # the rows all stay alive: collections on the way would only walk them (and every
-        # other object of the process) again and again (`gc_paused`, inlined: most
-        # results are a few rows, and this is on the way of every one)
-        paused = gc.isenabled()
-        if paused:
-            gc.disable()
         try:
-            hold, source = self._hold, self._source
-            if hold is None:
-                self._buffer.extend(source)
-                return
-            # buffer every row, charging them to the memory budget a chunk at a time
-            if self._unheld:
-                hold(self._buffer[-self._unheld :])
-                self._unheld = 0
-            while True:
-                chunk = list(islice(source, _HOLD_ROWS))
-                if not chunk:
-                    return
-                hold(chunk)
-                self._buffer.extend(chunk)
-                if len(chunk) < _HOLD_ROWS:
-                    return
+            # the rows all stay alive: collections on the way would only walk them (and
+            # every other object of the process) again and again
+            with gc_paused():
+                self._buffer_rest()
         finally:
-            if paused:
-                gc.enable()
             self.close()
+
+    def _buffer_rest(self) -> None:
+        """Buffer every remaining row, charging them to the memory budget chunk by chunk."""
+        hold, source = self._hold, self._source
+        assert source is not None
+        if hold is None:
+            self._buffer.extend(source)
+            return
+        if self._unheld:
+            self._hold_last(self._unheld)
+        while True:
+            chunk = list(islice(source, _HOLD_ROWS))
+            if not chunk:
+                return
+            hold(chunk)
+            self._buffer.extend(chunk)
+            if len(chunk) < _HOLD_ROWS:
+                return
 
     def dicts(self) -> list[dict[str, Any]]:
         """Every row, as dicts from column name to value."""

@@ -7,7 +7,6 @@ boundary, and guarantees that a failing statement changes nothing.
 
 from __future__ import annotations
 
-import gc
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -43,7 +42,7 @@ builtins.install(_PROCEDURES)
 def query_text(query: Any, params: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
     """The text and parameters of a query given as a string or a query-builder object."""
     if isinstance(query, str):
-        return query, dict(params)
+        return query, params if type(params) is dict else dict(params)
     parameters = getattr(query, "parameters", None)
     if parameters is not None and hasattr(query, "statement"):
         merged = dict(parameters)
@@ -261,15 +260,8 @@ class QuerySession:
                 snapshot.close()
                 return _plan_result(plan)
             stream = _converted(produced, graph, snapshot)
-            # the first batch can be the whole work of the query: no collections meanwhile
-            paused = gc.isenabled()
-            if paused:
-                gc.disable()
-            try:
+            with gc_paused():  # the first batch can be the whole work of the query
                 first = next(stream, None)
-            finally:
-                if paused:
-                    gc.enable()
         except BaseException:
             snapshot.close()
             raise

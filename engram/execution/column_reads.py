@@ -37,7 +37,6 @@ __all__ = ["LabelColumns"]
 
 #: strings longer than this are not worth a column of their own
 _SHORT_TEXT: Final = 256
-_COLUMN_KINDS: Final = SCALAR_KINDS
 _UNKNOWN: Final = object()
 #: a label's tally once its columns pay off at the version
 _READY: Final = 1 << 62
@@ -169,7 +168,7 @@ class LabelColumns:
             if sample is None or not _small_scalar(sample.properties.get(key_id)):
                 return None
             column = view.property_column(label_id, key_id)
-        return column if column.kind in _COLUMN_KINDS else None
+        return column if column.kind in SCALAR_KINDS else None
 
 
 def _look_up(column: PropertyColumn, nodes: list[int], into: dict[int, Any]) -> None:

@@ -259,10 +259,7 @@ class StoreGraph:
             key_id = self._key(key)
             if key_id is None:
                 return None
-            served = columns.served.get(key_id)
-            if served is None:
-                served = columns.values(key_id, self._record)
-            found = served.get(node_id, _NOT_SERVED)
+            found = columns.values(key_id, self._record).get(node_id, _NOT_SERVED)
             if found is not _NOT_SERVED:
                 return found
         record = self._record(node_id)
@@ -284,12 +281,10 @@ class StoreGraph:
             key_id = self._key(key)
             if key_id is None:
                 return [None] * len(node_ids)
-            batch = columns.batch(node_ids, key_id, self._record)
-            if batch is not None:
-                return batch
-            served = columns.served.get(key_id)
-            if served is None:
-                served = columns.values(key_id, self._record)
+            found = columns.batch(node_ids, key_id, self._record)
+            if found is not None:
+                return found
+            served = columns.values(key_id, self._record)
             found = [served.get(node, _NOT_SERVED) for node in node_ids]
             if _NOT_SERVED not in found:
                 return found

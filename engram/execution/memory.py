@@ -20,7 +20,6 @@ from engram.errors import MemoryLimitExceeded
 from engram.execution.entities import NodeRef, PathValue, RelRef
 
 __all__ = [
-    "ACTIVE",
     "Holding",
     "MemoryBudget",
     "active_budget",
@@ -146,13 +145,7 @@ class Holding:
     def add(self, nbytes: int) -> None:
         """Hold `nbytes` more (raises `MemoryLimitExceeded` past the limit)."""
         self.held += nbytes
-        budget = self.budget  # `budget.reserve`, inlined: every result passes here
-        used = budget.used + nbytes
-        budget.used = used
-        if used > budget.peak:
-            budget.peak = used
-            if budget.limit is not None and used > budget.limit:
-                raise MemoryLimitExceeded(budget.limit, used, self.operator)
+        self.budget.reserve(nbytes, self.operator)
 
     def resize(self, nbytes: int) -> None:
         """Hold exactly `nbytes` now (a buffer that was cut back gives bytes back)."""
@@ -165,18 +158,16 @@ class Holding:
 
     def close(self) -> None:
         """Release everything held."""
-        self.budget.used -= self.held
+        self.budget.release(self.held)
         self.held = 0
 
 
-#: `budget`: the budget of the query the thread is running (`running` sets it; the
-#: engine sets it directly around each batch, the hottest place)
-ACTIVE = threading.local()
+_ACTIVE = threading.local()
 
 
 def active_budget() -> MemoryBudget | None:
     """The budget of the query this thread is running, if any."""
-    budget: MemoryBudget | None = getattr(ACTIVE, "budget", None)
+    budget: MemoryBudget | None = getattr(_ACTIVE, "budget", None)
     return budget
 
 
@@ -194,16 +185,16 @@ class running:  # noqa: N801  # used as a function: `with running(budget):`
         self._previous: MemoryBudget | None = None
 
     def __enter__(self) -> None:
-        self._previous = getattr(ACTIVE, "budget", None)
-        ACTIVE.budget = self._budget
+        self._previous = getattr(_ACTIVE, "budget", None)
+        _ACTIVE.budget = self._budget
 
     def __exit__(self, *exc: object) -> None:
-        ACTIVE.budget = self._previous
+        _ACTIVE.budget = self._previous
 
 
 def charge_active(nbytes: int, operator: str) -> None:
     """Check that a value of `nbytes` about to be built fits the running query's budget."""
-    budget: MemoryBudget | None = getattr(ACTIVE, "budget", None)
+    budget: MemoryBudget | None = getattr(_ACTIVE, "budget", None)
     if budget is not None:
         budget.check(nbytes, operator)
 

@@ -35,7 +35,7 @@ def from_python(value: Any) -> Any:
     kind = type(value)
     if value is None or kind in _SCALARS or kind in _ENTITIES:
         return value
-    if kind is list or isinstance(value, list | tuple):
+    if isinstance(value, list | tuple):
         if _SCALARS.issuperset(map(type, value)):
             return list(value)  # plain values (an embedding): one C-level copy
         return [from_python(item) for item in value]

@@ -538,20 +538,20 @@ class VectorIndexes:
         """
         if k <= 0 or isinstance(view, WriteTransaction) or not self.covers_label(view, definition):
             return None
+        index = self.index_for(view, definition)
+        if index is None:
+            return None
         params = params_of(definition)
         plain = None if scored else plain_query(query, params)
-        rescore = scored
         if plain is not None:  # the usual query, unscored: hnswlib's order when it is exact
-            index = self.index_for(view, definition)
-            nodes = None if index is None else top_nodes(index, plain, view.version, k)
+            nodes = top_nodes(index, plain, view.version, k)
             if nodes is not None:
                 return nodes, None
-            rescore = True  # a near tie: rescore at once rather than search for it again
         vector = as_query(query, params, function, position)
         if vector is None or not hnsw_safe(vector):
             return None
-        index = self.index_for(view, definition)
-        hits = None if index is None else plain_top(index, vector, view.version, k, rescore)
+        # after a near tie in `top_nodes`, rescore at once rather than search for it again
+        hits = plain_top(index, vector, view.version, k, scored or plain is not None)
         if hits is None:
             return None
         return hits.nodes.tolist(), hits.scores.tolist() if scored else None

@@ -135,10 +135,9 @@ def plain_top(
     if fetch is None:
         return None
     if not scored:
-        slots = _clear_order(index, query, snapshot, k)
-        if slots is not None:
-            nodes = np.array(index.node_list(slots), dtype=np.int64)
-            return Hits(nodes, _unscored(len(nodes)), "hnsw")
+        listed = top_nodes(index, query, snapshot, k)
+        if listed is not None:
+            return Hits(np.array(listed, dtype=np.int64), _unscored(len(listed)), "hnsw")
     found = index.knn(query, fetch, snapshot)
     if found is None:
         return None

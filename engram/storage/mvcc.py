@@ -199,20 +199,14 @@ class ReaderRegistry:
 
     def add(self, version: int) -> None:
         """Register a reader at `version`; call with `lock` held."""
-        if self._pending:
-            self._drain()
+        self._drain()
         self._counts[version] = self._counts.get(version, 0) + 1
 
     def remove(self, version: int) -> None:
         """Unregister one reader at `version` (not from a finalizer: see `release_later`)."""
         with self.lock:
-            if self._pending:
-                self._drain()
-            remaining = self._counts.get(version, 0) - 1
-            if remaining > 0:
-                self._counts[version] = remaining
-            else:
-                self._counts.pop(version, None)
+            self._drain()
+            self._decrement(version)
 
     def release_later(self, version: int) -> None:
         """Unregister one reader at `version` without taking the lock (finalizers)."""

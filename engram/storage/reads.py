@@ -519,15 +519,13 @@ class GraphView(IndexReads):
         """
         if self._overlay is not None:
             return None
-        caches = self._state.caches
-        listed: list[Any] | None = caches.peek(("column", label_id, key_id, "by node"))
+        caches, key = self._state.caches, ("column", label_id, key_id, "by node")
+        listed: list[Any] | None = caches.peek(key)
         if listed is None:
-            column = caches.peek(("column", label_id, key_id))
+            column = self.cached_column(label_id, key_id)
             if column is None:
                 return None
-            listed = caches.get(
-                ("column", label_id, key_id, "by node"), lambda: values_by_node(column)
-            )
+            listed = caches.get(key, lambda: values_by_node(column))
         return listed
 
     def label_reads(self) -> dict[int, int] | None:

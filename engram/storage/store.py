@@ -336,8 +336,7 @@ class Store:
 
     def begin_read(self) -> ReadTransaction:
         """Start a read transaction at the latest published version (never blocks on writers)."""
-        if self._closed or self._failure is not None:
-            self._check_usable()
+        self._check_usable()
         registry = self._readers
         with registry.lock:
             if self.read_only and not registry.has_readers():

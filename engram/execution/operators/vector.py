@@ -91,7 +91,8 @@ class VectorSearchExec(PhysicalOp):
             )
             if found is not None:
                 nodes, scores = found
-                return _top_rows(ctx.graph, row, nodes, scores, skip, search)
+                scores = None if scores is None else scores[skip:]
+                return _node_rows(ctx.graph, row, nodes[skip:], scores, search)
         return self._general(ctx, row, limit, skip, query)
 
     def _general(
@@ -122,7 +123,7 @@ class VectorSearchExec(PhysicalOp):
                 nulls = access.missing(name, candidates)
             first = [(node, None) for node in _accepted(nulls, accept, wanted)]
             if query is None or (wanted is not None and len(first) >= wanted):
-                return _rows(ctx.graph, row, first, skip, limit, *self._shape)
+                return _rows(ctx.graph, row, first, skip, limit, self.search)
         spec = SearchSpec(
             k=None if wanted is None else wanted - len(first),
             candidates=candidates,
@@ -138,12 +139,7 @@ class VectorSearchExec(PhysicalOp):
         elif threshold is None:
             nulls = access.members(name, candidates)
             first = [(node, None) for node in _accepted(nulls, accept, wanted)]
-        return _rows(ctx.graph, row, first, skip, limit, *self._shape)
-
-    @property
-    def _shape(self) -> tuple[bool, str | None]:
-        search = self.search
-        return search.score is not None, search.label if search.fetch else None
+        return _rows(ctx.graph, row, first, skip, limit, self.search)
 
     def _candidates(self, ctx: ExecContext, row: Row) -> np.ndarray | None:
         """The candidate ids (sorted unique), or None for none.
@@ -225,38 +221,27 @@ def _accepted(nodes: np.ndarray, accept: Accept | None, wanted: int | None) -> l
     return kept if wanted is None else kept[:wanted]
 
 
-def _top_rows(
-    graph: Any,
-    row: Row,
-    nodes: list[int],
-    scores: list[float] | None,
-    skip: int,
-    search: VectorSearch,
-) -> list[Row]:
-    """`_rows` of the lean path's top nodes (and their scores when the query reads them)."""
-    nodes = nodes[skip:]
-    if search.fetch:  # the query reads the found nodes next
-        graph.prefetch_nodes(nodes[:BATCH_SIZE], search.label)
-    if scores is not None:
-        return [
-            (*row, NodeRef(node), score) for node, score in zip(nodes, scores[skip:], strict=True)
-        ]
-    return [(*row, NodeRef(node)) for node in nodes]
-
-
 def _rows(
     graph: Any,
     row: Row,
     ranked: list[tuple[int, float | None]],
     skip: int,
     limit: int | None,
-    with_score: bool,
-    fetch: str | None,
+    search: VectorSearch,
 ) -> list[Row]:
+    """The rows of the ranked (node, score) pairs from `skip` on, at most `limit`."""
     end = None if limit is None else skip + limit
     chosen = ranked[skip:end]
-    if fetch is not None:  # the query reads the found nodes (of label `fetch`) next
-        graph.prefetch_nodes([node for node, _ in chosen[:BATCH_SIZE]], fetch)
-    if with_score:
-        return [(*row, NodeRef(node), score) for node, score in chosen]
-    return [(*row, NodeRef(node)) for node, _ in chosen]
+    scores = [score for _, score in chosen] if search.score is not None else None
+    return _node_rows(graph, row, [node for node, _ in chosen], scores, search)
+
+
+def _node_rows(
+    graph: Any, row: Row, nodes: list[int], scores: list[Any] | None, search: VectorSearch
+) -> list[Row]:
+    """`row` extended with each node, and its score when the query reads it."""
+    if search.fetch:  # the query reads the found nodes (all of the search's label) next
+        graph.prefetch_nodes(nodes[:BATCH_SIZE], search.label)
+    if scores is not None:
+        return [(*row, NodeRef(node), score) for node, score in zip(nodes, scores, strict=True)]
+    return [(*row, NodeRef(node)) for node in nodes]
